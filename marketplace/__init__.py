@@ -1,0 +1,138 @@
+"""Rooyesh Market (بازار رویش): a Persian-first marketplace for Mashhad's home workshops."""
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+from . import config as default_config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app. Settings are layered: marketplace/config.py → instance/config.py →
+    environment (DATABASE_URL, SECRET_KEY, MARKETPLACE_*) → `config` (tests pass theirs here).
+
+    The instance folder is MARKETPLACE_INSTANCE, or `INSTANCE_PATH` in `config`, or ./instance.
+    """
+    config = dict(config or {})
+    instance_path = (
+        config.pop("INSTANCE_PATH", None)
+        or os.environ.get("MARKETPLACE_INSTANCE")
+        or str(PROJECT_ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    _load_settings(app, config)
+    _configure_logging(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, default_translation_directories="translations")
+    limiter.init_app(app)
+
+    from .core import notify
+    from .core.database import init_database
+    from .core.errors import init_errors
+    from .core.security import init_security
+    from .core.templating import init_templating
+
+    app.extensions["notifier"] = notify.notifier_for(app)
+    init_database(app)
+    init_security(app)
+    init_templating(app)
+    init_errors(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _load_settings(app: Flask, overrides: dict) -> None:
+    app.config.from_object(default_config)
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    app.config.from_prefixed_env("MARKETPLACE")
+    app.config.pop("INSTANCE", None)  # MARKETPLACE_INSTANCE is read above, not a setting
+    app.config.update(overrides)
+
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = "sqlite:///" + os.path.join(app.instance_path, "marketplace.db")
+    elif uri.startswith(("postgres://", "postgresql://")):
+        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            key: value for key, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items()
+            if key != "pool_pre_ping"
+        }
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Read instance/secret_key, creating it (owner-only) with a random key on first start."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as existing:
+            return existing.read().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as new_file:
+        new_file.write(key + "\n")
+    return key
+
+
+def _configure_logging(app: Flask) -> None:
+    logger = logging.getLogger("marketplace")
+    logger.setLevel(app.config["LOG_LEVEL"])
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+
+
+def _select_locale() -> str:
+    """The account's language, else the cookie's, else Persian."""
+    locales = current_app.config["LOCALES"]
+    if current_user and current_user.is_authenticated and current_user.locale in locales:
+        return current_user.locale
+    cookie = request.cookies.get(current_app.config["LOCALE_COOKIE"])
+    return cookie if cookie in locales else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts import access  # noqa: F401  (registers the user loader)
+    from .accounts.routes import bp as accounts_bp
+    from .core.routes import bp as core_bp
+    from .pages.routes import bp as pages_bp
+    from .staff.routes import bp as staff_bp
+
+    for blueprint in (core_bp, pages_bp, accounts_bp, staff_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from .accounts.cli import users_cli
+    from .demo.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

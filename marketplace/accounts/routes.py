@@ -1,0 +1,211 @@
+"""Sign-up, log in and out, the account page, password change and reset."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..core.notify import send_sms
+from ..core.persian import to_latin_digits
+from ..core.phone import PhoneError, normalize_iranian_mobile
+from ..core.security import is_safe_next
+from ..extensions import db, limiter
+from . import services
+from .forms import (
+    ActionForm,
+    ChangePasswordForm,
+    LoginForm,
+    ProfileForm,
+    ResetConfirmForm,
+    ResetRequestForm,
+    SignupForm,
+)
+
+bp = Blueprint("accounts", __name__)
+
+
+def _phone_key() -> str:
+    """Rate-limit key for the number in the submitted form (normalised, so spellings share a bucket)."""
+    typed = request.form.get("phone", "")
+    try:
+        return "phone:" + normalize_iranian_mobile(typed)
+    except PhoneError:
+        return "phone-raw:" + to_latin_digits(typed).strip()[:20]
+
+
+def _limit(setting: str, per_phone: bool = False):
+    """Limit POSTs to a route by the named setting, per IP or per phone number."""
+    return limiter.limit(
+        lambda: current_app.config[setting],
+        key_func=_phone_key if per_phone else None,
+        methods=["POST"],
+    )
+
+
+def _show_error(form, error: services.AccountError) -> None:
+    """Put a service's refusal next to the field it is about."""
+    getattr(form, error.field).errors = [*getattr(form, error.field).errors, error.message]
+
+
+def _after_login_target(next_path: str | None) -> str:
+    return next_path if is_safe_next(next_path) else url_for("pages.home")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGNUP_IP")
+@_limit("RATELIMIT_SIGNUP_PHONE", per_phone=True)
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = SignupForm(is_producer=request.args.get("producer") == "1")
+    if form.validate_on_submit():
+        roles = {"buyer", "producer"} if form.is_producer.data else {"buyer"}
+        try:
+            user = services.create_user(
+                form.phone.e164, form.display_name.data, form.new_password.data,
+                roles=roles, locale=request.cookies.get(current_app.config["LOCALE_COOKIE"]),
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            services.record_login(user)
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@_limit("RATELIMIT_LOGIN_IP")
+@_limit("RATELIMIT_LOGIN_PHONE", per_phone=True)
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_after_login_target(form.next.data))
+    if form.validate_on_submit():
+        user = services.authenticate(form.phone.e164, form.password.data)
+        if user is None:
+            form.password.errors = [_("The mobile number or the password is not right.")]
+        elif not user.active:
+            form.password.errors = [_("This account is deactivated. Please contact the centre.")]
+        else:
+            services.record_login(user)
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(_after_login_target(form.next.data))
+    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out everywhere: the token rotates, so other devices and copied cookies stop working."""
+    if ActionForm().validate_on_submit():
+        services.end_all_sessions(current_user)
+        db.session.commit()
+        logout_user()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.display_name.data)
+        db.session.commit()
+        flash(_("Your details are saved."), "success")
+        return redirect(url_for("accounts.account"))
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        password_form=ChangePasswordForm(formdata=None),
+        action_form=ActionForm(),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # this device stays logged in
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/account/producer")
+@login_required
+def become_producer():
+    if ActionForm().validate_on_submit():
+        services.add_role(current_user, "producer")
+        db.session.commit()
+        flash(_("You are now a producer. Next, build your shop."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET_IP")
+@_limit("RATELIMIT_RESET_PHONE", per_phone=True)
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        started = services.start_password_reset(form.phone.e164)
+        db.session.commit()
+        if started:
+            user, code = started
+            send_sms(user.phone, _("Rooyesh Market code: %(code)s. It works for %(num)s minutes.",
+                                   code=code, num=current_app.config["RESET_CODE_TTL_MINUTES"]))
+        # The same answer whether or not the number has an account.
+        flash(_("If this number has an account, a code is on its way by text message."), "info")
+        return redirect(url_for("accounts.reset_confirm", phone=form.phone.data))
+    return render_template("accounts/reset_request.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset/confirm", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET_IP")
+@_limit("RATELIMIT_RESET_PHONE", per_phone=True)
+def reset_confirm():
+    form = ResetConfirmForm(phone=request.args.get("phone", ""))
+    if form.validate_on_submit():
+        try:
+            services.complete_password_reset(form.phone.e164, form.code.data, form.new_password.data)
+        except services.AccountError as error:
+            if error.field == "code":
+                db.session.commit()  # keep the failed-attempt count
+            else:
+                db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. Log in with the new password."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_confirm.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/locale")
+def switch_locale():
+    """Switch the language; remembered in a cookie and, when logged in, on the account."""
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LOCALES"]:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated:
+        services.set_locale(current_user, locale)
+        db.session.commit()
+    target = request.form.get("next", "")
+    response = redirect(target if is_safe_next(target) else url_for("pages.home"))
+    response.set_cookie(
+        current_app.config["LOCALE_COOKIE"], locale, max_age=365 * 24 * 3600,
+        samesite="Lax", secure=current_app.config["HTTPS"], httponly=True,
+    )
+    return response

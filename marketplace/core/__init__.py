@@ -1,0 +1,1 @@
+"""Shared building blocks: Persian text, money, dates, notifications, security, the shell pages."""

@@ -1,0 +1,52 @@
+"""Database engine setup: SQLite made really transactional, and the health check's view of it."""
+
+from flask import Flask
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from ..extensions import db
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Apply SQLAlchemy's documented recipe so SQLite transactions (and SAVEPOINTs) really work:
+    pysqlite stops issuing its own BEGIN, we emit BEGIN ourselves; WAL journal, a busy
+    timeout instead of instant "database is locked", and foreign keys enforced."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def init_database(app: Flask) -> None:
+    """Bind the engine options that depend on the backend."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def migration_status(app: Flask) -> dict:
+    """Compare the database's Alembic revision with the newest migration in migrations/."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    directory = app.extensions["migrate"].directory
+    config = Config()
+    config.set_main_option("script_location", directory)
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    try:
+        rows = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        current = set(rows)
+    except Exception:
+        db.session.rollback()
+        current = set()
+    return {"current": sorted(current), "head": sorted(heads), "ok": current == heads}

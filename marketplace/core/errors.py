@@ -1,0 +1,55 @@
+"""Friendly error pages inside the layout, in the visitor's language."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+log = logging.getLogger("marketplace")
+
+ERROR_TEXTS = {
+    400: (_l("Something in the request was wrong"), _l("Please go back and try again.")),
+    403: (_l("You may not see this page"), _l("This page belongs to another account or needs other rights.")),
+    404: (_l("Page not found"), _l("The address may be mistyped, or the page was removed.")),
+    405: (_l("This action is not possible here"), _l("Please go back and use the buttons on the page.")),
+    413: (_l("The file is too big"), _l("Please choose a smaller file or photo and try again.")),
+    429: (_l("Too many tries"), _l("For your safety, please wait a few minutes and try again.")),
+    500: (_l("Something went wrong on our side"), _l("We have been told. Please try again in a few minutes.")),
+}
+CSRF_TEXT = (
+    _l("This page has expired"),
+    _l("For your safety, forms expire. Please reload the page and send it again."),
+)
+
+
+def render_error(code: int, title, message):
+    """Render the shared error page with the right status code."""
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_errors(app: Flask) -> None:
+    """Register handlers for the HTTP errors people can meet, and for crashes."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return render_error(400, *CSRF_TEXT)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if request.path.startswith("/api/") or request.path == "/healthz":
+            return {"error": error.name, "code": error.code}, error.code
+        title, message = ERROR_TEXTS.get(error.code, (error.name, error.description))
+        response = render_error(error.code, title, message)
+        if error.code == 405 and error.valid_methods:
+            response = (response[0], error.code, {"Allow": ", ".join(error.valid_methods)})
+        return response
+
+    @app.errorhandler(Exception)
+    def _crash(error: Exception):
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500, *ERROR_TEXTS[500])

@@ -1,0 +1,60 @@
+"""Persian text: normalisation on save and digit conversion for display and parsing."""
+
+import re
+import unicodedata
+
+# Arabic letter forms that Persian keyboards and copy-paste bring in, mapped to Persian ones.
+_LETTERS = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # ي Arabic yeh → ی
+        "\u0649": "\u06cc",  # ى alef maksura → ی
+        "\u0643": "\u06a9",  # ك Arabic kaf → ک
+        "\u0629": "\u0647",  # ة teh marbuta → ه
+        "\u06c0": "\u0647\u0654",  # ۀ heh with yeh above → هٔ (same letter, decomposed form)
+    }
+)
+_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+_ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_TO_LATIN = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, "0123456789" * 2)
+_TO_PERSIAN = str.maketrans("0123456789", _PERSIAN_DIGITS)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZWNJ_RUNS = re.compile("\u200c{2,}")
+_ZWNJ_NEXT_TO_SPACE = re.compile(r" ?\u200c ?(?= )| \u200c")
+
+
+def normalize_text(text: str | None, *, multiline: bool = False) -> str:
+    """Return text as it is stored: Persian letters, single spaces, ZWNJ kept, ends trimmed.
+
+    Multiline text keeps its paragraphs (blank lines) but loses trailing spaces on each line.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_LETTERS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZWNJ_RUNS.sub("\u200c", text)
+    lines = []
+    for line in text.split("\n") if multiline else [text.replace("\n", " ")]:
+        line = _SPACES.sub(" ", line)
+        line = _ZWNJ_NEXT_TO_SPACE.sub(" ", line)
+        lines.append(line.strip(" \u200c"))
+    if not multiline:
+        return lines[0]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def to_latin_digits(text: str) -> str:
+    """Turn Persian and Arabic-Indic digits into 0-9 (for numbers typed on a Persian keyboard)."""
+    return text.translate(_TO_LATIN)
+
+
+def to_persian_digits(value: object) -> str:
+    """Show a value with Persian digits (۰-۹); other characters stay as they are."""
+    return str(value).translate(_TO_PERSIAN)
+
+
+def format_number(value: int, *, persian: bool = True) -> str:
+    """Group thousands: 120000 → «۱۲۰٬۰۰۰» in Persian (Arabic thousands separator), 120,000 in English."""
+    grouped = f"{value:,}"
+    if not persian:
+        return grouped
+    return to_persian_digits(grouped.replace(",", "\u066c"))

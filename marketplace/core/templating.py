@@ -1,0 +1,83 @@
+"""Jinja filters and globals shared by every template."""
+
+from flask import Flask, request
+from flask_babel import get_locale, gettext, ngettext
+
+from . import dates, money
+from .persian import format_number, to_persian_digits
+from .phone import display_phone
+from .security import csp_nonce
+
+
+def is_persian() -> bool:
+    """True while the current request is shown in Persian."""
+    return str(get_locale() or "fa") == "fa"
+
+
+def fa_digits(value: object) -> str:
+    """Persian digits in the Persian UI; Latin digits are left alone in English."""
+    if value is None:
+        return ""
+    return to_persian_digits(value) if is_persian() else str(value)
+
+
+def number(value: int) -> str:
+    """A grouped number in the current locale: «۱۲٬۰۰۰» or 12,000."""
+    return format_number(int(value), persian=is_persian())
+
+
+def jalali(value, with_time: bool = True) -> str:
+    """Jalali date (and Tehran time) in Persian; the Gregorian date in English."""
+    if is_persian():
+        return dates.format_jalali(value, with_time=with_time)
+    return dates.format_gregorian(value, with_time=with_time)
+
+
+def toman(rial: int | None) -> str:
+    """Integer rial shown as toman: «۱۲۰٬۰۰۰ تومان» (or "120,000 toman" in English)."""
+    return money.format_toman(rial, persian=is_persian())
+
+
+def relative_time(value) -> str:
+    """«۳ روز پیش» / "3 days ago"; moments ahead read «۳ روز دیگر» / "in 3 days"."""
+    if value is None:
+        return ""
+    unit, count = dates.relative_parts(value)
+    if unit == "now":
+        return gettext("just now")
+    past = count >= 0
+    n = abs(count)
+    texts = {
+        "minutes": (ngettext("%(num)s minute ago", "%(num)s minutes ago", n),
+                    ngettext("in %(num)s minute", "in %(num)s minutes", n)),
+        "hours": (ngettext("%(num)s hour ago", "%(num)s hours ago", n),
+                  ngettext("in %(num)s hour", "in %(num)s hours", n)),
+        "days": (ngettext("%(num)s day ago", "%(num)s days ago", n),
+                 ngettext("in %(num)s day", "in %(num)s days", n)),
+        "months": (ngettext("%(num)s month ago", "%(num)s months ago", n),
+                   ngettext("in %(num)s month", "in %(num)s months", n)),
+        "years": (ngettext("%(num)s year ago", "%(num)s years ago", n),
+                  ngettext("in %(num)s year", "in %(num)s years", n)),
+    }
+    text = texts[unit][0 if past else 1]
+    return fa_digits(text) if is_persian() else text
+
+
+def init_templating(app: Flask) -> None:
+    """Register the filters and the globals (locale, direction, CSP nonce) on the app's Jinja env."""
+    app.add_template_filter(fa_digits)
+    app.add_template_filter(number)
+    app.add_template_filter(jalali)
+    app.add_template_filter(toman)
+    app.add_template_filter(relative_time, "relative")
+    app.add_template_filter(display_phone, "phone")
+
+    @app.context_processor
+    def _layout_globals():
+        locale = str(get_locale() or "fa")
+        return {
+            "current_locale": locale,
+            "text_direction": "rtl" if locale == "fa" else "ltr",
+            "csp_nonce": csp_nonce,
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

@@ -1,0 +1,1 @@
+"""Deterministic Persian demo data for trying the product locally: `flask demo load`."""

@@ -1,0 +1,74 @@
+"""Staff console: /staff/… (people today; queues, fairs and reports come with their issues)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts import services as accounts
+from ..accounts.access import role_required
+from ..accounts.models import User
+from ..extensions import db
+from . import services
+from .forms import UserActiveForm, UserRolesForm
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.get("/users")
+@role_required("staff")
+def users():
+    page = request.args.get("page", 1, type=int)
+    query = request.args.get("q", "")
+    return render_template(
+        "staff/users.html",
+        pagination=services.search_users(query, page),
+        query=query,
+        action_form=UserActiveForm(),
+    )
+
+
+def _managed_user(user_id: int) -> User:
+    user = db.get_or_404(User, user_id)
+    if not services.may_manage(current_user, user):
+        abort(403)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("staff")
+def user_detail(user_id: int):
+    user = db.get_or_404(User, user_id)
+    grantable = services.roles_grantable_by(current_user)
+    form = UserRolesForm(data={role: role in user.roles for role in ("producer", "staff", "admin")})
+    if request.method == "POST":
+        user = _managed_user(user_id)
+        form = UserRolesForm()
+        if form.validate_on_submit():
+            wanted = {role for role in ("producer", "staff", "admin") if form[role].data}
+            # Roles the actor may not touch stay as they were.
+            kept = user.roles - grantable
+            accounts.set_roles(user, (wanted & grantable) | kept)
+            db.session.commit()
+            flash(_("Roles saved."), "success")
+            return redirect(url_for("staff.user_detail", user_id=user.id))
+    return render_template(
+        "staff/user.html",
+        user=user,
+        form=form,
+        grantable=grantable,
+        may_manage=services.may_manage(current_user, user),
+        action_form=UserActiveForm(),
+    )
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required("staff")
+def set_active(user_id: int):
+    user = _managed_user(user_id)
+    form = UserActiveForm()
+    if form.validate_on_submit():
+        active = form.active.data == "1"
+        accounts.set_active(user, active)
+        db.session.commit()
+        flash(_("Account activated.") if active else _("Account deactivated; its sessions have ended."), "success")
+    return redirect(url_for("staff.user_detail", user_id=user.id))

@@ -1,0 +1,42 @@
+"""Staff console rules."""
+
+from sqlalchemy import or_, select
+
+from ..accounts.models import User
+from ..core.persian import normalize_text, to_latin_digits
+from ..core.phone import PhoneError, normalize_iranian_mobile
+from ..extensions import db
+
+PAGE_SIZE = 25
+
+
+def search_users(query: str, page: int = 1):
+    """Users whose name contains `query` or whose phone matches it, newest first, paginated."""
+    statement = select(User).order_by(User.created_at.desc(), User.id.desc())
+    query = normalize_text(query)
+    if query:
+        conditions = [User.display_name.contains(query, autoescape=True)]
+        try:
+            conditions.append(User.phone == normalize_iranian_mobile(query))
+        except PhoneError:
+            digits = to_latin_digits(query).lstrip("0").replace(" ", "")
+            if digits.isdigit():
+                conditions.append(User.phone.contains(digits, autoescape=True))
+        statement = statement.where(or_(*conditions))
+    return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def roles_grantable_by(actor: User) -> set[str]:
+    """Which roles `actor` may give or take: staff manage buyer/producer; admins manage all."""
+    if actor.has_role("admin"):
+        return {"buyer", "producer", "staff", "admin"}
+    return {"buyer", "producer"}
+
+
+def may_manage(actor: User, target: User) -> bool:
+    """Staff may not change other staff or admins (only admins can), nor themselves."""
+    if actor.id == target.id:
+        return False
+    if target.has_role("staff"):
+        return actor.has_role("admin")
+    return actor.has_role("staff")
