@@ -19,7 +19,7 @@ _TO_LATIN = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, "0123456789" * 2)
 _TO_PERSIAN = str.maketrans("0123456789", _PERSIAN_DIGITS)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZWNJ_RUNS = re.compile("\u200c{2,}")
-_ZWNJ_NEXT_TO_SPACE = re.compile(r" ?\u200c ?(?= )| \u200c")
+_ZWNJ_WITH_SPACES = re.compile(" *\u200c *")
 
 
 def normalize_text(text: str | None, *, multiline: bool = False) -> str:
@@ -35,7 +35,8 @@ def normalize_text(text: str | None, *, multiline: bool = False) -> str:
     lines = []
     for line in text.split("\n") if multiline else [text.replace("\n", " ")]:
         line = _SPACES.sub(" ", line)
-        line = _ZWNJ_NEXT_TO_SPACE.sub(" ", line)
+        # A ZWNJ only joins letters; beside a space it is a typing slip.
+        line = _ZWNJ_WITH_SPACES.sub(lambda match: " " if " " in match.group() else "\u200c", line)
         lines.append(line.strip(" \u200c"))
     if not multiline:
         return lines[0]

@@ -1,0 +1,190 @@
+"""Shared fixtures: the app on a migrated database (SQLite, or PostgreSQL when TEST_DATABASE_URL is
+set), one rolled-back transaction per test, a user factory and a login helper.
+
+REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 / REQUIRE_REDIS=1 turn a missing service into a failure
+instead of a skip (CI sets them).
+"""
+
+import itertools
+import os
+import re
+import secrets
+import shutil
+import tempfile
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import orm
+
+from marketplace import create_app
+from marketplace.accounts import services as account_services
+from marketplace.extensions import db, limiter
+
+GOOD_PASSWORD = "saffron and turquoise"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def required(service: str) -> bool:
+    """True when CI demands `service` (POSTGRES, BROWSER, REDIS): then it must not be skipped."""
+    return os.environ.get(f"REQUIRE_{service}") == "1"
+
+
+def skip_or_fail(service: str, reason: str):
+    """Skip a test for a missing service, or fail it when the service is required."""
+    if required(service):
+        pytest.fail(f"{reason} (REQUIRE_{service}=1)")
+    pytest.skip(reason)
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + TEST_DATABASE_URL if TEST_DATABASE_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def instance_dir():
+    path = tempfile.mkdtemp(prefix="rooyesh-test-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def database(instance_dir):
+    """(URL, engine options) of a fresh database for this run: a new PostgreSQL schema, or a SQLite file."""
+    if not TEST_DATABASE_URL:
+        yield "sqlite:///" + os.path.join(instance_dir, "test.db"), {}
+        return
+    url = TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as error:
+        pytest.exit(f"PostgreSQL at {TEST_DATABASE_URL} is not reachable: {error}", returncode=1)
+    yield url, {"connect_args": {"options": f"-csearch_path={schema}"}}
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def make_config(instance_dir, database, **overrides):
+    """Settings for a test app on the test database."""
+    url, engine_options = database
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": instance_dir,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def app(instance_dir, database):
+    """The app, with the database built by the migrations (so they are tested on both backends)."""
+    application = create_app(make_config(instance_dir, database))
+    with application.app_context():
+        upgrade()
+    return application
+
+
+@pytest.fixture(scope="session")
+def app_factory(instance_dir, database):
+    """Build another app on the same database with other settings (HTTPS, Redis limits…)."""
+
+    def build(**overrides):
+        return create_app(make_config(instance_dir, database, **overrides))
+
+    return build
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request):
+    """Run each test in one outer transaction that is rolled back; the app's commits become
+    savepoint releases. Browser tests run against a real server and are left alone."""
+    if request.node.get_closest_marker("browser") or "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    original_session = db.session
+    with application.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        factory = orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        db.session = orm.scoped_session(factory, scopefunc=_app_ctx_id)
+        limiter.reset()
+    try:
+        yield
+    finally:
+        with application.app_context():
+            db.session.remove()
+        db.session = original_session
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.test_request_context():
+        yield
+
+
+_phones = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    """Create and commit a user: make_user(roles={"producer"}, password=…, phone=…)."""
+
+    def build(phone=None, password=GOOD_PASSWORD, roles=frozenset({"buyer"}), name="کاربر آزمایشی",
+              active=True, locale=None):
+        with app.app_context():
+            phone = phone or f"+98912{next(_phones):07d}"
+            user = account_services.create_user(phone, name, password, roles=set(roles) | {"buyer"},
+                                                locale=locale)
+            user.active = active
+            db.session.commit()
+            return db.session.get(type(user), user.id)
+
+    return build
+
+
+def csrf_token(client, path="/login") -> str:
+    """The CSRF token of this client's session, read from a page's form."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client, path, data, token_from="/login", **kwargs):
+    """POST a form the way a browser does: with the session's CSRF token."""
+    data = {"csrf_token": csrf_token(client, token_from), **data}
+    return client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def login(client):
+    """Log `user` in through the real form; returns the response."""
+
+    def do_login(user, password=GOOD_PASSWORD, remember=False, the_client=None):
+        the_client = the_client or client
+        data = {"phone": user.phone, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return post_form(the_client, "/login", data)
+
+    return do_login
