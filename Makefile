@@ -42,6 +42,7 @@ demo: migrate
 
 lint: venv
 	$(BIN)/ruff check marketplace tests bench wsgi.py
+	$(BIN)/ruff format --check marketplace tests bench wsgi.py
 
 test-sqlite: assets
 	$(BIN)/python -m pytest

@@ -23,9 +23,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     """
     config = dict(config or {})
     instance_path = (
-        config.pop("INSTANCE_PATH", None)
-        or os.environ.get("MARKETPLACE_INSTANCE")
-        or str(PROJECT_ROOT / "instance")
+        config.pop("INSTANCE_PATH", None) or os.environ.get("MARKETPLACE_INSTANCE") or str(PROJECT_ROOT / "instance")
     )
     app = Flask(
         __name__,
@@ -80,8 +78,7 @@ def _load_settings(app: Flask, overrides: dict) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            key: value for key, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items()
-            if key != "pool_pre_ping"
+            key: value for key, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if key != "pool_pre_ping"
         }
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)

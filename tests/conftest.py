@@ -147,12 +147,12 @@ _phones = itertools.count(1)
 def make_user(app):
     """Create and commit a user: make_user(roles={"producer"}, password=…, phone=…)."""
 
-    def build(phone=None, password=GOOD_PASSWORD, roles=frozenset({"buyer"}), name="کاربر آزمایشی",
-              active=True, locale=None):
+    def build(
+        phone=None, password=GOOD_PASSWORD, roles=frozenset({"buyer"}), name="کاربر آزمایشی", active=True, locale=None
+    ):
         with app.app_context():
             phone = phone or f"+98912{next(_phones):07d}"
-            user = account_services.create_user(phone, name, password, roles=set(roles) | {"buyer"},
-                                                locale=locale)
+            user = account_services.create_user(phone, name, password, roles=set(roles) | {"buyer"}, locale=locale)
             user.active = active
             db.session.commit()
             return db.session.get(type(user), user.id)

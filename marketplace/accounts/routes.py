@@ -61,8 +61,11 @@ def signup():
         roles = {"buyer", "producer"} if form.is_producer.data else {"buyer"}
         try:
             user = services.create_user(
-                form.phone.e164, form.display_name.data, form.new_password.data,
-                roles=roles, locale=request.cookies.get(current_app.config["LOCALE_COOKIE"]),
+                form.phone.e164,
+                form.display_name.data,
+                form.new_password.data,
+                roles=roles,
+                locale=request.cookies.get(current_app.config["LOCALE_COOKIE"]),
             )
         except services.AccountError as error:
             db.session.rollback()
@@ -164,8 +167,14 @@ def reset_request():
         db.session.commit()
         if started:
             user, code = started
-            send_sms(user.phone, _("Rooyesh Market code: %(code)s. It works for %(num)s minutes.",
-                                   code=code, num=current_app.config["RESET_CODE_TTL_MINUTES"]))
+            send_sms(
+                user.phone,
+                _(
+                    "Rooyesh Market code: %(code)s. It works for %(num)s minutes.",
+                    code=code,
+                    num=current_app.config["RESET_CODE_TTL_MINUTES"],
+                ),
+            )
         # The same answer whether or not the number has an account.
         flash(_("If this number has an account, a code is on its way by text message."), "info")
         return redirect(url_for("accounts.reset_confirm", phone=form.phone.data))
@@ -205,7 +214,11 @@ def switch_locale():
     target = request.form.get("next", "")
     response = redirect(target if is_safe_next(target) else url_for("pages.home"))
     response.set_cookie(
-        current_app.config["LOCALE_COOKIE"], locale, max_age=365 * 24 * 3600,
-        samesite="Lax", secure=current_app.config["HTTPS"], httponly=True,
+        current_app.config["LOCALE_COOKIE"],
+        locale,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["HTTPS"],
+        httponly=True,
     )
     return response

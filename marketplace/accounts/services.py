@@ -68,7 +68,7 @@ def create_user(
     """Create an account. Raises AccountError on a taken phone or a bad password; writes nothing then."""
     problem = password_problem(password, phone_e164)
     if problem:
-        raise AccountError("password", problem)
+        raise AccountError("new_password", problem)
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"Unknown roles: {sorted(unknown)}")

@@ -48,16 +48,23 @@ def relative_time(value) -> str:
     past = count >= 0
     n = abs(count)
     texts = {
-        "minutes": (ngettext("%(num)s minute ago", "%(num)s minutes ago", n),
-                    ngettext("in %(num)s minute", "in %(num)s minutes", n)),
-        "hours": (ngettext("%(num)s hour ago", "%(num)s hours ago", n),
-                  ngettext("in %(num)s hour", "in %(num)s hours", n)),
-        "days": (ngettext("%(num)s day ago", "%(num)s days ago", n),
-                 ngettext("in %(num)s day", "in %(num)s days", n)),
-        "months": (ngettext("%(num)s month ago", "%(num)s months ago", n),
-                   ngettext("in %(num)s month", "in %(num)s months", n)),
-        "years": (ngettext("%(num)s year ago", "%(num)s years ago", n),
-                  ngettext("in %(num)s year", "in %(num)s years", n)),
+        "minutes": (
+            ngettext("%(num)s minute ago", "%(num)s minutes ago", n),
+            ngettext("in %(num)s minute", "in %(num)s minutes", n),
+        ),
+        "hours": (
+            ngettext("%(num)s hour ago", "%(num)s hours ago", n),
+            ngettext("in %(num)s hour", "in %(num)s hours", n),
+        ),
+        "days": (ngettext("%(num)s day ago", "%(num)s days ago", n), ngettext("in %(num)s day", "in %(num)s days", n)),
+        "months": (
+            ngettext("%(num)s month ago", "%(num)s months ago", n),
+            ngettext("in %(num)s month", "in %(num)s months", n),
+        ),
+        "years": (
+            ngettext("%(num)s year ago", "%(num)s years ago", n),
+            ngettext("in %(num)s year", "in %(num)s years", n),
+        ),
     }
     text = texts[unit][0 if past else 1]
     return fa_digits(text) if is_persian() else text
