@@ -62,7 +62,11 @@ def database(instance_dir):
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     except sa.exc.OperationalError as error:
-        pytest.exit(f"PostgreSQL at {TEST_DATABASE_URL} is not reachable: {error}", returncode=1)
+        # Locally, a machine without PostgreSQL still gets the SQLite pass; CI demands this one.
+        pytest.exit(
+            f"PostgreSQL at {TEST_DATABASE_URL} is not reachable, PostgreSQL pass not run: {error}",
+            returncode=1 if required("POSTGRES") else 0,
+        )
     yield url, {"connect_args": {"options": f"-csearch_path={schema}"}}
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))

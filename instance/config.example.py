@@ -1,0 +1,26 @@
+# Copy to instance/config.py (git-ignored) and edit. Settings here override the defaults in
+# marketplace/config.py; environment variables (DATABASE_URL, SECRET_KEY, MARKETPLACE_<NAME>)
+# override this file. Every setting is described in the README's configuration reference.
+
+# PostgreSQL in production (SQLite in instance/marketplace.db when unset):
+# SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://rooyesh:secret@127.0.0.1:5432/rooyesh"
+
+# Leave unset to use instance/secret_key, generated on first start. Never commit a key.
+# SECRET_KEY = "…"
+
+# Behind nginx with TLS: Secure/__Host- cookies, HSTS, and trust one proxy's X-Forwarded-* headers.
+# HTTPS = True
+# PROXY_COUNT = 1
+
+# Several gunicorn workers or machines must share rate-limit counts:
+# RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
+
+# Limits on login, sign-up and password reset (Flask-Limiter syntax).
+# RATELIMIT_LOGIN_IP = "30 per 10 minutes"
+# RATELIMIT_LOGIN_PHONE = "10 per 10 minutes"
+
+# How long a password-reset code works, and how many wrong tries it allows.
+# RESET_CODE_TTL_MINUTES = 15
+# RESET_CODE_MAX_ATTEMPTS = 5
+
+# LOG_LEVEL = "INFO"
