@@ -85,17 +85,24 @@ def _load_settings(app: Flask, overrides: dict) -> None:
 
 
 def _instance_secret_key(instance_path: str) -> str:
-    """Read instance/secret_key, creating it (owner-only) with a random key on first start."""
+    """Read instance/secret_key, creating it (owner-only) with a random key on first start.
+
+    Several gunicorn workers may start at once: the key is written to a temporary file and
+    linked into place atomically, so every worker ends up reading the same complete key."""
     path = os.path.join(instance_path, "secret_key")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        with open(path, encoding="ascii") as existing:
-            return existing.read().strip()
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w", encoding="ascii") as new_file:
-        new_file.write(key + "\n")
-    return key
+    if not os.path.exists(path):
+        temporary = f"{path}.{os.getpid()}.tmp"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as new_file:
+            new_file.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another worker won the race; use its key
+        finally:
+            os.unlink(temporary)
+    with open(path, encoding="ascii") as existing:
+        return existing.read().strip()
 
 
 def _configure_logging(app: Flask) -> None:

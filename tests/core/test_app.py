@@ -203,3 +203,19 @@ def test_sqlite_is_really_transactional(tmp_path):
         with pytest.raises(Exception, match="FOREIGN KEY"):
             db.session.execute(text("INSERT INTO t (id, parent) VALUES (5, 99)"))
         db.session.rollback()
+
+
+def _read_key(path):
+    from marketplace import _instance_secret_key
+
+    return _instance_secret_key(path)
+
+
+def test_secret_key_same_for_workers_starting_together(tmp_path):
+    """gunicorn workers start at once; they must all end up with the same, complete key."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        keys = set(pool.map(_read_key, [str(tmp_path)] * 16))
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [path.name for path in tmp_path.iterdir()] == ["secret_key"]  # no temporary files left
