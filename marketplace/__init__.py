@@ -43,12 +43,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories="translations")
     limiter.init_app(app)
 
+    from .branding.fonts import require_raqm
     from .core import notify
     from .core.database import init_database
     from .core.errors import init_errors
     from .core.security import init_security
     from .core.templating import init_templating
 
+    require_raqm()  # Persian logos and kit images need real shaping: refuse to start without it
     app.extensions["notifier"] = notify.notifier_for(app)
     init_database(app)
     init_security(app)
@@ -127,10 +129,13 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import access  # noqa: F401  (registers the user loader)
     from .accounts.routes import bp as accounts_bp
     from .core.routes import bp as core_bp
+    from .dashboard.routes import bp as dashboard_bp
     from .pages.routes import bp as pages_bp
+    from .shops.routes import bp as shops_bp
+    from .shops.wizard import bp as wizard_bp
     from .staff.routes import bp as staff_bp
 
-    for blueprint in (core_bp, pages_bp, accounts_bp, staff_bp):
+    for blueprint in (core_bp, pages_bp, accounts_bp, shops_bp, wizard_bp, dashboard_bp, staff_bp):
         app.register_blueprint(blueprint)
 
 

@@ -22,6 +22,13 @@ PROXY_COUNT = 0
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Photo and logo uploads (marketplace/core/images.py): limits checked before decoding, the folder
+# inside the instance folder they are stored in (served at /media/), and the WebP variant widths.
+UPLOAD_MAX_BYTES = 15 * 1024 * 1024
+UPLOAD_MAX_PIXELS = 40_000_000
+UPLOAD_FOLDER = "uploads"
+IMAGE_WIDTHS = (320, 640, 1280)
+
 # Sessions and "remember me".
 PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
 REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 60

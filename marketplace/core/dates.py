@@ -91,3 +91,10 @@ def relative_parts(value: datetime, now: datetime | None = None) -> tuple[str, i
         if seconds < limit:
             return unit, sign * (seconds // size)
     return "years", sign * (seconds // (86400 * 365))
+
+
+def jalali_input_value(value: date | None) -> str:
+    """A date as typed in Jalali date fields: 1404/11/19 (Latin digits; fields accept any)."""
+    if value is None:
+        return ""
+    return jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d")

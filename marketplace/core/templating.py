@@ -1,6 +1,6 @@
 """Jinja filters and globals shared by every template."""
 
-from flask import Flask, request
+from flask import Flask, request, url_for
 from flask_babel import get_locale, gettext, ngettext
 
 from . import dates, money
@@ -70,6 +70,25 @@ def relative_time(value) -> str:
     return fa_digits(text) if is_persian() else text
 
 
+def media_url(path: str, external: bool = False) -> str:
+    """The URL of a file in the uploads folder."""
+    return url_for("core.media", filename=path, _external=external)
+
+
+def media_src(stored: dict, width: int = 640) -> str:
+    """URL of the stored image's variant for `width` pixels (the JSON form of core.images.StoredImage)."""
+    from .images import StoredImage  # images uses this module's fa_digits for its messages
+
+    return media_url(StoredImage.from_dict(stored).url_path(width))
+
+
+def media_srcset(stored: dict) -> str:
+    """The srcset attribute for a stored image, every WebP width listed."""
+    from .images import StoredImage
+
+    return StoredImage.from_dict(stored).srcset(media_url)
+
+
 def init_templating(app: Flask) -> None:
     """Register the filters and the globals (locale, direction, CSP nonce) on the app's Jinja env."""
     app.add_template_filter(fa_digits)
@@ -78,6 +97,9 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(toman)
     app.add_template_filter(relative_time, "relative")
     app.add_template_filter(display_phone, "phone")
+    app.add_template_filter(media_url)
+    app.add_template_filter(media_src)
+    app.add_template_filter(media_srcset)
 
     @app.context_processor
     def _layout_globals():

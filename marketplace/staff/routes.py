@@ -8,6 +8,9 @@ from ..accounts import services as accounts
 from ..accounts.access import role_required
 from ..accounts.models import User
 from ..extensions import db
+from ..shops import services as shop_services
+from ..shops.forms import DecisionForm
+from ..shops.models import Shop
 from . import services
 from .forms import UserActiveForm, UserRolesForm
 
@@ -72,3 +75,39 @@ def set_active(user_id: int):
         db.session.commit()
         flash(_("Account activated.") if active else _("Account deactivated; its sessions have ended."), "success")
     return redirect(url_for("staff.user_detail", user_id=user.id))
+
+
+# ---------------------------------------------------------------- shops
+
+SHOP_QUEUES = ("submitted", "changes_requested", "approved", "suspended", "draft")
+
+
+@bp.get("/shops")
+@role_required("staff")
+def shops():
+    status = request.args.get("status", "submitted")
+    if status not in SHOP_QUEUES:
+        status = "submitted"
+    return render_template("staff/shops.html", status=status, queues=SHOP_QUEUES,
+                           shops=shop_services.shops_with_status(status), counts=shop_services.status_counts())
+
+
+@bp.route("/shops/<int:shop_id>", methods=["GET", "POST"])
+@role_required("staff")
+def shop_detail(shop_id: int):
+    shop = db.get_or_404(Shop, shop_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            shop_services.change_status(shop, current_user, form.action.data, form.reason.data or "")
+        except (shop_services.ShopError, KeyError) as error:
+            db.session.rollback()
+            form.reason.errors = [getattr(error, "message", _("Unknown action."))]
+        else:
+            db.session.commit()
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for("staff.shops", status=shop.status))
+    score, items = shop_services.brand_score(shop)
+    return render_template("staff/shop.html", shop=shop, form=form, score=score, items=items,
+                           palette=shop_services.shop_palette(shop),
+                           actions=shop_services.actions_for(shop.status)), 422 if form.errors else 200

@@ -25,3 +25,70 @@ document.addEventListener("click", function (event) {
 // Move focus to the error summary so screen readers announce it.
 var summary = document.querySelector(".error-summary");
 if (summary) summary.focus();
+
+// Copy buttons (bio, share link); on phones with the share sheet, share the link instead.
+document.querySelectorAll(".copy-button").forEach(function (button) {
+  var target = document.getElementById(button.dataset.copy);
+  if (!target) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    if (button.dataset.shareTitle && navigator.share) {
+      navigator.share({ title: button.dataset.shareTitle, url: target.value }).catch(function () {});
+      return;
+    }
+    target.select();
+    var done = function () { button.textContent = button.dataset.done; };
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(target.value).then(done, function () { document.execCommand("copy"); done(); });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+});
+
+// Shop name: live address preview and "already taken" check while she types.
+var nameForm = document.querySelector("form[data-name-check]");
+if (nameForm) {
+  var nameInput = nameForm.querySelector("#name");
+  var slugValue = nameForm.querySelector(".slug-value");
+  var status = nameForm.querySelector(".name-status");
+  var timer = null;
+  var check = function () {
+    var url = nameForm.dataset.nameCheck + "?name=" + encodeURIComponent(nameInput.value);
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+      slugValue.textContent = location.host + "/shop/" + data.slug;
+      status.textContent = nameInput.value ? (data.ok ? "✓" : data.message) : "";
+      status.className = "name-status " + (data.ok ? "free" : "taken");
+    }).catch(function () {});
+  };
+  nameInput.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 300); });
+  // Tapping an idea fills the field here instead of sending the form.
+  nameForm.querySelectorAll("button[name=idea]").forEach(function (chip) {
+    chip.addEventListener("click", function (event) {
+      event.preventDefault();
+      nameInput.value = chip.value;
+      nameInput.focus();
+      check();
+    });
+  });
+}
+
+// Colours: choosing a ready palette fills the four colour fields so the preview can follow.
+document.querySelectorAll("input[name=choice][data-colours]").forEach(function (radio) {
+  radio.addEventListener("change", function () {
+    var colours = radio.dataset.colours.split(" ");
+    ["primary", "accent", "background", "text"].forEach(function (name, i) {
+      var input = document.getElementById(name);
+      if (input) input.value = colours[i];
+    });
+    var preview = document.querySelector(".palette-preview");
+    if (preview) {
+      var rects = preview.querySelectorAll("rect");
+      rects[0].setAttribute("fill", colours[2]);
+      rects[1].setAttribute("fill", colours[0]);
+      rects[2].setAttribute("fill", colours[1]);
+      preview.querySelectorAll("text")[0].setAttribute("fill", colours[3]);
+    }
+  });
+});

@@ -1,0 +1,1 @@
+"""The producer's home (/dashboard): next steps, brand score, and later orders and insights."""

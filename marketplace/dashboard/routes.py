@@ -1,0 +1,24 @@
+"""/dashboard: what a producer should do next."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from ..accounts.access import role_required
+from ..shops import services as shops
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/dashboard")
+@role_required("producer")
+def home():
+    shop = shops.owned_shop(current_user)
+    score, items = shops.brand_score(shop)
+    return render_template(
+        "dashboard/home.html",
+        shop=shop,
+        score=score,
+        items=items,
+        next_steps=[item for item in items if not item.done],
+        submit_problems=shops.submit_problems(shop) if shop else [],
+    )

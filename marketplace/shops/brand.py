@@ -1,0 +1,132 @@
+"""Glue between a shop and the branding renderers: which images to render, where they are cached,
+and storing the chosen logo, banner and kit photo through the core image pipeline."""
+
+import json
+import os
+from pathlib import Path
+
+from flask import current_app, url_for
+from PIL import Image
+
+from ..branding import kit
+from ..branding.cache import cached_png, content_key
+from ..branding.logo import logo_sizes, render_logo_candidates
+from ..branding.palette import CURATED
+from ..core.images import StoredImage, process_upload, store_png, upload_dir, upload_limits
+from ..core.money import format_toman
+from ..core.phone import display_phone
+from ..core.persian import to_persian_digits
+from . import services
+from .models import Shop
+
+LOGO_SIZE = 1024
+KIT_ITEMS = kit.KIT_ITEMS
+KIT_KEYS = {item.key for item in KIT_ITEMS}
+
+
+def uploads_dir() -> Path:
+    """Where uploaded and stored images live (instance/uploads)."""
+    return upload_dir(current_app)
+
+
+def cache_dir() -> Path:
+    """Where rendered brand images are cached by content hash (instance/brand-cache)."""
+    return Path(current_app.instance_path) / "brand-cache"
+
+
+def load_limits() -> dict:
+    """The byte and pixel limits for an upload that is read but not stored (a palette photo, a logo)."""
+    limits = upload_limits(current_app.config)
+    return {"max_bytes": limits["max_bytes"], "max_pixels": limits["max_pixels"]}
+
+
+def open_image(path: str | Path) -> Image.Image:
+    """Open a file this app wrote itself (cache or uploads)."""
+    with Image.open(path) as image:
+        image.load()
+        return image
+
+
+def logo_candidates(shop: Shop) -> list[dict]:
+    """The logo candidates for the shop's current name and palette, rendered once and cached.
+
+    Returns [{id, style, font, path}]; the ids change whenever the name or palette changes, so an
+    old id (or another shop's) is simply not found."""
+    palette = services.shop_palette(shop) or CURATED[0].palette
+    key = content_key("logo-candidates", shop.name, palette.as_dict(), LOGO_SIZE)
+    folder = cache_dir() / "logos" / key
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        entries = []
+        for index, candidate in enumerate(render_logo_candidates(shop.name, palette, size=LOGO_SIZE)):
+            path = folder / f"{index}.png"
+            temporary = path.with_suffix(".tmp")
+            candidate.image.save(temporary, format="PNG", optimize=False)
+            os.replace(temporary, path)
+            entries.append({"id": f"{key[:16]}-{index}", "style": candidate.style, "font": candidate.font_key,
+                            "file": path.name})
+        temporary = manifest.with_suffix(".tmp")
+        temporary.write_text(json.dumps(entries))
+        os.replace(temporary, manifest)
+    entries = json.loads(manifest.read_text())
+    return [{**entry, "path": str(folder / entry["file"])} for entry in entries]
+
+
+def square_logo(image: Image.Image) -> Image.Image:
+    """Centre an uploaded logo on a transparent square so every size crops nothing."""
+    image = image.convert("RGBA")
+    side = max(image.size)
+    canvas = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    canvas.paste(image, ((side - image.width) // 2, (side - image.height) // 2))
+    return canvas.resize((LOGO_SIZE, LOGO_SIZE), Image.Resampling.LANCZOS) if side != LOGO_SIZE else canvas
+
+
+def store_logo(image: Image.Image) -> dict[int, str]:
+    """Store the chosen logo as PNG at 1024, 512, 192 and 32 px; returns size → uploads path."""
+    return {size: store_png(sized, uploads_dir()) for size, sized in logo_sizes(image).items()}
+
+
+def store_photo(upload) -> dict:
+    """Run an uploaded photo through the core pipeline; returns the stored image as a dict."""
+    stored = process_upload(upload, uploads_dir(), **upload_limits(current_app.config))
+    return stored.as_dict()
+
+
+def largest_variant(stored: dict | None) -> Path | None:
+    """The biggest stored variant of an image dict, as a file path."""
+    if not stored:
+        return None
+    return uploads_dir() / StoredImage.from_dict(stored).url_path(10_000)
+
+
+def storefront_url(shop: Shop) -> str:
+    """The absolute address of the shop's page (for QR codes and share links)."""
+    return url_for("shops.storefront", slug=shop.slug, _external=True)
+
+
+def kit_inputs(shop: Shop, price_toman: int | None = None) -> "kit.KitInputs":
+    """Everything the kit renderers need, from the shop row."""
+    palette = services.shop_palette(shop) or CURATED[0].palette
+    logo = open_image(uploads_dir() / shop.logo_files["1024"])
+    photo_path = largest_variant(shop.kit_photo)
+    phone = shop.contact_phone if shop.show_phone and shop.contact_phone else None
+    contact = to_persian_digits(display_phone(phone)) if phone else storefront_url(shop).split("://", 1)[-1]
+    return kit.KitInputs(
+        logo=logo,
+        shop_name=shop.name,
+        tagline=shop.tagline or shop.craft or "",
+        contact=contact,
+        storefront_url=storefront_url(shop),
+        palette=palette,
+        photo=open_image(photo_path) if photo_path else None,
+        price_text=format_toman(price_toman * 10) if price_toman else None,
+    )
+
+
+def kit_file(shop: Shop, item: str, price_toman: int | None = None) -> Path:
+    """The PNG of one kit item, rendered only when one of its inputs changed."""
+    inputs = kit_inputs(shop, price_toman)
+    key = content_key("kit", item, inputs.shop_name, inputs.tagline, inputs.contact, inputs.storefront_url,
+                      inputs.palette.as_dict(), inputs.logo, inputs.photo, inputs.price_text)
+    return cached_png(cache_dir() / "kit", key, lambda: kit.render_item(item, inputs))
