@@ -96,14 +96,24 @@ class StoredImage:
 
     def as_dict(self) -> dict:
         """The JSON form kept in database columns (variant widths become string keys)."""
-        return {"key": self.key, "width": self.width, "height": self.height,
-                "dominant_color": self.dominant_color, "variants": {str(w): p for w, p in self.variants.items()}}
+        return {
+            "key": self.key,
+            "width": self.width,
+            "height": self.height,
+            "dominant_color": self.dominant_color,
+            "variants": {str(w): p for w, p in self.variants.items()},
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> "StoredImage":
         """Read back the JSON form written by as_dict()."""
-        return cls(key=data["key"], width=int(data["width"]), height=int(data["height"]),
-                   dominant_color=data["dominant_color"], variants={int(w): p for w, p in data["variants"].items()})
+        return cls(
+            key=data["key"],
+            width=int(data["width"]),
+            height=int(data["height"]),
+            dominant_color=data["dominant_color"],
+            variants={int(w): p for w, p in data["variants"].items()},
+        )
 
 
 def variant_path(key: str, width: int) -> str:

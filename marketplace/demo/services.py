@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from ..accounts import services as accounts
 from ..accounts.models import User
-from ..core.phone import normalize_iranian_mobile
 from ..branding.palette import CURATED
+from ..core.phone import normalize_iranian_mobile
 from ..extensions import db
 from ..shops import brand
 from ..shops import services as shops

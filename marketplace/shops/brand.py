@@ -14,8 +14,8 @@ from ..branding.logo import logo_sizes, render_logo_candidates
 from ..branding.palette import CURATED
 from ..core.images import StoredImage, process_upload, store_png, upload_dir, upload_limits
 from ..core.money import format_toman
-from ..core.phone import display_phone
 from ..core.persian import to_persian_digits
+from ..core.phone import display_phone
 from . import services
 from .models import Shop
 
@@ -62,10 +62,11 @@ def logo_candidates(shop: Shop) -> list[dict]:
         for index, candidate in enumerate(render_logo_candidates(shop.name, palette, size=LOGO_SIZE)):
             path = folder / f"{index}.png"
             temporary = path.with_suffix(".tmp")
-            candidate.image.save(temporary, format="PNG", optimize=False)
+            candidate.image.save(temporary, format="PNG", compress_level=1)  # a cache: speed over size
             os.replace(temporary, path)
-            entries.append({"id": f"{key[:16]}-{index}", "style": candidate.style, "font": candidate.font_key,
-                            "file": path.name})
+            entries.append(
+                {"id": f"{key[:16]}-{index}", "style": candidate.style, "font": candidate.font_key, "file": path.name}
+            )
         temporary = manifest.with_suffix(".tmp")
         temporary.write_text(json.dumps(entries))
         os.replace(temporary, manifest)
@@ -124,9 +125,32 @@ def kit_inputs(shop: Shop, price_toman: int | None = None) -> "kit.KitInputs":
     )
 
 
-def kit_file(shop: Shop, item: str, price_toman: int | None = None) -> Path:
-    """The PNG of one kit item, rendered only when one of its inputs changed."""
+KIT_PREVIEW_WIDTH = 400
+
+
+def kit_file(shop: Shop, item: str, price_toman: int | None = None, preview: bool = False) -> Path:
+    """The PNG of one kit item, rendered only when one of its inputs changed; with `preview`, a
+    400-px-wide WebP of it for the wizard page (the full A4 sheet is megabytes on a slow phone)."""
     inputs = kit_inputs(shop, price_toman)
-    key = content_key("kit", item, inputs.shop_name, inputs.tagline, inputs.contact, inputs.storefront_url,
-                      inputs.palette.as_dict(), inputs.logo, inputs.photo, inputs.price_text)
-    return cached_png(cache_dir() / "kit", key, lambda: kit.render_item(item, inputs))
+    key = content_key(
+        "kit",
+        item,
+        inputs.shop_name,
+        inputs.tagline,
+        inputs.contact,
+        inputs.storefront_url,
+        inputs.palette.as_dict(),
+        inputs.logo,
+        inputs.photo,
+        inputs.price_text,
+    )
+    full = cached_png(cache_dir() / "kit", key, lambda: kit.render_item(item, inputs))
+    if not preview:
+        return full
+
+    def shrink() -> Image.Image:
+        image = open_image(full).convert("RGB")
+        height = round(image.height * KIT_PREVIEW_WIDTH / image.width)
+        return image.resize((KIT_PREVIEW_WIDTH, height), Image.Resampling.LANCZOS)
+
+    return cached_png(cache_dir() / "kit-preview", content_key(key, KIT_PREVIEW_WIDTH), shrink, fmt="webp")

@@ -79,16 +79,21 @@ class SocialStepForm(FlaskForm):
 
 
 def _int_or_none(value):
+    """Whole numbers typed in any digits become int; empty becomes None; anything else stays text
+    so validate_weekly_capacity can say what is wrong."""
     text = to_latin_digits(value or "").strip().replace(",", "").replace("\u066c", "")
-    return int(text) if text.isdigit() else (None if not text else text)
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text
 
 
 class SettingsForm(FlaskForm):
     contact_phone = StringField(_l("Contact number"), filters=[_text])
     show_phone = BooleanField(_l("Show this number on my shop page"))
     city = StringField(_l("City"), validators=[Length(max=40)], filters=[_text])
-    weekly_capacity = StringField(_l("How many made-to-order pieces can you make in a week?"),
-                                  validators=[Optional()], filters=[_int_or_none])
+    weekly_capacity = StringField(
+        _l("How many made-to-order pieces can you make in a week?"), validators=[Optional()], filters=[_int_or_none]
+    )
     away = BooleanField(_l("I am away (holiday): pause made-to-order work"))
     away_until = StringField(_l("Back on (Jalali date, like 1404/12/20)"), filters=[_text])
     banner = FileField(_l("Banner photo (wide)"))

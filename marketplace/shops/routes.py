@@ -92,4 +92,3 @@ def settings():
             flash(_("Your shop settings are saved."), "success")
             return redirect(url_for("shops.settings"))
     return render_template("shops/settings.html", shop=shop, form=form), 422 if form.errors else 200
-

@@ -24,13 +24,46 @@ STORY_MAX = 1500
 
 # Suggested in the neighbourhood field; free text is accepted too.
 MASHHAD_NEIGHBOURHOODS = (
-    "گلشهر", "التیمور", "سیدی", "خواجه ربیع", "شهرک شهید رجایی", "پنج‌تن", "قلعه‌ساختمان", "توس",
-    "طلاب", "سیس‌آباد", "شهرک طرق", "بهمن", "کوی امیر", "رسالت", "پنجتن آل عبا", "قاسم‌آباد",
-    "الهیه", "سجاد", "احمدآباد", "وکیل‌آباد", "هاشمیه", "طبرسی", "عبدالمطلب", "مهرآباد",
+    "گلشهر",
+    "التیمور",
+    "سیدی",
+    "خواجه ربیع",
+    "شهرک شهید رجایی",
+    "پنج‌تن",
+    "قلعه‌ساختمان",
+    "توس",
+    "طلاب",
+    "سیس‌آباد",
+    "شهرک طرق",
+    "بهمن",
+    "کوی امیر",
+    "رسالت",
+    "پنجتن آل عبا",
+    "قاسم‌آباد",
+    "الهیه",
+    "سجاد",
+    "احمدآباد",
+    "وکیل‌آباد",
+    "هاشمیه",
+    "طبرسی",
+    "عبدالمطلب",
+    "مهرآباد",
 )
 CRAFT_SUGGESTIONS = (
-    "گلدوزی", "سوزن‌دوزی", "گلیم‌بافی", "سفالگری", "ترشی خانگی", "مربای خانگی", "شیرینی خانگی",
-    "سبزی خشک", "صابون گیاهی", "بافتنی", "لباس محلی", "چرم دست‌دوز", "عروسک‌دوزی", "رب و ادویه",
+    "گلدوزی",
+    "سوزن‌دوزی",
+    "گلیم‌بافی",
+    "سفالگری",
+    "ترشی خانگی",
+    "مربای خانگی",
+    "شیرینی خانگی",
+    "سبزی خشک",
+    "صابون گیاهی",
+    "بافتنی",
+    "لباس محلی",
+    "چرم دست‌دوز",
+    "عروسک‌دوزی",
+    "رب و ادویه",
 )
 
 
@@ -259,8 +292,13 @@ def normalize_handle(platform: str, value: str | None) -> str | None:
         raise ShopError(platform, _l("A handle has no spaces."))
     pattern, _template = HANDLE_RULES[platform]
     if not pattern.match(handle):
-        raise ShopError(platform, _l("This handle has letters or signs that %(platform)s does not allow. "
-                                     "Use English letters, digits and _.", platform=PLATFORM_LABELS[platform]))
+        raise ShopError(
+            platform,
+            _l(
+                "This handle has letters or signs that %(platform)s does not allow. Use English letters, digits and _.",
+                platform=PLATFORM_LABELS[platform],
+            ),
+        )
     return handle
 
 
@@ -289,8 +327,9 @@ def social_links(shop: Shop) -> list[dict]:
 # ---------------------------------------------------------------- settings
 
 
-def update_settings(shop: Shop, *, contact_phone: str, show_phone: bool, city: str,
-                    weekly_capacity: int | None, away: bool, away_until) -> None:
+def update_settings(
+    shop: Shop, *, contact_phone: str, show_phone: bool, city: str, weekly_capacity: int | None, away: bool, away_until
+) -> None:
     """The shop's practical settings: contact number (shown only when she opts in), city,
     weekly capacity for made-to-order work and the away (holiday) switch with a return date."""
     phone = None
@@ -342,8 +381,9 @@ def change_status(shop: Shop, actor: User, action: str, reason: str = "") -> Sho
     reason = normalize_text(reason, multiline=True)
     if action in REASON_REQUIRED and not reason:
         raise ShopError("reason", _l("Write the reason; the producer will see it."))
-    decision = ShopDecision(shop=shop, actor=actor, action=action, from_status=shop.status, to_status=target,
-                            reason=reason)
+    decision = ShopDecision(
+        shop=shop, actor=actor, action=action, from_status=shop.status, to_status=target, reason=reason
+    )
     db.session.add(decision)
     shop.status = target
     shop.status_reason = reason if action in REASON_REQUIRED else ""
@@ -390,8 +430,13 @@ def brand_score(shop: Shop | None) -> tuple[int, list[ScoreItem]]:
         ScoreItem("name", _l("Choose your shop's name"), 15, bool(shop.name), "name"),
         ScoreItem("story", _l("Tell your story (at least 300 characters)"), 20, story_length >= 300, "story"),
         ScoreItem("tagline", _l("Write a one-line tagline"), 5, bool(shop.tagline), "story"),
-        ScoreItem("palette", _l("Choose colours that are easy to read"), 15,
-                  palette is not None and check_palette(palette).passes, "colours"),
+        ScoreItem(
+            "palette",
+            _l("Choose colours that are easy to read"),
+            15,
+            palette is not None and check_palette(palette).passes,
+            "colours",
+        ),
         ScoreItem("logo", _l("Choose a logo"), 20, bool(shop.logo_files), "logo"),
         ScoreItem("banner", _l("Add a banner photo"), 10, bool(shop.banner), "settings"),
         ScoreItem("social", _l("Add at least two social pages"), 15, socials >= 2, "social"),
@@ -410,9 +455,9 @@ def owned_shop(user: User) -> Shop | None:
 
 def shops_with_status(status: str) -> list[Shop]:
     """Shops in one status, oldest submission first (the review queue is first come, first served)."""
-    return list(db.session.scalars(
-        select(Shop).where(Shop.status == status).order_by(Shop.submitted_at.asc(), Shop.id.asc())
-    ))
+    return list(
+        db.session.scalars(select(Shop).where(Shop.status == status).order_by(Shop.submitted_at.asc(), Shop.id.asc()))
+    )
 
 
 def status_counts() -> dict[str, int]:

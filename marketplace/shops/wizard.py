@@ -1,7 +1,6 @@
 """The onboarding wizard (/dashboard/shop/setup/…): one step per screen, resumable at any time."""
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,8 +31,9 @@ def _shop_or_redirect():
 def _render_step(step: str, shop, form, status: int = 200, **context):
     if form.errors and status == 200:
         status = 422
-    return render_template(f"shops/wizard/{step}.html", step=step, steps=WIZARD_STEPS, shop=shop, form=form,
-                           **context), status
+    return render_template(
+        f"shops/wizard/{step}.html", step=step, steps=WIZARD_STEPS, shop=shop, form=form, **context
+    ), status
 
 
 def _show_error(form, error: services.ShopError) -> None:
@@ -81,8 +81,14 @@ def step_name():
             db.session.commit()
             return redirect(url_for(f"wizard.step_{following}"))
     ideas = services.name_ideas(form.craft.data or "", first_name, form.neighbourhood.data or "")
-    return _render_step("name", shop, form, ideas=ideas, neighbourhoods=services.MASHHAD_NEIGHBOURHOODS,
-                        crafts=services.CRAFT_SUGGESTIONS)
+    return _render_step(
+        "name",
+        shop,
+        form,
+        ideas=ideas,
+        neighbourhoods=services.MASHHAD_NEIGHBOURHOODS,
+        crafts=services.CRAFT_SUGGESTIONS,
+    )
 
 
 @bp.get("/name-check")
@@ -174,8 +180,9 @@ def step_colours():
                 db.session.commit()
                 return redirect(url_for(f"wizard.step_{following}"))
     preview = _form_palette(form) or services.shop_palette(shop) or CURATED[0].palette
-    return _render_step("colours", shop, form, curated=CURATED, extracted=extracted, preview=preview,
-                        check=check_palette(preview))
+    return _render_step(
+        "colours", shop, form, curated=CURATED, extracted=extracted, preview=preview, check=check_palette(preview)
+    )
 
 
 @bp.route("/setup/logo", methods=["GET", "POST"])
@@ -205,8 +212,9 @@ def step_logo():
             if chosen is None:
                 form.candidate.errors = [_("Choose one of the logos.")]
             else:
-                services.set_logo(shop, brand.store_logo(brand.open_image(chosen["path"])),
-                                  f"{chosen['style']}:{chosen['font']}")
+                services.set_logo(
+                    shop, brand.store_logo(brand.open_image(chosen["path"])), f"{chosen['style']}:{chosen['font']}"
+                )
                 following = services.advance_wizard(shop, "logo")
                 db.session.commit()
                 return redirect(url_for(f"wizard.step_{following}"))
@@ -262,10 +270,16 @@ def kit_item(item: str):
     if not shop.logo_files or item not in brand.KIT_KEYS:
         abort(404)
     price = parse_toman(request.args.get("price", ""))
-    path = brand.kit_file(shop, item, price_toman=price)
+    if request.args.get("preview") == "1":
+        return send_file(brand.kit_file(shop, item, price, preview=True), mimetype="image/webp", max_age=3600)
     download = request.args.get("download") == "1"
-    return send_file(path, mimetype="image/png", as_attachment=download,
-                     download_name=f"{shop.slug}-{item}.png", max_age=3600)
+    return send_file(
+        brand.kit_file(shop, item, price),
+        mimetype="image/png",
+        as_attachment=download,
+        download_name=f"{shop.slug}-{item}.png",
+        max_age=3600,
+    )
 
 
 @bp.route("/setup/social", methods=["GET", "POST"])
@@ -299,5 +313,6 @@ def step_social():
             flash(_("Saved."), "success")
             return redirect(url_for("wizard.step_social"))
     bio = shop.tagline or shop.name
-    return _render_step("social", shop, form, bio=bio, platforms=services.PLATFORM_LABELS,
-                        links=services.social_links(shop))
+    return _render_step(
+        "social", shop, form, bio=bio, platforms=services.PLATFORM_LABELS, links=services.social_links(shop)
+    )

@@ -88,8 +88,13 @@ def shops():
     status = request.args.get("status", "submitted")
     if status not in SHOP_QUEUES:
         status = "submitted"
-    return render_template("staff/shops.html", status=status, queues=SHOP_QUEUES,
-                           shops=shop_services.shops_with_status(status), counts=shop_services.status_counts())
+    return render_template(
+        "staff/shops.html",
+        status=status,
+        queues=SHOP_QUEUES,
+        shops=shop_services.shops_with_status(status),
+        counts=shop_services.status_counts(),
+    )
 
 
 @bp.route("/shops/<int:shop_id>", methods=["GET", "POST"])
@@ -108,6 +113,12 @@ def shop_detail(shop_id: int):
             flash(_("Decision recorded."), "success")
             return redirect(url_for("staff.shops", status=shop.status))
     score, items = shop_services.brand_score(shop)
-    return render_template("staff/shop.html", shop=shop, form=form, score=score, items=items,
-                           palette=shop_services.shop_palette(shop),
-                           actions=shop_services.actions_for(shop.status)), 422 if form.errors else 200
+    return render_template(
+        "staff/shop.html",
+        shop=shop,
+        form=form,
+        score=score,
+        items=items,
+        palette=shop_services.shop_palette(shop),
+        actions=shop_services.actions_for(shop.status),
+    ), 422 if form.errors else 200

@@ -164,7 +164,8 @@ def test_new_producer_builds_her_shop_at_phone_width(live_server, phone_page):
     expect(page.get_by_role("heading", level=1)).to_have_text("سفال سیدی")
     expect(page.get_by_text("پیش‌نمایش")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("اینستاگرام"))).to_have_attribute(
-        "href", "https://instagram.com/sofal_seyyedi")
+        "href", "https://instagram.com/sofal_seyyedi"
+    )
     images_loaded(page, ".shop-logo")
     snap(page, "18-storefront-preview")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

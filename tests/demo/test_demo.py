@@ -5,6 +5,8 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import User, UserRole
 from marketplace.demo import data
 from marketplace.extensions import db
+from marketplace.shops import services as shop_services
+from marketplace.shops.models import Shop
 from tests.conftest import post_form
 
 
@@ -26,6 +28,15 @@ def test_demo_load_twice_is_the_same(app):
         producers = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "producer"))
         staff = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "staff"))
     assert producers == 12 and staff == 1
+    with app.app_context():
+        shops = db.session.scalars(select(Shop).order_by(Shop.id)).all()
+        assert len(shops) == 12
+        statuses = [shop.status for shop in shops]
+        assert statuses.count("approved") == 10 and "submitted" in statuses and "draft" in statuses
+        for shop in shops:
+            assert len(shop.story) >= 100 and shop.tagline and shop.instagram
+            assert shop_services.shop_palette(shop) is not None
+            assert set(shop.logo_files) == {"1024", "512", "192", "32"}
     skipped = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "not loaded" in skipped.output
 
@@ -36,6 +47,9 @@ def test_demo_logins_work_and_home_shows_producers(app, client):
     assert response.status_code == 302
     assert "میز کار مرکز" in client.get("/").get_data(as_text=True)
     assert "۱۲ کارگاه خانگی اینجا می‌فروشند" in app.test_client().get("/").get_data(as_text=True)
+    storefront = app.test_client().get("/shop/گلدوزی-مریم")
+    assert storefront.status_code == 200 and "گلدوزی با نقش‌های مادربزرگ" in storefront.get_data(as_text=True)
+    assert app.test_client().get("/shop/گلدوزی-مریم/share.png").mimetype == "image/png"
 
 
 def test_demo_neighbourhoods_are_from_mashhad():

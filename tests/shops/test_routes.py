@@ -2,6 +2,7 @@
 
 import io
 import re
+from urllib.parse import unquote
 
 import pytest
 from PIL import Image
@@ -57,48 +58,96 @@ def test_wizard_journey_to_review(app, client, producer, login):
     page = client.get("/dashboard/shop/setup/name").get_data(as_text=True)
     assert "گام ۱ از ۶" in page
 
-    ideas = post_form(client, "/dashboard/shop/setup/name",
-                      {"craft": "گلدوزی", "neighbourhood": "گلشهر", "name": "", "action": "ideas"},
-                      token_from="/dashboard/shop/setup/name")
+    ideas = post_form(
+        client,
+        "/dashboard/shop/setup/name",
+        {"craft": "گلدوزی", "neighbourhood": "گلشهر", "name": "", "action": "ideas"},
+        token_from="/dashboard/shop/setup/name",
+    )
     assert "گلدوزی مریم" in ideas.get_data(as_text=True)
-    empty = post_form(client, "/dashboard/shop/setup/name", {"craft": "گلدوزی", "neighbourhood": "گلشهر", "name": ""},
-                      token_from="/dashboard/shop/setup/name")
+    empty = post_form(
+        client,
+        "/dashboard/shop/setup/name",
+        {"craft": "گلدوزی", "neighbourhood": "گلشهر", "name": ""},
+        token_from="/dashboard/shop/setup/name",
+    )
     assert empty.status_code == 422 and 'value="گلشهر"' in empty.get_data(as_text=True)
     assert get_shop(app, producer.id) is None  # nothing half-made
 
-    response = post_form(client, "/dashboard/shop/setup/name",
-                         {"craft": "گلدوزی", "neighbourhood": "گلشهر", "name": "گلدوزی مریم"},
-                         token_from="/dashboard/shop/setup/name")
+    response = post_form(
+        client,
+        "/dashboard/shop/setup/name",
+        {"craft": "گلدوزی", "neighbourhood": "گلشهر", "name": "گلدوزی مریم"},
+        token_from="/dashboard/shop/setup/name",
+    )
     assert response.headers["Location"].endswith("/dashboard/shop/setup/story")
 
-    drafted = post_form(client, "/dashboard/shop/setup/story",
-                        {"what": "گلدوزی روی روسری", "since": "بیست سال پیش", "teacher": "مادرم",
-                         "special": "نقش‌های قدیمی", "tagline": "", "story": "", "action": "draft"},
-                        token_from="/dashboard/shop/setup/story")
+    drafted = post_form(
+        client,
+        "/dashboard/shop/setup/story",
+        {
+            "what": "گلدوزی روی روسری",
+            "since": "بیست سال پیش",
+            "teacher": "مادرم",
+            "special": "نقش‌های قدیمی",
+            "tagline": "",
+            "story": "",
+            "action": "draft",
+        },
+        token_from="/dashboard/shop/setup/story",
+    )
     assert "من مریم هستم و گلدوزی روی روسری درست می‌کنم." in drafted.get_data(as_text=True)
     story = "من مریم هستم و گلدوزی روی روسری درست می‌کنم. " * 8
-    response = post_form(client, "/dashboard/shop/setup/story",
-                         {"what": "گلدوزی", "tagline": "گلدوزی با نقش‌های مادربزرگ", "story": story},
-                         token_from="/dashboard/shop/setup/story")
+    response = post_form(
+        client,
+        "/dashboard/shop/setup/story",
+        {"what": "گلدوزی", "tagline": "گلدوزی با نقش‌های مادربزرگ", "story": story},
+        token_from="/dashboard/shop/setup/story",
+    )
     assert response.headers["Location"].endswith("/dashboard/shop/setup/colours")
 
-    bad = post_form(client, "/dashboard/shop/setup/colours",
-                    {"choice": "custom", "primary": "not-a-colour", "accent": "#aaaaaa", "background": "#ffffff",
-                     "text": "#111111"}, token_from="/dashboard/shop/setup/colours")
+    bad = post_form(
+        client,
+        "/dashboard/shop/setup/colours",
+        {
+            "choice": "custom",
+            "primary": "not-a-colour",
+            "accent": "#aaaaaa",
+            "background": "#ffffff",
+            "text": "#111111",
+        },
+        token_from="/dashboard/shop/setup/colours",
+    )
     assert bad.status_code == 422 and "رنگ نیست" in bad.get_data(as_text=True)
     assert 'value="not-a-colour"' in bad.get_data(as_text=True)
-    weak = post_form(client, "/dashboard/shop/setup/colours",
-                     {"choice": "custom", "primary": "#dddddd", "accent": "#aaaaaa", "background": "#ffffff",
-                      "text": "#999999"}, token_from="/dashboard/shop/setup/colours")
+    weak = post_form(
+        client,
+        "/dashboard/shop/setup/colours",
+        {"choice": "custom", "primary": "#dddddd", "accent": "#aaaaaa", "background": "#ffffff", "text": "#999999"},
+        token_from="/dashboard/shop/setup/colours",
+    )
     assert weak.status_code == 422 and "سخت خوانده" in weak.get_data(as_text=True)
-    suggested = post_form(client, "/dashboard/shop/setup/colours",
-                          {"choice": "custom", "primary": "#dddddd", "accent": "#aaaaaa", "background": "#ffffff",
-                           "text": "#999999", "action": "suggest"}, token_from="/dashboard/shop/setup/colours")
+    suggested = post_form(
+        client,
+        "/dashboard/shop/setup/colours",
+        {
+            "choice": "custom",
+            "primary": "#dddddd",
+            "accent": "#aaaaaa",
+            "background": "#ffffff",
+            "text": "#999999",
+            "action": "suggest",
+        },
+        token_from="/dashboard/shop/setup/colours",
+    )
     assert 'value="#999999"' not in suggested.get_data(as_text=True)
     curated = CURATED[2]
-    response = post_form(client, "/dashboard/shop/setup/colours",
-                         {"choice": curated.code, **curated.palette.as_dict()},
-                         token_from="/dashboard/shop/setup/colours")
+    response = post_form(
+        client,
+        "/dashboard/shop/setup/colours",
+        {"choice": curated.code, **curated.palette.as_dict()},
+        token_from="/dashboard/shop/setup/colours",
+    )
     assert response.headers["Location"].endswith("/dashboard/shop/setup/logo")
 
     page = client.get("/dashboard/shop/setup/logo").get_data(as_text=True)
@@ -106,8 +155,9 @@ def test_wizard_journey_to_review(app, client, producer, login):
     assert len(candidate_ids) >= 6
     image = client.get(f"/dashboard/shop/logo-candidates/{candidate_ids[0]}.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
-    response = post_form(client, "/dashboard/shop/setup/logo", {"candidate": candidate_ids[1]},
-                         token_from="/dashboard/shop/setup/logo")
+    response = post_form(
+        client, "/dashboard/shop/setup/logo", {"candidate": candidate_ids[1]}, token_from="/dashboard/shop/setup/logo"
+    )
     assert response.headers["Location"].endswith("/dashboard/shop/setup/kit")
     shop = get_shop(app, producer.id)
     assert set(shop.logo_files) == {"1024", "512", "192", "32"}
@@ -124,16 +174,22 @@ def test_wizard_journey_to_review(app, client, producer, login):
     response = post_form(client, "/dashboard/shop/setup/kit", {}, token_from="/dashboard/shop/setup/kit")
     assert response.headers["Location"].endswith("/dashboard/shop/setup/social")
 
-    bad = post_form(client, "/dashboard/shop/setup/social",
-                    {"instagram": "https://instagram.com/golduzi_maryam", "telegram": "golduzi maryam",
-                     "action": "submit"}, token_from="/dashboard/shop/setup/social")
+    bad = post_form(
+        client,
+        "/dashboard/shop/setup/social",
+        {"instagram": "https://instagram.com/golduzi_maryam", "telegram": "golduzi maryam", "action": "submit"},
+        token_from="/dashboard/shop/setup/social",
+    )
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert "لینک" in html and 'value="https://instagram.com/golduzi_maryam"' in html
     assert get_shop(app, producer.id).status == "draft"
-    response = post_form(client, "/dashboard/shop/setup/social",
-                         {"instagram": "@Golduzi_Maryam", "telegram": "golduzi_maryam", "action": "submit"},
-                         token_from="/dashboard/shop/setup/social")
+    response = post_form(
+        client,
+        "/dashboard/shop/setup/social",
+        {"instagram": "@Golduzi_Maryam", "telegram": "golduzi_maryam", "action": "submit"},
+        token_from="/dashboard/shop/setup/social",
+    )
     assert response.headers["Location"].endswith("/dashboard")
     shop = get_shop(app, producer.id)
     assert shop.status == "submitted" and shop.instagram == "golduzi_maryam"
@@ -195,12 +251,16 @@ def test_renamed_shop_redirects(app, client, make_user, shop_of):
         db.session.commit()
     response = client.get(f"/shop/{slug}")
     assert response.status_code == 301
-    assert response.headers["Location"].endswith("/shop/%D9%85%D8%B1%D8%A8%D8%A7%DB%8C-%D8%AE%D8%A7%D9%86%DA%AF%DB%8C-%D8%A7%D9%84%D8%AA%DB%8C%D9%85%D9%88%D8%B1") or \
-        response.headers["Location"].endswith("/shop/مربای-خانگی-التیمور")
+    assert unquote(response.headers["Location"]).endswith("/shop/مربای-خانگی-التیمور")
 
 
 def test_producer_routes_need_a_producer(client, make_user, login):
-    for path in ("/dashboard", "/dashboard/shop/setup/name", "/dashboard/shop/edit", "/dashboard/shop/kit/share_image.png"):
+    for path in (
+        "/dashboard",
+        "/dashboard/shop/setup/name",
+        "/dashboard/shop/edit",
+        "/dashboard/shop/kit/share_image.png",
+    ):
         assert client.get(path).status_code == 302  # anonymous: log in first
     login(make_user())
     for path in ("/dashboard", "/dashboard/shop/setup/name", "/dashboard/shop/edit", "/dashboard/shop/name-check"):
@@ -211,11 +271,19 @@ def test_producer_never_reaches_another_shop(app, client, make_user, login, prod
     victim = make_user(roles={"producer"})
     victim_client = app.test_client()
     login(victim, the_client=victim_client)
-    post_form(victim_client, "/dashboard/shop/setup/name", {"craft": "سفال", "neighbourhood": "سیدی", "name": "سفال سیدی"},
-              token_from="/dashboard/shop/setup/name")
+    post_form(
+        victim_client,
+        "/dashboard/shop/setup/name",
+        {"craft": "سفال", "neighbourhood": "سیدی", "name": "سفال سیدی"},
+        token_from="/dashboard/shop/setup/name",
+    )
     curated = CURATED[0]
-    post_form(victim_client, "/dashboard/shop/setup/colours", {"choice": curated.code, **curated.palette.as_dict()},
-              token_from="/dashboard/shop/setup/colours")
+    post_form(
+        victim_client,
+        "/dashboard/shop/setup/colours",
+        {"choice": curated.code, **curated.palette.as_dict()},
+        token_from="/dashboard/shop/setup/colours",
+    )
     page = victim_client.get("/dashboard/shop/setup/logo").get_data(as_text=True)
     victim_candidate = re.findall(r'name="candidate" value="([^"]+)"', page)[0]
 
@@ -224,10 +292,18 @@ def test_producer_never_reaches_another_shop(app, client, make_user, login, prod
     assert client.get("/dashboard/shop/kit/share_image.png").status_code == 404  # she has no shop yet
     assert client.get("/dashboard/shop/setup/story").headers["Location"].endswith("/setup/name")
     # Her writes only ever touch her own (new) shop.
-    post_form(client, "/dashboard/shop/setup/name", {"craft": "", "neighbourhood": "", "name": "گلدوزی مریم"},
-              token_from="/dashboard/shop/setup/name")
-    post_form(client, "/dashboard/shop/setup/social", {"instagram": "hijack", "action": "save"},
-              token_from="/dashboard/shop/setup/social")
+    post_form(
+        client,
+        "/dashboard/shop/setup/name",
+        {"craft": "", "neighbourhood": "", "name": "گلدوزی مریم"},
+        token_from="/dashboard/shop/setup/name",
+    )
+    post_form(
+        client,
+        "/dashboard/shop/setup/social",
+        {"instagram": "hijack", "action": "save"},
+        token_from="/dashboard/shop/setup/social",
+    )
     assert get_shop(app, victim.id).instagram is None
     assert get_shop(app, producer.id).instagram == "hijack"
     assert client.get("/staff/shops").status_code == 403
@@ -236,21 +312,39 @@ def test_producer_never_reaches_another_shop(app, client, make_user, login, prod
 def test_settings_banner_and_bad_upload(app, client, producer, login, shop_of):
     shop_of(producer, "بافتنی طاهره")
     login(producer)
-    not_image = post_form(client, "/dashboard/shop/edit",
-                          {"banner": (io.BytesIO(b"hello, I am text"), "banner.jpg"), "city": "مشهد"},
-                          token_from="/dashboard/shop/edit", content_type="multipart/form-data")
+    not_image = post_form(
+        client,
+        "/dashboard/shop/edit",
+        {"banner": (io.BytesIO(b"hello, I am text"), "banner.jpg"), "city": "مشهد"},
+        token_from="/dashboard/shop/edit",
+        content_type="multipart/form-data",
+    )
     assert not_image.status_code == 422
     assert get_shop(app, producer.id).banner is None
-    response = post_form(client, "/dashboard/shop/edit",
-                         {"banner": (io.BytesIO(png_bytes(size=(1600, 500))), "b.png"), "city": "مشهد",
-                          "contact_phone": "0915 100 0010", "show_phone": "y", "weekly_capacity": "۱۲",
-                          "away": "y", "away_until": "۱۴۰۹/۰۱/۰۱"},
-                         token_from="/dashboard/shop/edit", content_type="multipart/form-data")
+    response = post_form(
+        client,
+        "/dashboard/shop/edit",
+        {
+            "banner": (io.BytesIO(png_bytes(size=(1600, 500))), "b.png"),
+            "city": "مشهد",
+            "contact_phone": "0915 100 0010",
+            "show_phone": "y",
+            "weekly_capacity": "۱۲",
+            "away": "y",
+            "away_until": "۱۴۰۹/۰۱/۰۱",
+        },
+        token_from="/dashboard/shop/edit",
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     shop = get_shop(app, producer.id)
     assert shop.banner and shop.weekly_capacity == 12 and shop.show_phone and shop.away
-    bad_date = post_form(client, "/dashboard/shop/edit", {"city": "مشهد", "away": "y", "away_until": "1404/13/40"},
-                         token_from="/dashboard/shop/edit")
+    bad_date = post_form(
+        client,
+        "/dashboard/shop/edit",
+        {"city": "مشهد", "away": "y", "away_until": "1404/13/40"},
+        token_from="/dashboard/shop/edit",
+    )
     assert bad_date.status_code == 422 and 'value="1404/13/40"' in bad_date.get_data(as_text=True)
 
 
@@ -260,11 +354,16 @@ def test_staff_queue_and_decisions(app, client, make_user, login, shop_of):
     login(make_user(roles={"staff"}))
     queue = client.get("/staff/shops").get_data(as_text=True)
     assert "صابون توس" in queue
-    no_reason = post_form(client, f"/staff/shops/{shop_id}", {"action": "request_changes", "reason": ""},
-                          token_from="/staff/shops")
+    no_reason = post_form(
+        client, f"/staff/shops/{shop_id}", {"action": "request_changes", "reason": ""}, token_from="/staff/shops"
+    )
     assert no_reason.status_code == 422
-    post_form(client, f"/staff/shops/{shop_id}", {"action": "request_changes", "reason": "لوگو را عوض کنید"},
-              token_from="/staff/shops")
+    post_form(
+        client,
+        f"/staff/shops/{shop_id}",
+        {"action": "request_changes", "reason": "لوگو را عوض کنید"},
+        token_from="/staff/shops",
+    )
     owner_client = app.test_client()
     login(owner, the_client=owner_client)
     assert "لوگو را عوض کنید" in owner_client.get("/dashboard").get_data(as_text=True)

@@ -77,8 +77,9 @@ def test_name_ideas_from_craft_first_name_neighbourhood(producer):
 
 
 def test_draft_story_and_limits(producer):
-    story = services.draft_story({"what": "گلدوزی روی روسری", "since": "بیست سال پیش", "teacher": "مادرم",
-                                  "special": "نقش‌های قدیمی"}, "مریم")
+    story = services.draft_story(
+        {"what": "گلدوزی روی روسری", "since": "بیست سال پیش", "teacher": "مادرم", "special": "نقش‌های قدیمی"}, "مریم"
+    )
     assert story.startswith("من مریم هستم و گلدوزی روی روسری درست می‌کنم.")
     assert "مادرم" in story and "\n\n" in story
     shop = services.create_shop(producer, "گلدوزی مریم", "", "")
@@ -167,7 +168,12 @@ def test_status_machine_records_decisions(producer, make_user):
     services.change_status(shop, staff, "reinstate")
     db.session.flush()
     assert [d.action for d in reversed(shop.decisions)] == [
-        "submit", "request_changes", "submit", "approve", "suspend", "reinstate"
+        "submit",
+        "request_changes",
+        "submit",
+        "approve",
+        "suspend",
+        "reinstate",
     ]
     assert all(d.created_at for d in shop.decisions) and shop.decisions[0].actor is staff
 
@@ -190,10 +196,12 @@ def test_brand_score_counts_what_is_done(producer):
 def test_settings_rules(producer):
     shop = services.create_shop(producer, "بافتنی طاهره", "", "")
     with pytest.raises(services.ShopError) as error:
-        services.update_settings(shop, contact_phone="123", show_phone=True, city="مشهد", weekly_capacity=5,
-                                 away=False, away_until=None)
+        services.update_settings(
+            shop, contact_phone="123", show_phone=True, city="مشهد", weekly_capacity=5, away=False, away_until=None
+        )
     assert error.value.field == "contact_phone"
-    services.update_settings(shop, contact_phone="0915 100 0010", show_phone=True, city="", weekly_capacity=5,
-                             away=True, away_until=None)
+    services.update_settings(
+        shop, contact_phone="0915 100 0010", show_phone=True, city="", weekly_capacity=5, away=True, away_until=None
+    )
     assert shop.contact_phone == "+989151000010" and shop.show_phone and shop.city == "مشهد"
     assert db.session.get(Shop, shop.id) is shop
