@@ -62,6 +62,8 @@ serve-gunicorn: assets migrate
 
 bench: assets
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/branding.py
+	$(BIN)/python bench/images.py
 
 clean:
 	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache
