@@ -2,6 +2,7 @@
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale, gettext, ngettext
+from jinja2 import pass_context
 
 from . import dates, money
 from .persian import format_number, to_persian_digits
@@ -89,13 +90,26 @@ def media_srcset(stored: dict) -> str:
     return StoredImage.from_dict(stored).srcset(media_url)
 
 
+def _per_render(function):
+    """Wrap a locale-dependent filter so Jinja never folds it into a constant at compile time:
+    `{{ 100 | fa_digits }}` must follow the locale of each request, not of the first one."""
+
+    @pass_context  # (pass_eval_context would still be folded)
+    def filter_(_context, *args, **kwargs):
+        return function(*args, **kwargs)
+
+    filter_.__name__ = function.__name__
+    filter_.__doc__ = function.__doc__
+    return filter_
+
+
 def init_templating(app: Flask) -> None:
     """Register the filters and the globals (locale, direction, CSP nonce) on the app's Jinja env."""
-    app.add_template_filter(fa_digits)
-    app.add_template_filter(number)
-    app.add_template_filter(jalali)
-    app.add_template_filter(toman)
-    app.add_template_filter(relative_time, "relative")
+    app.add_template_filter(_per_render(fa_digits), "fa_digits")
+    app.add_template_filter(_per_render(number), "number")
+    app.add_template_filter(_per_render(jalali), "jalali")
+    app.add_template_filter(_per_render(toman), "toman")
+    app.add_template_filter(_per_render(relative_time), "relative")
     app.add_template_filter(display_phone, "phone")
     app.add_template_filter(media_url)
     app.add_template_filter(media_src)

@@ -3,6 +3,7 @@ and storing the chosen logo, banner and kit photo through the core image pipelin
 
 import json
 import os
+from urllib.parse import unquote
 from pathlib import Path
 
 from flask import current_app, url_for
@@ -102,8 +103,13 @@ def largest_variant(stored: dict | None) -> Path | None:
 
 
 def storefront_url(shop: Shop) -> str:
-    """The absolute address of the shop's page (for QR codes and share links)."""
+    """The absolute address of the shop's page, percent-encoded (for QR codes: every scanner reads it)."""
     return url_for("shops.storefront", slug=shop.slug, _external=True)
+
+
+def readable_url(url: str) -> str:
+    """The same address with its Persian letters shown as letters (for people to read and share)."""
+    return unquote(url)
 
 
 def kit_inputs(shop: Shop, price_toman: int | None = None) -> "kit.KitInputs":
@@ -112,7 +118,7 @@ def kit_inputs(shop: Shop, price_toman: int | None = None) -> "kit.KitInputs":
     logo = open_image(uploads_dir() / shop.logo_files["1024"])
     photo_path = largest_variant(shop.kit_photo)
     phone = shop.contact_phone if shop.show_phone and shop.contact_phone else None
-    contact = to_persian_digits(display_phone(phone)) if phone else storefront_url(shop).split("://", 1)[-1]
+    contact = to_persian_digits(display_phone(phone)) if phone else readable_url(storefront_url(shop)).split("://")[-1]
     return kit.KitInputs(
         logo=logo,
         shop_name=shop.name,

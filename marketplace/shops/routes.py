@@ -41,6 +41,7 @@ def storefront(slug: str):
         paragraphs=services.story_paragraphs(shop.story),
         links=services.social_links(shop),
         page_url=brand.storefront_url(shop),
+        share_url=brand.readable_url(brand.storefront_url(shop)),
         preview=not shop.is_public,
     )
 

@@ -31,3 +31,12 @@ def test_relative_time_both_locales(app):
     assert render(app, "{{ t | relative }}", locale="en", t=three_days_ago) == "3 days ago"
     assert render(app, "{{ t | relative }}", locale="en", t=utcnow() + timedelta(hours=2, minutes=5)) == "in 2 hours"
     assert render(app, "{{ t | relative }}", t=utcnow()) == "همین حالا"
+
+
+def test_constant_filters_follow_each_requests_locale(app):
+    """Jinja folds constant expressions at compile time; locale-dependent filters must not be folded."""
+    template = app.jinja_env.from_string("{{ 100 | fa_digits }}|{{ 25000 | toman }}")  # compiled once
+    with app.test_request_context("/", headers={"Cookie": "locale=fa"}):
+        assert template.render() == "۱۰۰|۲٬۵۰۰ تومان"
+    with app.test_request_context("/", headers={"Cookie": "locale=en"}):
+        assert template.render() == "100|2,500 toman"
