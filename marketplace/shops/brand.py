@@ -3,8 +3,8 @@ and storing the chosen logo, banner and kit photo through the core image pipelin
 
 import json
 import os
-from urllib.parse import unquote
 from pathlib import Path
+from urllib.parse import unquote
 
 from flask import current_app, url_for
 from PIL import Image
