@@ -119,7 +119,11 @@ def kit_inputs(shop: Shop, price_toman: int | None = None) -> "kit.KitInputs":
     photo_path = largest_variant(shop.kit_photo)
     phone = shop.contact_phone if shop.show_phone and shop.contact_phone else None
     contact = to_persian_digits(display_phone(phone)) if phone else readable_url(storefront_url(shop)).split("://")[-1]
+    # logo_source is "style:font" for a generated logo, "upload" for her own
+    style, _, font = (shop.logo_source or "").partition(":")
     return kit.KitInputs(
+        font_key=font or None,
+        logo_style=style if font else None,
         logo=logo,
         shop_name=shop.name,
         tagline=shop.tagline or shop.craft or "",
