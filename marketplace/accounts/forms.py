@@ -32,12 +32,8 @@ class PhoneField(StringField):
             raise ValidationError(PHONE_MESSAGES[error.reason])
 
 
-def _password_field(label):
-    return PasswordField(label, validators=[DataRequired(message=_l("Enter a password."))])
-
-
-class SignupForm(FlaskForm):
-    display_name = StringField(
+def _display_name_field():
+    return StringField(
         _l("Your name"),
         validators=[
             DataRequired(message=_l("Enter your name.")),
@@ -45,6 +41,14 @@ class SignupForm(FlaskForm):
         ],
         filters=[normalize_text],
     )
+
+
+def _password_field(label):
+    return PasswordField(label, validators=[DataRequired(message=_l("Enter a password."))])
+
+
+class SignupForm(FlaskForm):
+    display_name = _display_name_field()
     phone = PhoneField(_l("Mobile number"))
     new_password = _password_field(_l("Password"))
     is_producer = BooleanField(_l("I make things to sell"))
@@ -63,14 +67,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(
-        _l("Your name"),
-        validators=[
-            DataRequired(message=_l("Enter your name.")),
-            Length(max=80, message=_l("Use at most %(max)d characters.")),
-        ],
-        filters=[normalize_text],
-    )
+    display_name = _display_name_field()
 
 
 class ResetRequestForm(FlaskForm):

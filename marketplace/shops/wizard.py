@@ -44,6 +44,13 @@ def _show_error(form, error: services.ShopError) -> None:
         field.errors = [*field.errors, error.message]
 
 
+def _finish_step(shop, step: str):
+    """A step's data is saved: record the progress, commit once, and go to the next step."""
+    following = services.advance_wizard(shop, step)
+    db.session.commit()
+    return redirect(url_for(f"wizard.step_{following}"))
+
+
 def _rejected(form, field_name: str, error: ImageRejected) -> None:
     getattr(form, field_name).errors = [error.message]
 
@@ -77,9 +84,7 @@ def step_name():
             _show_error(form, error)
             shop = services.owned_shop(current_user)
         else:
-            following = services.advance_wizard(shop, "name")
-            db.session.commit()
-            return redirect(url_for(f"wizard.step_{following}"))
+            return _finish_step(shop, "name")
     ideas = services.name_ideas(form.craft.data or "", first_name, form.neighbourhood.data or "")
     return _render_step(
         "name",
@@ -123,9 +128,7 @@ def step_story():
             db.session.rollback()
             _show_error(form, error)
         else:
-            following = services.advance_wizard(shop, "story")
-            db.session.commit()
-            return redirect(url_for(f"wizard.step_{following}"))
+            return _finish_step(shop, "story")
     return _render_step("story", shop, form, story_max=services.STORY_MAX, tagline_max=services.TAGLINE_MAX)
 
 
@@ -176,9 +179,7 @@ def step_colours():
                 db.session.rollback()
                 form.choice.errors = [error.message]
             else:
-                following = services.advance_wizard(shop, "colours")
-                db.session.commit()
-                return redirect(url_for(f"wizard.step_{following}"))
+                return _finish_step(shop, "colours")
     preview = _form_palette(form) or services.shop_palette(shop) or CURATED[0].palette
     return _render_step(
         "colours", shop, form, curated=CURATED, extracted=extracted, preview=preview, check=check_palette(preview)
@@ -204,9 +205,7 @@ def step_logo():
                 _rejected(form, "logo_file", error)
             else:
                 services.set_logo(shop, brand.store_logo(brand.square_logo(image)), "upload")
-                following = services.advance_wizard(shop, "logo")
-                db.session.commit()
-                return redirect(url_for(f"wizard.step_{following}"))
+                return _finish_step(shop, "logo")
         else:
             chosen = next((c for c in candidates if c["id"] == form.candidate.data), None)
             if chosen is None:
@@ -215,9 +214,7 @@ def step_logo():
                 services.set_logo(
                     shop, brand.store_logo(brand.open_image(chosen["path"])), f"{chosen['style']}:{chosen['font']}"
                 )
-                following = services.advance_wizard(shop, "logo")
-                db.session.commit()
-                return redirect(url_for(f"wizard.step_{following}"))
+                return _finish_step(shop, "logo")
     return _render_step("logo", shop, form, candidates=candidates)
 
 
@@ -256,9 +253,7 @@ def step_kit():
                 flash(_("Photo added to your post and story templates."), "success")
                 return redirect(url_for("wizard.step_kit", price=price or None))
         else:
-            following = services.advance_wizard(shop, "kit")
-            db.session.commit()
-            return redirect(url_for(f"wizard.step_{following}"))
+            return _finish_step(shop, "kit")
     return _render_step("kit", shop, form, items=brand.KIT_ITEMS, price=form.price.data or "")
 
 
