@@ -56,9 +56,17 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     init_errors(app)
+    _import_models()
     _register_blueprints(app)
     _register_commands(app)
     return app
+
+
+def _import_models() -> None:
+    """Import every domain's tables so the metadata (and Alembic's autogenerate) sees them all."""
+    from .accounts import models as _accounts  # noqa: F401
+    from .catalog import models as _catalog  # noqa: F401
+    from .shops import models as _shops  # noqa: F401
 
 
 def _load_settings(app: Flask, overrides: dict) -> None:

@@ -1,0 +1,1 @@
+"""Catalogue: categories, products with options and photos, listing quality, moderation, import."""
