@@ -66,6 +66,7 @@ def _import_models() -> None:
     """Import every domain's tables so the metadata (and Alembic's autogenerate) sees them all."""
     from .accounts import models as _accounts  # noqa: F401
     from .catalog import models as _catalog  # noqa: F401
+    from .registration import models as _registration  # noqa: F401
     from .shops import models as _shops  # noqa: F401
 
 
@@ -136,20 +137,27 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from .accounts import access  # noqa: F401  (registers the user loader)
     from .accounts.routes import bp as accounts_bp
+    from .catalog.producer import bp as products_bp
+    from .catalog.routes import bp as catalog_bp
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .pages.routes import bp as pages_bp
+    from .registration.routes import bp as registration_bp
     from .shops.routes import bp as shops_bp
     from .shops.wizard import bp as wizard_bp
+    from .staff.products import bp as staff_products_bp
     from .staff.routes import bp as staff_bp
 
-    for blueprint in (core_bp, pages_bp, accounts_bp, shops_bp, wizard_bp, dashboard_bp, staff_bp):
+    for blueprint in (core_bp, pages_bp, accounts_bp, shops_bp, wizard_bp, dashboard_bp, catalog_bp, products_bp,
+                      staff_bp, staff_products_bp, registration_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .catalog.cli import catalog_cli
     from .demo.cli import demo_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(catalog_cli)
     app.cli.add_command(demo_cli)

@@ -59,3 +59,15 @@ def format_number(value: int, *, persian: bool = True) -> str:
     if not persian:
         return grouped
     return to_persian_digits(grouped.replace(",", "\u066c"))
+
+
+def whole_number_or_text(value: object) -> int | str | None:
+    """A form filter for number fields: digits in any script (with thousands separators) become an
+    int, empty becomes None, and anything else stays text so the field's validator can say what is
+    wrong (the form keeps what was typed)."""
+    if isinstance(value, int):
+        return value
+    text = to_latin_digits(str(value or "")).strip().replace(",", "").replace("\u066c", "")
+    if not text:
+        return None
+    return int(text) if text.lstrip("-").isdigit() else text

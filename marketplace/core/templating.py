@@ -76,11 +76,11 @@ def media_url(path: str, external: bool = False) -> str:
     return url_for("core.media", filename=path, _external=external)
 
 
-def media_src(stored: dict, width: int = 640) -> str:
+def media_src(stored: dict, width: int = 640, external: bool = False) -> str:
     """URL of the stored image's variant for `width` pixels (the JSON form of core.images.StoredImage)."""
     from .images import StoredImage  # images uses this module's fa_digits for its messages
 
-    return media_url(StoredImage.from_dict(stored).url_path(width))
+    return media_url(StoredImage.from_dict(stored).url_path(width), external)
 
 
 def media_srcset(stored: dict) -> str:

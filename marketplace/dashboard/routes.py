@@ -4,6 +4,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..accounts.access import role_required
+from ..catalog import services as catalog
+from ..registration import services as registration
 from ..shops import services as shops
 
 bp = Blueprint("dashboard", __name__)
@@ -13,7 +15,9 @@ bp = Blueprint("dashboard", __name__)
 @role_required("producer")
 def home():
     shop = shops.owned_shop(current_user)
-    score, items = shops.brand_score(shop)
+    products = catalog.shop_products(shop) if shop else []
+    with_photos = sum(1 for product in products if product.images and product.status != "archived")
+    score, items = shops.brand_score(shop, with_photos)
     return render_template(
         "dashboard/home.html",
         shop=shop,
@@ -21,4 +25,6 @@ def home():
         items=items,
         next_steps=[item for item in items if not item.done],
         submit_problems=shops.submit_problems(shop) if shop else [],
+        product_count=len(products),
+        registration=registration.dashboard_summary(shop) if shop else None,
     )

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
 from ..accounts.models import User, UserRole
+from ..catalog import services as catalog
 from ..extensions import db
 
 bp = Blueprint("pages", __name__)
@@ -14,4 +15,6 @@ def home():
     producer_count = db.session.scalar(
         select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "producer", User.active.is_(True))
     )
-    return render_template("pages/home.html", producer_count=producer_count)
+    top_categories = [c for c in catalog.all_categories() if c.parent_id is None]
+    return render_template("pages/home.html", producer_count=producer_count, categories=top_categories,
+                           products=catalog.newest_products(8))

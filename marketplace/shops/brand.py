@@ -104,7 +104,7 @@ def largest_variant(stored: dict | None) -> Path | None:
 
 def storefront_url(shop: Shop) -> str:
     """The absolute address of the shop's page, percent-encoded (for QR codes: every scanner reads it)."""
-    return url_for("shops.storefront", slug=shop.slug, _external=True)
+    return url_for("catalog.storefront", slug=shop.slug, _external=True)
 
 
 def readable_url(url: str) -> str:

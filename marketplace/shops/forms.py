@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..branding.contrast import parse_hex
 from ..core.dates import parse_jalali_date
-from ..core.persian import normalize_text, to_latin_digits
+from ..core.persian import normalize_text, whole_number_or_text
 from .models import SOCIAL_PLATFORMS
 
 
@@ -78,21 +78,14 @@ class SocialStepForm(FlaskForm):
         return {platform: self[platform].data or "" for platform in SOCIAL_PLATFORMS}
 
 
-def _int_or_none(value):
-    """Whole numbers typed in any digits become int; empty becomes None; anything else stays text
-    so validate_weekly_capacity can say what is wrong."""
-    text = to_latin_digits(value or "").strip().replace(",", "").replace("\u066c", "")
-    if not text:
-        return None
-    return int(text) if text.isdigit() else text
-
-
 class SettingsForm(FlaskForm):
     contact_phone = StringField(_l("Contact number"), filters=[_text])
     show_phone = BooleanField(_l("Show this number on my shop page"))
     city = StringField(_l("City"), validators=[Length(max=40)], filters=[_text])
     weekly_capacity = StringField(
-        _l("How many made-to-order pieces can you make in a week?"), validators=[Optional()], filters=[_int_or_none]
+        _l("How many made-to-order pieces can you make in a week?"),
+        validators=[Optional()],
+        filters=[whole_number_or_text],
     )
     away = BooleanField(_l("I am away (holiday): pause made-to-order work"))
     away_until = StringField(_l("Back on (Jalali date, like 1404/12/20)"), filters=[_text])

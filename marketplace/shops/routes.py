@@ -1,6 +1,6 @@
-"""Public storefront pages (/shop/<slug>) and the producer's shop settings page."""
+"""The producer's shop settings page (the public storefront lives in catalog, since it lists products)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,49 +14,6 @@ from .forms import SettingsForm
 bp = Blueprint("shops", __name__)
 
 
-def _viewable_shop(slug: str):
-    """The shop for a storefront URL: public when approved; the owner and staff may preview others.
-    Returns (shop, redirect_response)."""
-    shop, moved = services.find_by_slug(slug)
-    if shop is None:
-        abort(404)
-    previewer = current_user.is_authenticated and (current_user.id == shop.owner_id or current_user.has_role("staff"))
-    if not shop.is_public and not previewer:
-        abort(404)
-    if moved:
-        endpoint = request.endpoint or "shops.storefront"
-        return shop, redirect(url_for(endpoint, slug=shop.slug), code=301)
-    return shop, None
-
-
-@bp.get("/shop/<slug>")
-def storefront(slug: str):
-    shop, moved = _viewable_shop(slug)
-    if moved:
-        return moved
-    return render_template(
-        "shops/storefront.html",
-        shop=shop,
-        palette=services.shop_palette(shop),
-        paragraphs=services.story_paragraphs(shop.story),
-        links=services.social_links(shop),
-        page_url=brand.storefront_url(shop),
-        share_url=brand.readable_url(brand.storefront_url(shop)),
-        preview=not shop.is_public,
-    )
-
-
-@bp.get("/shop/<slug>/share.png")
-def share_image(slug: str):
-    """The 1200×630 OpenGraph image of the shop."""
-    shop, moved = _viewable_shop(slug)
-    if moved:
-        return moved
-    if not shop.logo_files:
-        abort(404)
-    return send_file(brand.kit_file(shop, "share_image"), mimetype="image/png", max_age=86400)
-
-
 @bp.route("/dashboard/shop/edit", methods=["GET", "POST"])
 @role_required("producer")
 def settings():
@@ -64,8 +21,11 @@ def settings():
     if shop is None:
         return redirect(url_for("wizard.step_name"))
     if request.method == "GET":
-        form = SettingsForm(obj=shop)
-        form.away_until.data = jalali_input_value(shop.away_until)
+        form = SettingsForm(data={
+            "contact_phone": shop.contact_phone or "", "show_phone": shop.show_phone, "city": shop.city,
+            "weekly_capacity": shop.weekly_capacity, "away": shop.away,
+            "away_until": jalali_input_value(shop.away_until),
+        })
     else:
         form = SettingsForm()
     if form.validate_on_submit():

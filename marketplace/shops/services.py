@@ -419,27 +419,25 @@ class ScoreItem:
     step: str  # wizard step or settings page where she does it
 
 
-def brand_score(shop: Shop | None) -> tuple[int, list[ScoreItem]]:
-    """0–100 from what is done, with the items in the order she should do them."""
+def brand_score(shop: Shop | None, products_with_photos: int = 0) -> tuple[int, list[ScoreItem]]:
+    """0–100 from what is done, with the items in the order she should do them.
+
+    `products_with_photos` comes from the catalogue (shops does not import it)."""
     if shop is None:
-        return 0, [ScoreItem("name", _l("Choose your shop's name"), 15, False, "name")]
+        return 0, [ScoreItem("name", _l("Choose your shop's name"), 10, False, "name")]
     story_length = len(shop.story or "")
     palette = shop_palette(shop)
     socials = sum(1 for platform in PLATFORM_LABELS if getattr(shop, platform))
     items = [
-        ScoreItem("name", _l("Choose your shop's name"), 15, bool(shop.name), "name"),
+        ScoreItem("name", _l("Choose your shop's name"), 10, bool(shop.name), "name"),
         ScoreItem("story", _l("Tell your story (at least 300 characters)"), 20, story_length >= 300, "story"),
         ScoreItem("tagline", _l("Write a one-line tagline"), 5, bool(shop.tagline), "story"),
-        ScoreItem(
-            "palette",
-            _l("Choose colours that are easy to read"),
-            15,
-            palette is not None and check_palette(palette).passes,
-            "colours",
-        ),
-        ScoreItem("logo", _l("Choose a logo"), 20, bool(shop.logo_files), "logo"),
+        ScoreItem("palette", _l("Choose colours that are easy to read"), 15,
+                  palette is not None and check_palette(palette).passes, "colours"),
+        ScoreItem("logo", _l("Choose a logo"), 15, bool(shop.logo_files), "logo"),
         ScoreItem("banner", _l("Add a banner photo"), 10, bool(shop.banner), "settings"),
         ScoreItem("social", _l("Add at least two social pages"), 15, socials >= 2, "social"),
+        ScoreItem("products", _l("List at least 3 products with photos"), 10, products_with_photos >= 3, "products"),
     ]
     # A short story still earns half its points: a start is worth encouraging.
     score = sum(item.points for item in items if item.done)

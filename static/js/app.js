@@ -92,3 +92,8 @@ document.querySelectorAll("input[name=choice][data-colours]").forEach(function (
     }
   });
 });
+
+// Photos: show each photo's dominant colour while it loads (set through CSSOM: the CSP forbids style attributes).
+document.querySelectorAll("[data-placeholder]").forEach(function (frame) {
+  if (/^#[0-9a-f]{6}$/i.test(frame.dataset.placeholder)) frame.style.backgroundColor = frame.dataset.placeholder;
+});

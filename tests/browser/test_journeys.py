@@ -170,3 +170,41 @@ def test_new_producer_builds_her_shop_at_phone_width(live_server, phone_page):
     snap(page, "18-storefront-preview")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert [error for error in page.console_errors if "status of 422" not in error] == []
+
+
+def test_producer_lists_a_product_with_two_photos(live_server, phone_page, tmp_path):
+    """A demo producer with an approved shop adds a product with two photos at 390 px, sees its
+    checklist and sends it for review."""
+    from tests.catalog.conftest import photo_bytes
+
+    first, second = tmp_path / "one.jpg", tmp_path / "two.jpg"
+    first.write_bytes(photo_bytes(colour=(190, 60, 50)))
+    second.write_bytes(photo_bytes(colour=(40, 90, 160)))
+    page = phone_page
+    page.goto(live_server + "/login")
+    page.get_by_label("شمارهٔ موبایل").fill("09151000001")
+    page.get_by_label("رمز عبور", exact=True).fill("rooyesh-demo-1404")
+    page.get_by_role("button", name="ورود").click()
+    page.goto(live_server + "/dashboard/products/new")
+    page.get_by_label("عنوان").fill("رومیزی گلدوزی سبز")
+    page.get_by_label("دسته").select_option(label="رومیزی، سفره و کوسن")
+    page.get_by_label("قیمت (تومان)").fill("۴۸۰٬۰۰۰")
+    page.get_by_label("توضیح").fill("رومیزی نخی با گلدوزی دست و نقش‌های سنتی خراسان.")
+    page.get_by_label("چند عدد آماده است؟").fill("2")
+    snap(page, "20-product-new")
+    page.get_by_role("button", name="ذخیره", exact=True).click()
+    expect(page.locator(".flash")).to_contain_text("عکس")
+    page.locator("input[type=file][name=photos]").set_input_files([str(first), str(second)])
+    page.get_by_role("button", name="فرستادن عکس‌ها").click()
+    expect(page.locator(".photo-manager li")).to_have_count(2)
+    images_loaded(page, ".photo-manager img")
+    snap(page, "21-product-photos")
+    page.get_by_role("link", name="ببینید چه مجوزهایی لازم دارد و کجای کار هستید").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    snap(page, "22-product-checklist")
+    page.go_back()
+    page.get_by_role("button", name="فرستادن برای بررسی").click()
+    expect(page.locator(".flash")).to_contain_text("برای بررسی")
+    expect(page.get_by_text("در انتظار بررسی").first).to_be_visible()
+    snap(page, "23-product-submitted")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -182,15 +182,16 @@ def test_brand_score_counts_what_is_done(producer):
     assert services.brand_score(None)[0] == 0
     shop = services.create_shop(producer, "چرم خواجه ربیع", "", "")
     score, items = services.brand_score(shop)
-    assert score == 15 and items[0].done and not items[1].done
+    assert score == 10 and items[0].done and not items[1].done
     services.update_story(shop, "چرم دست‌دوز", "ک" * 120, {})
-    assert services.brand_score(shop)[0] == 15 + 5 + 10  # a short story earns half
+    assert services.brand_score(shop)[0] == 10 + 5 + 10  # a short story earns half
     services.update_story(shop, "چرم دست‌دوز", "ک" * 300, {})
     services.set_palette(shop, CURATED[1].palette, CURATED[1].code)
     shop.logo_files = {"1024": "x.png"}
     shop.banner = {"key": "k"}
     services.update_social(shop, {"instagram": "charm_kh", "telegram": "charm_khajeh"})
-    assert services.brand_score(shop)[0] == 100
+    assert services.brand_score(shop)[0] == 90
+    assert services.brand_score(shop, products_with_photos=3)[0] == 100
 
 
 def test_settings_rules(producer):

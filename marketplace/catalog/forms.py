@@ -1,0 +1,91 @@
+"""Catalogue forms: the product form with its option rows, photo upload and staff decisions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from ..core.persian import normalize_text, whole_number_or_text
+from .services import ProductData, VariantData
+
+VARIANT_ROWS = 8
+
+
+def _text(value):
+    return normalize_text(value)
+
+
+def _must_be_whole(form, field):
+    if field.data is not None and not isinstance(field.data, int):
+        raise ValidationError(_l("Enter a whole number."))
+
+
+class VariantRow(Form):
+    """One option combination; empty rows are ignored."""
+
+    value1 = StringField(_l("Value"), filters=[_text])
+    value2 = StringField(_l("Second value"), filters=[_text])
+    stock = StringField(_l("In stock"), filters=[whole_number_or_text], validators=[_must_be_whole])
+    price_delta = StringField(
+        _l("Price difference (toman)"), filters=[whole_number_or_text], validators=[_must_be_whole]
+    )
+
+
+class ProductForm(FlaskForm):
+    title = StringField(_l("Title"), filters=[_text])
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    price_toman = StringField(_l("Price (toman)"), filters=[_text])
+    description = TextAreaField(_l("Description"), filters=[lambda v: normalize_text(v, multiline=True)])
+    made_to_order = BooleanField(_l("Made to order (I make it after the order)"))
+    lead_time_days = StringField(
+        _l("Days needed to make and send it"), filters=[whole_number_or_text], validators=[_must_be_whole]
+    )
+    stock = StringField(_l("How many are ready now?"), filters=[whole_number_or_text], validators=[_must_be_whole])
+    weight_g = StringField(_l("Weight (grams)"), filters=[whole_number_or_text], validators=[_must_be_whole])
+    length_cm = StringField(_l("Length (cm)"), filters=[whole_number_or_text], validators=[_must_be_whole])
+    width_cm = StringField(_l("Width (cm)"), filters=[whole_number_or_text], validators=[_must_be_whole])
+    height_cm = StringField(_l("Height (cm)"), filters=[whole_number_or_text], validators=[_must_be_whole])
+    materials = StringField(_l("Materials or ingredients"), filters=[_text])
+    tags = StringField(_l("Tags (separated by commas)"), filters=[_text])
+    option1_name = StringField(_l("First option (like size)"), filters=[_text])
+    option2_name = StringField(_l("Second option (like colour)"), filters=[_text])
+    variants = FieldList(FormField(VariantRow), min_entries=VARIANT_ROWS, max_entries=VARIANT_ROWS)
+
+    def product_data(self) -> ProductData:
+        """The form's values for catalog.services."""
+        return ProductData(
+            title=self.title.data or "",
+            description=self.description.data or "",
+            category_id=self.category_id.data,
+            price_toman=self.price_toman.data or "",
+            stock=self.stock.data if isinstance(self.stock.data, int) else 0,
+            made_to_order=self.made_to_order.data,
+            lead_time_days=self.lead_time_days.data,
+            weight_g=self.weight_g.data,
+            length_cm=self.length_cm.data,
+            width_cm=self.width_cm.data,
+            height_cm=self.height_cm.data,
+            materials=self.materials.data or "",
+            tags=self.tags.data or "",
+            option1_name=self.option1_name.data or "",
+            option2_name=self.option2_name.data or "",
+            variants=[
+                VariantData(
+                    row.value1.data or "", row.value2.data or "", row.stock.data or 0, row.price_delta.data or 0
+                )
+                for row in self.variants
+            ],
+        )
+
+
+class PhotoForm(FlaskForm):
+    photos = MultipleFileField(_l("Add photos"))
+
+
+class ActionForm(FlaskForm):
+    """Button-only forms (archive, duplicate, submit, photo order): just the CSRF token."""
+
+
+class ProductDecisionForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the producer sees it)"), filters=[lambda v: normalize_text(v, multiline=True)])

@@ -1,0 +1,207 @@
+"""The producer's product pages (/dashboard/products/…): list, create, edit, photos, duplicate,
+archive, send for review. Every product is loaded through services.owned_product(her shop, id)."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import role_required
+from ..core.images import ImageRejected, load_upload, store_variants, upload_dir, upload_limits
+from ..core.templating import is_persian
+from ..extensions import db
+from ..shops.services import owned_shop
+from . import services
+from .forms import ActionForm, PhotoForm, ProductForm
+from .models import PRODUCT_STATUSES
+
+bp = Blueprint("products", __name__, url_prefix="/dashboard/products")
+
+
+def _her_shop():
+    shop = owned_shop(current_user)
+    if shop is None:
+        flash(_("Build your shop first; then you can add products."), "info")
+    return shop
+
+
+def _her_product(product_id: int):
+    product = services.owned_product(owned_shop(current_user), product_id)
+    if product is None:
+        abort(404)
+    return product
+
+
+def _category_choices() -> dict:
+    """Sub-categories grouped under their top category (an <optgroup> each)."""
+    persian = is_persian()
+    groups = {}
+    for category in services.all_categories():
+        if category.parent is not None:
+            parent = category.parent.name_fa if persian else category.parent.name_en
+            groups.setdefault(parent, []).append((category.id, category.name_fa if persian else category.name_en))
+    return groups
+
+
+def _form(product=None):
+    """The product form, filled from the product on GET."""
+    if product is not None and request.method == "GET":
+        data = {
+            "title": product.title, "description": product.description, "category_id": product.category_id,
+            "price_toman": str(product.price_rial // 10), "made_to_order": product.made_to_order,
+            "lead_time_days": product.lead_time_days, "stock": product.stock, "weight_g": product.weight_g,
+            "length_cm": product.length_cm, "width_cm": product.width_cm, "height_cm": product.height_cm,
+            "materials": product.materials, "tags": "، ".join(product.tags),
+            "option1_name": product.option1_name, "option2_name": product.option2_name,
+            "variants": [{"value1": v.value1, "value2": v.value2, "stock": v.stock,
+                          "price_delta": v.price_delta_rial // 10} for v in product.variants],
+        }
+        form = ProductForm(data=data)
+    else:
+        form = ProductForm()
+    form.category_id.choices = {"": [(0, _("Choose…"))], **_category_choices()}
+    return form
+
+
+def _show_error(form, error: services.CatalogError) -> None:
+    target = getattr(form, error.field, None)
+    if target is None or error.field == "variants":
+        form.form_errors.append(error.message)
+    else:
+        target.errors = [*target.errors, error.message]
+
+
+@bp.get("")
+@role_required("producer")
+def index():
+    shop = _her_shop()
+    if shop is None:
+        return redirect(url_for("wizard.setup"))
+    status = request.args.get("status")
+    status = status if status in PRODUCT_STATUSES else None
+    return render_template("catalog/producer/index.html", shop=shop, status=status, statuses=PRODUCT_STATUSES,
+                           products=services.shop_products(shop, status), action_form=ActionForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("producer")
+def new():
+    shop = _her_shop()
+    if shop is None:
+        return redirect(url_for("wizard.setup"))
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            product = services.create_product(shop, form.product_data())
+        except services.CatalogError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved. Now add photos of your product."), "success")
+            return redirect(url_for("products.edit", product_id=product.id) + "#photos")
+    return render_template("catalog/producer/form.html", form=form, product=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:product_id>", methods=["GET", "POST"])
+@role_required("producer")
+def edit(product_id: int):
+    product = _her_product(product_id)
+    form = _form(product)
+    if form.validate_on_submit():
+        try:
+            back_to_review = services.update_product(product, form.product_data(), current_user)
+        except services.CatalogError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved. Your changes go to the centre for review before buyers see them.") if back_to_review
+                  else _("Saved."), "success")
+            return redirect(url_for("products.edit", product_id=product.id))
+    score, quality = services.completeness(product)
+    return render_template(
+        "catalog/producer/form.html", form=form, product=product, photo_form=PhotoForm(), action_form=ActionForm(),
+        score=score, quality=quality, tip_texts=services.TIP_TEXTS,
+        blockers=services.publish_blockers(product) if product.status != "published" else [],
+    ), 422 if form.errors else 200
+
+
+@bp.post("/<int:product_id>/photos")
+@role_required("producer")
+def add_photos(product_id: int):
+    product = _her_product(product_id)
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        abort(400)
+    limits = upload_limits(current_app.config)
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    if not files:
+        flash(_("Choose one or more photos first."), "error")
+    added = 0
+    try:
+        for upload in files:
+            image = load_upload(upload, max_bytes=limits["max_bytes"], max_pixels=limits["max_pixels"],
+                                draft_width=max(limits["widths"]))
+            stored = store_variants(image, upload_dir(current_app), limits["widths"])
+            services.add_photo(product, stored.as_dict(), services.photo_tips(image), current_user)
+            added += 1
+    except (ImageRejected, services.CatalogError) as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        if added:
+            flash(_("Photos added."), "success")
+    return redirect(url_for("products.edit", product_id=product.id) + "#photos")
+
+
+@bp.post("/<int:product_id>/photos/<int:image_id>/<any(earlier, later, cover, delete):action>")
+@role_required("producer")
+def photo_action(product_id: int, image_id: int, action: str):
+    product = _her_product(product_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "delete":
+            services.remove_photo(product, image_id, current_user)
+        elif action == "cover":
+            services.make_cover(product, image_id, current_user)
+        else:
+            services.move_photo(product, image_id, -1 if action == "earlier" else 1, current_user)
+    except services.CatalogError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("products.edit", product_id=product.id) + "#photos")
+
+
+@bp.post("/<int:product_id>/<any(submit, archive, restore):action>")
+@role_required("producer")
+def status_action(product_id: int, action: str):
+    product = _her_product(product_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.change_status(product, current_user, action)
+    except services.CatalogError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        messages = {"submit": _("Sent to the centre for review."), "archive": _("Archived: buyers no longer see it."),
+                    "restore": _("Back among your drafts.")}
+        flash(messages[action], "success")
+    return redirect(url_for("products.edit", product_id=product.id))
+
+
+@bp.post("/<int:product_id>/duplicate")
+@role_required("producer")
+def duplicate(product_id: int):
+    product = _her_product(product_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    copy = services.duplicate_product(product)
+    db.session.commit()
+    flash(_("A copy was made as a draft. Change what differs."), "success")
+    return redirect(url_for("products.edit", product_id=copy.id))

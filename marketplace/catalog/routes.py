@@ -1,0 +1,100 @@
+"""Public catalogue pages: categories (/c/<slug>), products (/p/<id>/<slug>) and storefronts
+(/shop/<slug>, here because it lists the shop's products)."""
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..shops import brand
+from ..shops import services as shops
+from . import services
+from .models import Product
+
+bp = Blueprint("catalog", __name__)
+
+
+@bp.get("/c/<slug>")
+def category(slug: str):
+    category = services.category_by_slug(slug) or abort(404)
+    sort = request.args.get("sort", "newest")
+    if sort not in services.SORTS:
+        sort = "newest"
+    page = request.args.get("page", 1, type=int)
+    return render_template("catalog/category.html", category=category, sort=sort, sorts=services.SORTS,
+                           pagination=services.category_listing(category, sort, page))
+
+
+@bp.get("/p/<int:product_id>")
+@bp.get("/p/<int:product_id>/<slug>")
+def product(product_id: int, slug: str | None = None):
+    """A product page; the canonical address has the title's slug. Only published products in an
+    approved shop are public; the owner and staff can preview the others."""
+    product = db.session.get(Product, product_id) or abort(404)
+    public = product.status == "published" and product.shop.status == "approved"
+    previewer = current_user.is_authenticated and (
+        current_user.id == product.shop.owner_id or current_user.has_role("staff")
+    )
+    if not public and not previewer:
+        abort(404)
+    if slug != product.slug:
+        return redirect(url_for("catalog.product", product_id=product.id, slug=product.slug), code=301)
+    from ..registration.services import badges
+
+    low, high = services.price_range(product)
+    return render_template(
+        "catalog/product.html",
+        product=product,
+        preview=not public,
+        low=low,
+        high=high,
+        available=services.in_stock(product),
+        badges=badges(product),
+        shop_palette=shops.shop_palette(product.shop),
+        more_shop=services.more_from_shop(product),
+        more_category=services.more_from_category(product),
+        page_url=url_for("catalog.product", product_id=product.id, slug=product.slug, _external=True),
+    )
+
+
+def _viewable_shop(slug: str):
+    """The shop for a storefront URL: public when approved; the owner and staff may preview others.
+    Returns (shop, redirect_response)."""
+    shop, moved = shops.find_by_slug(slug)
+    if shop is None:
+        abort(404)
+    previewer = current_user.is_authenticated and (current_user.id == shop.owner_id or current_user.has_role("staff"))
+    if not shop.is_public and not previewer:
+        abort(404)
+    if moved:
+        endpoint = request.endpoint or "catalog.storefront"
+        return shop, redirect(url_for(endpoint, slug=shop.slug), code=301)
+    return shop, None
+
+
+@bp.get("/shop/<slug>")
+def storefront(slug: str):
+    shop, moved = _viewable_shop(slug)
+    if moved:
+        return moved
+    return render_template(
+        "shops/storefront.html",
+        shop=shop,
+        palette=shops.shop_palette(shop),
+        paragraphs=shops.story_paragraphs(shop.story),
+        links=shops.social_links(shop),
+        page_url=brand.storefront_url(shop),
+        share_url=brand.readable_url(brand.storefront_url(shop)),
+        preview=not shop.is_public,
+        products=services.shop_listing(shop),
+    )
+
+
+@bp.get("/shop/<slug>/share.png")
+def share_image(slug: str):
+    """The 1200×630 OpenGraph image of the shop."""
+    shop, moved = _viewable_shop(slug)
+    if moved:
+        return moved
+    if not shop.logo_files:
+        abort(404)
+    return send_file(brand.kit_file(shop, "share_image"), mimetype="image/png", max_age=86400)

@@ -1,0 +1,497 @@
+"""Catalogue rules: product fields, options, photos, listing quality, status changes and listings.
+
+Plain functions with explicit arguments; they flush, never commit (the route commits once).
+"""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageFilter, ImageStat
+from sqlalchemy import func, or_, select
+
+from ..accounts.models import User
+from ..core.dates import utcnow
+from ..core.money import RIAL_PER_TOMAN, parse_toman
+from ..core.persian import normalize_text
+from ..extensions import db
+from ..shops.models import Shop
+from ..shops.services import slugify
+from .models import Category, Product, ProductDecision, ProductImage, ProductVariant
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 4000
+MAX_TAGS = 10
+MAX_PHOTOS = 8
+MAX_VARIANTS = 24
+PRICE_MIN_TOMAN = 1_000
+PRICE_MAX_TOMAN = 500_000_000
+STOCK_MAX = 100_000
+PAGE_SIZE = 24
+# Editing any of these on a published product sends it back to review; price and stock do not.
+REVIEWED_FIELDS = ("title", "description", "category_id")
+
+
+class CatalogError(Exception):
+    """A rule said no; `field` names the form field the message belongs next to."""
+
+    def __init__(self, field: str, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class VariantData:
+    value1: str
+    value2: str = ""
+    stock: int = 0
+    price_delta_toman: int = 0
+
+
+@dataclass
+class ProductData:
+    """What a producer fills in. Prices are toman as she typed them; the service stores rial."""
+
+    title: str
+    description: str
+    category_id: int
+    price_toman: str | int
+    stock: int | None = 0
+    made_to_order: bool = False
+    lead_time_days: int | None = None
+    weight_g: int | None = None
+    length_cm: int | None = None
+    width_cm: int | None = None
+    height_cm: int | None = None
+    materials: str = ""
+    tags: str | list[str] = ""
+    option1_name: str = ""
+    option2_name: str = ""
+    variants: list[VariantData] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- categories
+
+
+def all_categories() -> list[Category]:
+    """Every category, tree order (top categories each followed by their children)."""
+    rows = db.session.scalars(select(Category).order_by(Category.position)).all()
+    return rows
+
+
+def category_by_slug(slug: str) -> Category | None:
+    """The category with this slug, or None."""
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def find_category(text: str) -> Category | None:
+    """A category by slug or by its Persian or English name (as typed in an import file)."""
+    text = normalize_text(text)
+    return db.session.scalar(
+        select(Category).where(or_(Category.slug == text.lower(), Category.name_fa == text, Category.name_en == text))
+    )
+
+
+def category_and_children_ids(category: Category) -> list[int]:
+    """The category's id and its children's (a listing of a top category shows its whole branch)."""
+    return [category.id, *(child.id for child in category.children)]
+
+
+# ---------------------------------------------------------------- validation
+
+
+def parse_price(value: str | int) -> int:
+    """Toman typed in any digits («۱۲۰٬۰۰۰», "120,000") → rial, or CatalogError when not sane."""
+    toman = value if isinstance(value, int) else parse_toman(str(value))
+    if toman is None:
+        raise CatalogError("price_toman", _l("Write the price in toman with digits only, like 120000."))
+    if toman < PRICE_MIN_TOMAN:
+        raise CatalogError("price_toman", _l("The price must be at least %(num)s toman.", num=f"{PRICE_MIN_TOMAN:,}"))
+    if toman > PRICE_MAX_TOMAN:
+        raise CatalogError("price_toman", _l("This price is too high. Please check the number of zeros."))
+    return toman * RIAL_PER_TOMAN
+
+
+def parse_tags(value: str | list[str]) -> list[str]:
+    """Tags from «گلدوزی، روسری, هدیه» or a list: normalised, without duplicates, at most 10."""
+    parts = value if isinstance(value, list) else normalize_text(value).replace("،", ",").replace("|", ",").split(",")
+    tags = list(dict.fromkeys(normalize_text(part).lstrip("#") for part in parts if normalize_text(part)))
+    if len(tags) > MAX_TAGS:
+        raise CatalogError("tags", _l("Use at most %(num)s tags.", num=MAX_TAGS))
+    if any(len(tag) > 30 for tag in tags):
+        raise CatalogError("tags", _l("Each tag can have at most %(num)s characters.", num=30))
+    return tags
+
+
+def _check_range(name: str, value: int | None, low: int, high: int, message) -> int | None:
+    if value is None:
+        return None
+    if not low <= value <= high:
+        raise CatalogError(name, message)
+    return value
+
+
+def _apply(product: Product, data: ProductData) -> None:
+    """Validate `data` completely, then write it onto `product` (nothing is written on an error)."""
+    title = normalize_text(data.title)
+    description = normalize_text(data.description, multiline=True)
+    if not title:
+        raise CatalogError("title", _l("Write a title for your product."))
+    if len(title) > TITLE_MAX:
+        raise CatalogError("title", _l("Use at most %(num)s characters.", num=TITLE_MAX))
+    if len(description) > DESCRIPTION_MAX:
+        raise CatalogError("description", _l("Use at most %(num)s characters.", num=DESCRIPTION_MAX))
+    category = db.session.get(Category, data.category_id) if data.category_id else None
+    if category is None:
+        raise CatalogError("category_id", _l("Choose a category."))
+    price_rial = parse_price(data.price_toman)
+    lead_time = None
+    if data.made_to_order:
+        lead_time = _check_range("lead_time_days", data.lead_time_days, 1, 60,
+                                 _l("Write how many days it takes, from 1 to 60."))
+        if lead_time is None:
+            raise CatalogError("lead_time_days", _l("Write how many days it takes, from 1 to 60."))
+    stock = _check_range("stock", data.stock or 0, 0, STOCK_MAX, _l("Enter a number between 0 and 100,000."))
+    weight = _check_range("weight_g", data.weight_g, 1, 100_000, _l("Write the weight in grams, from 1 to 100,000."))
+    sizes = {
+        name: _check_range(name, getattr(data, name), 1, 1000, _l("Write a size in centimetres, from 1 to 1,000."))
+        for name in ("length_cm", "width_cm", "height_cm")
+    }
+    materials = normalize_text(data.materials)
+    if len(materials) > 200:
+        raise CatalogError("materials", _l("Use at most %(num)s characters.", num=200))
+    tags = parse_tags(data.tags)
+    option1, option2 = normalize_text(data.option1_name)[:30], normalize_text(data.option2_name)[:30]
+    variants = _clean_variants(option1, option2, data.variants)
+
+    product.title, product.description, product.category = title, description, category
+    product.slug = slugify(title) or "product"
+    product.price_rial = price_rial
+    product.made_to_order, product.lead_time_days = data.made_to_order, lead_time
+    product.stock = sum(v.stock for v in variants) if variants else stock
+    product.weight_g = weight
+    for name, value in sizes.items():
+        setattr(product, name, value)
+    product.materials, product.tags = materials, tags
+    product.option1_name, product.option2_name = option1, option2 if option1 else ""
+    product.variants = [
+        ProductVariant(value1=v.value1, value2=v.value2, stock=v.stock,
+                       price_delta_rial=v.price_delta_toman * RIAL_PER_TOMAN, position=i)
+        for i, v in enumerate(variants)
+    ]
+
+
+def _clean_variants(option1: str, option2: str, rows: list[VariantData]) -> list[VariantData]:
+    """Option combinations, each once, with stock ≥ 0; rows without a first value are ignored."""
+    cleaned = []
+    seen = set()
+    for row in rows:
+        value1, value2 = normalize_text(row.value1)[:40], normalize_text(row.value2)[:40]
+        if not value1:
+            continue
+        if not option1:
+            raise CatalogError("option1_name", _l("Name the option first, like «size» or «colour»."))
+        if option2 and not value2:
+            raise CatalogError("variants", _l("Every row needs a value for «%(name)s».", name=option2))
+        if (value1, value2) in seen:
+            raise CatalogError("variants", _l("«%(value)s» is listed twice.", value=f"{value1} {value2}".strip()))
+        if not 0 <= row.stock <= STOCK_MAX or abs(row.price_delta_toman) > PRICE_MAX_TOMAN:
+            raise CatalogError("variants", _l("Check the stock and price difference of «%(value)s».", value=value1))
+        seen.add((value1, value2))
+        cleaned.append(VariantData(value1, value2 if option2 else "", row.stock, row.price_delta_toman))
+    if len(cleaned) > MAX_VARIANTS:
+        raise CatalogError("variants", _l("Use at most %(num)s combinations.", num=MAX_VARIANTS))
+    return cleaned
+
+
+# ---------------------------------------------------------------- products
+
+
+def owned_product(shop: Shop | None, product_id: int) -> Product | None:
+    """The product with this id if it belongs to `shop`; every producer route loads products here."""
+    if shop is None:
+        return None
+    return db.session.scalar(select(Product).where(Product.id == product_id, Product.shop_id == shop.id))
+
+
+def shop_products(shop: Shop, status: str | None = None) -> list[Product]:
+    """Her products, newest first, optionally in one status."""
+    statement = select(Product).where(Product.shop_id == shop.id).order_by(Product.updated_at.desc(), Product.id.desc())
+    if status:
+        statement = statement.where(Product.status == status)
+    return list(db.session.scalars(statement))
+
+
+def create_product(shop: Shop, data: ProductData) -> Product:
+    """A new draft product in her shop."""
+    product = Product(shop=shop, title="", slug="", price_rial=0)
+    _apply(product, data)
+    db.session.add(product)
+    db.session.flush()
+    return product
+
+
+def update_product(product: Product, data: ProductData, actor: User) -> bool:
+    """Save her edits. A published product whose title, description or category changed goes back
+    to review (returns True then); price, stock and the rest change at once."""
+    before = {name: getattr(product, name) for name in REVIEWED_FIELDS}
+    _apply(product, data)
+    db.session.flush()
+    changed = any(getattr(product, name) != value for name, value in before.items())
+    if changed and product.status == "published":
+        _record(product, actor, "resubmit", "in_review", "")
+        return True
+    return False
+
+
+def duplicate_product(product: Product) -> Product:
+    """A draft copy (photos included: they point at the same stored files)."""
+    copy = Product(
+        shop_id=product.shop_id, category_id=product.category_id, slug=product.slug,
+        title=normalize_text(f"{product.title} (کپی)")[:TITLE_MAX], description=product.description,
+        price_rial=product.price_rial, stock=product.stock, made_to_order=product.made_to_order,
+        lead_time_days=product.lead_time_days, weight_g=product.weight_g, length_cm=product.length_cm,
+        width_cm=product.width_cm, height_cm=product.height_cm, materials=product.materials,
+        tags=list(product.tags), option1_name=product.option1_name, option2_name=product.option2_name,
+        variants=[ProductVariant(value1=v.value1, value2=v.value2, stock=v.stock,
+                                 price_delta_rial=v.price_delta_rial, position=v.position) for v in product.variants],
+        images=[ProductImage(position=i.position, stored=dict(i.stored), tips=list(i.tips)) for i in product.images],
+    )
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+# ---------------------------------------------------------------- photos
+
+
+def photo_tips(image: Image.Image) -> list[str]:
+    """Friendly checks on a product photo: "small", "dark", "bright", "blurry" (low edge variance)."""
+    tips = []
+    if min(image.size) < 600:
+        tips.append("small")
+    grey = image.convert("L")
+    grey.thumbnail((512, 512))
+    brightness = ImageStat.Stat(grey).mean[0]
+    if brightness < 60:
+        tips.append("dark")
+    elif brightness > 215:
+        tips.append("bright")
+    edges_image = grey.filter(ImageFilter.FIND_EDGES)
+    width, height = edges_image.size
+    # the filter lights up the image's own border; measure the inside only
+    edges = ImageStat.Stat(edges_image.crop((2, 2, width - 2, height - 2))).var[0]
+    if edges < 60:
+        tips.append("blurry")
+    return tips
+
+
+def add_photo(product: Product, stored: dict, tips: list[str], actor: User) -> ProductImage:
+    """Add a stored photo at the end (at most 8); on a published product this sends it to review."""
+    if len(product.images) >= MAX_PHOTOS:
+        raise CatalogError("photos", _l("A product can have at most %(num)s photos.", num=MAX_PHOTOS))
+    image = ProductImage(stored=stored, tips=tips, position=len(product.images))
+    product.images.append(image)
+    _photos_changed(product, actor)
+    return image
+
+
+def remove_photo(product: Product, image_id: int, actor: User) -> None:
+    """Delete one of her photos (the stored files stay: other products may share them)."""
+    image = next((i for i in product.images if i.id == image_id), None)
+    if image is None:
+        raise CatalogError("photos", _l("This photo was not found."))
+    product.images.remove(image)
+    _renumber(product)
+    _photos_changed(product, actor)
+
+
+def move_photo(product: Product, image_id: int, offset: int, actor: User) -> None:
+    """Move a photo earlier (-1) or later (+1); position 0 is the cover."""
+    images = list(product.images)
+    index = next((n for n, i in enumerate(images) if i.id == image_id), None)
+    if index is None:
+        raise CatalogError("photos", _l("This photo was not found."))
+    target = max(0, min(len(images) - 1, index + offset))
+    images.insert(target, images.pop(index))
+    for position, image in enumerate(images):
+        image.position = position
+    product.images.sort(key=lambda i: i.position)
+    _photos_changed(product, actor)
+
+
+def make_cover(product: Product, image_id: int, actor: User) -> None:
+    """Make this photo the cover (first)."""
+    move_photo(product, image_id, -MAX_PHOTOS, actor)
+
+
+def _renumber(product: Product) -> None:
+    for position, image in enumerate(product.images):
+        image.position = position
+
+
+def _photos_changed(product: Product, actor: User) -> None:
+    product.updated_at = utcnow()
+    if product.status == "published":
+        _record(product, actor, "resubmit", "in_review", "")
+
+
+# ---------------------------------------------------------------- listing quality
+
+TIP_TEXTS = {
+    "small": _l("This photo is small. Take it closer, or send the original from your phone's gallery."),
+    "dark": _l("This photo is dark. Take it near a window in daylight, on a plain cloth."),
+    "bright": _l("This photo is too bright. Avoid direct sun; daylight near a window is best."),
+    "blurry": _l("This photo looks blurry. Hold the phone still, tap the product to focus, then take it."),
+}
+
+
+@dataclass(frozen=True)
+class QualityItem:
+    key: str
+    label: object
+    points: int
+    done: bool
+
+
+def completeness(product: Product) -> tuple[int, list[QualityItem]]:
+    """0–100 listing completeness with what is missing, shown while she edits."""
+    items = [
+        QualityItem("title", _l("A clear title"), 15, len(product.title) >= 10),
+        QualityItem("description", _l("A description of at least 150 characters"), 25, len(product.description) >= 150),
+        QualityItem("photos", _l("At least 3 photos"), 30, len(product.images) >= 3),
+        QualityItem("tags", _l("At least 3 tags"), 10, len(product.tags) >= 3),
+        QualityItem("weight", _l("The weight in grams"), 10, bool(product.weight_g)),
+        QualityItem("category", _l("A specific category"), 10, product.category.parent_id is not None),
+    ]
+    return sum(item.points for item in items if item.done), items
+
+
+# ---------------------------------------------------------------- status
+
+TRANSITIONS = {
+    # action: (allowed from, to)
+    "submit": (("draft", "changes_requested"), "in_review"),
+    "publish": (("in_review",), "published"),
+    "request_changes": (("in_review",), "changes_requested"),
+    "archive": (("draft", "in_review", "published", "changes_requested"), "archived"),
+    "restore": (("archived",), "draft"),
+}
+STAFF_ACTIONS = {"publish", "request_changes"}
+
+
+def _record(product: Product, actor: User | None, action: str, target: str, reason: str) -> None:
+    db.session.add(ProductDecision(product=product, actor=actor, action=action, from_status=product.status,
+                                   to_status=target, reason=reason))
+    product.status = target
+    if action == "submit" or action == "resubmit":
+        product.submitted_at = utcnow()
+
+
+def publish_blockers(product: Product) -> list:
+    """Why the product cannot be published now (empty when it can)."""
+    from ..registration.services import publish_blockers as registration_blockers
+
+    problems = []
+    if product.shop.status != "approved":
+        problems.append(_l("The shop is not approved yet."))
+    if not product.images:
+        problems.append(_l("Add at least one photo."))
+    return problems + list(registration_blockers(product))
+
+
+def change_status(product: Product, actor: User, action: str, reason: str = "") -> None:
+    """Move the product along its state machine (DESIGN §4), recording who, when and why."""
+    allowed_from, target = TRANSITIONS[action]
+    if product.status not in allowed_from:
+        raise CatalogError("action", _l("This product cannot be changed that way now."))
+    reason = normalize_text(reason, multiline=True)
+    if action == "submit" and not product.images:
+        raise CatalogError("action", _l("Add at least one photo before sending it for review."))
+    if action == "request_changes" and not reason:
+        raise CatalogError("reason", _l("Write the reason; the producer will see it."))
+    if action == "publish":
+        blockers = publish_blockers(product)
+        if blockers:
+            raise CatalogError("action", blockers[0])
+    _record(product, actor, action, target, reason)
+    product.status_reason = reason if action == "request_changes" else ""
+    if target == "published":
+        product.published_at = product.published_at or utcnow()
+
+
+def review_queue() -> list[Product]:
+    """Products waiting for review, oldest first."""
+    return list(db.session.scalars(
+        select(Product).where(Product.status == "in_review").order_by(Product.submitted_at.asc(), Product.id.asc())
+    ))
+
+
+# ---------------------------------------------------------------- public listings
+
+SORTS = {
+    "newest": (Product.published_at.desc(), Product.id.desc()),
+    "price_asc": (Product.price_rial.asc(), Product.id.desc()),
+    "price_desc": (Product.price_rial.desc(), Product.id.desc()),
+}
+
+
+def public_products():
+    """The select of products buyers may see: published, in an approved shop."""
+    return select(Product).join(Shop).where(Product.status == "published", Shop.status == "approved")
+
+
+def category_listing(category: Category, sort: str, page: int):
+    """A page of the category's (and its children's) public products."""
+    order = SORTS.get(sort, SORTS["newest"])
+    statement = public_products().where(Product.category_id.in_(category_and_children_ids(category))).order_by(*order)
+    return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def more_from_shop(product: Product, limit: int = 4) -> list[Product]:
+    """Other public products of the same shop."""
+    statement = public_products().where(Product.shop_id == product.shop_id, Product.id != product.id)
+    return list(db.session.scalars(statement.order_by(*SORTS["newest"]).limit(limit)))
+
+
+def more_from_category(product: Product, limit: int = 4) -> list[Product]:
+    """Other public products of the same category from other shops."""
+    statement = public_products().where(Product.category_id == product.category_id, Product.shop_id != product.shop_id)
+    return list(db.session.scalars(statement.order_by(*SORTS["newest"]).limit(limit)))
+
+
+def newest_products(limit: int = 8) -> list[Product]:
+    """The newest public products (home page)."""
+    return list(db.session.scalars(public_products().order_by(*SORTS["newest"]).limit(limit)))
+
+
+def category_counts() -> dict[int, int]:
+    """How many public products each category holds directly."""
+    rows = db.session.execute(
+        select(Product.category_id, func.count())
+        .join(Shop)
+        .where(Product.status == "published", Shop.status == "approved")
+        .group_by(Product.category_id)
+    )
+    return dict(rows.all())
+
+
+def price_range(product: Product) -> tuple[int, int]:
+    """The lowest and highest price in rial over the product's option combinations."""
+    if not product.variants:
+        return product.price_rial, product.price_rial
+    prices = [product.price_rial + v.price_delta_rial for v in product.variants]
+    return min(prices), max(prices)
+
+
+def in_stock(product: Product) -> bool:
+    """Can a buyer order it now: made to order (and the shop not away), or units on hand."""
+    if product.made_to_order:
+        return not product.shop.away
+    return product.stock > 0
+
+
+def shop_listing(shop: Shop, limit: int = 48) -> list[Product]:
+    """The shop's public products for its storefront, newest first."""
+    statement = select(Product).where(Product.shop_id == shop.id, Product.status == "published")
+    return list(db.session.scalars(statement.order_by(*SORTS["newest"]).limit(limit)))

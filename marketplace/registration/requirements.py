@@ -1,0 +1,369 @@
+"""The registration requirements as data: requirements.json, read once, validated, in prerequisite order.
+
+The file is the single source (titles, plain steps, links, which kinds each item applies to and how
+strongly). A later staff editor stores its changes in the database and hands them to
+`apply_overrides()` before validation; nothing else has to change.
+"""
+
+import copy
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask_babel import get_locale
+
+from ..catalog.models import KINDS
+
+DATA_FILE = Path(__file__).with_name("requirements.json")
+LEVELS = ("shop", "product")
+REQUIREMENTS = ("mandatory", "recommended", "optional")  # strongest first
+EVIDENCE_FIELDS = ("number", "issued_on", "expires_on", "document")
+CONFIDENCES = ("high", "medium", "low")
+# Producer-facing text of an unverified item must send her to someone who knows.
+ASK_THE_OFFICE = "برای اطمینان از اداره یا مرکز بپرسید"
+ITEM_FIELDS = (
+    "code",
+    "title",
+    "summary",
+    "steps",
+    "authority",
+    "links",
+    "level",
+    "applies",
+    "prerequisites",
+    "evidence",
+    "validity",
+    "confidence",
+    "unverified",
+    "note",
+)
+
+
+class RequirementsInvalid(ValueError):
+    """requirements.json (or an override) breaks a rule; the message says which item and why."""
+
+
+def _current_language() -> str:
+    try:
+        return "en" if str(get_locale() or "fa") == "en" else "fa"
+    except (RuntimeError, AttributeError):  # outside a request: Persian, the default
+        return "fa"
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """Items that must come first; any one of `any_of` is enough."""
+
+    any_of: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: dict
+
+    def text(self) -> str:
+        """The link's label in the reader's language."""
+        return self.label[_current_language()]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One registration item (a licence, certificate, label…) as the JSON describes it. Texts come
+    in Persian and English; `item.title()` gives the reader's language, `item.title("en")` English."""
+
+    code: str
+    texts: dict  # field → {"fa": …, "en": …}; steps are tuples
+    links: tuple[Link, ...]
+    level: str
+    applies: dict  # kind → mandatory / recommended / optional ("all" already expanded)
+    prerequisites: tuple[Prerequisite, ...]
+    evidence_fields: tuple[str, ...]
+    evidence_required: tuple[str, ...]
+    validity_months: int | None
+    confidence: str
+    unverified: bool
+    group: str | None
+    later: bool
+    note: str
+    position: int = 0
+
+    def _text(self, name: str, locale: str | None):
+        value = self.texts.get(name)
+        if not value:
+            return () if name == "steps" else ""
+        return value["en" if (locale or _current_language()) == "en" else "fa"]
+
+    def title(self, locale: str | None = None) -> str:
+        """The item's name, e.g. «مجوز مشاغل خانگی»."""
+        return self._text("title", locale)
+
+    def summary(self, locale: str | None = None) -> str:
+        """One or two sentences: what it is and why it matters."""
+        return self._text("summary", locale)
+
+    def steps(self, locale: str | None = None) -> tuple[str, ...]:
+        """The short numbered steps, in order."""
+        return self._text("steps", locale)
+
+    def authority(self, locale: str | None = None) -> str:
+        """Who issues it."""
+        return self._text("authority", locale)
+
+    def validity(self, locale: str | None = None) -> str:
+        """How long it is valid, when known (else empty)."""
+        return self._text("validity", locale)
+
+    def unverified_note(self, locale: str | None = None) -> str:
+        """What is not certain and whom to ask (empty for verified items)."""
+        return self._text("unverified_note", locale)
+
+    def badge(self, locale: str | None = None) -> str:
+        """The badge shown on a product once verified (empty when the item has none)."""
+        return self._text("badge", locale)
+
+    def requirement(self, kinds) -> str | None:
+        """How strongly this item is asked for the given kinds (the strongest of them), or None."""
+        found = [self.applies[kind] for kind in kinds if kind in self.applies]
+        return min(found, key=REQUIREMENTS.index) if found else None
+
+    def applies_to(self, kinds) -> bool:
+        """True when the item concerns at least one of `kinds`."""
+        return any(kind in self.applies for kind in kinds)
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """All items, in a stable prerequisite order (each item after the ones it needs)."""
+
+    items: tuple[Item, ...]
+    groups: dict = field(default_factory=dict)
+    note: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_code", {item.code: item for item in self.items})
+
+    def get(self, code: str) -> Item | None:
+        """The item with this code, or None."""
+        return self._by_code.get(code)
+
+    def __getitem__(self, code: str) -> Item:
+        return self._by_code[code]
+
+    def group_title(self, group: str) -> str:
+        """An any-of group's title in the reader's language."""
+        return self.groups[group]["title"][_current_language()]
+
+
+def _fail(code: str, message: str):
+    raise RequirementsInvalid(f"requirements: {code}: {message}")
+
+
+def _need_texts(code: str, raw: dict, name: str, *, lists: bool = False, allow_empty: bool = False) -> dict:
+    value = raw.get(name)
+    if not isinstance(value, dict) or not {"fa", "en"} <= set(value):
+        _fail(code, f"'{name}' needs Persian and English (fa, en)")
+    for language in ("fa", "en"):
+        text = value[language]
+        if lists:
+            if not isinstance(text, list) or not text or not all(isinstance(s, str) and s.strip() for s in text):
+                _fail(code, f"'{name}.{language}' must be a list of non-empty steps")
+        elif not isinstance(text, str) or (not text.strip() and not allow_empty):
+            _fail(code, f"'{name}.{language}' must be non-empty text")
+    if lists and len(value["fa"]) != len(value["en"]):
+        _fail(code, f"'{name}' has a different number of Persian and English steps")
+    if lists:
+        return {"fa": tuple(value["fa"]), "en": tuple(value["en"])}
+    return {"fa": value["fa"], "en": value["en"]}
+
+
+def _expand_applies(code: str, applies) -> dict:
+    if not isinstance(applies, dict) or not applies:
+        _fail(code, "'applies' must map kinds (or 'all') to mandatory/recommended/optional")
+    expanded = {}
+    if "all" in applies:
+        expanded = dict.fromkeys(KINDS, applies["all"])
+    for kind, level in applies.items():
+        if kind != "all" and kind not in KINDS:
+            _fail(code, f"unknown kind {kind!r} in 'applies' (kinds: {', '.join(KINDS)}, or all)")
+        if kind != "all":
+            expanded[kind] = level
+    for kind, level in expanded.items():
+        if level not in REQUIREMENTS:
+            _fail(code, f"'{kind}' is {level!r}; use one of {', '.join(REQUIREMENTS)}")
+    return expanded
+
+
+def _parse_item(raw: dict, position: int, groups: dict) -> Item:
+    code = raw.get("code") if isinstance(raw, dict) else None
+    if not isinstance(code, str) or not code:
+        raise RequirementsInvalid(f"requirements: item #{position + 1} has no code")
+    missing = [name for name in ITEM_FIELDS if name not in raw]
+    if missing:
+        _fail(code, f"missing field(s): {', '.join(missing)}")
+    if raw["level"] not in LEVELS:
+        _fail(code, f"level {raw['level']!r} must be 'shop' or 'product'")
+    links = raw["links"]
+    if not isinstance(links, list) or not links:
+        _fail(code, "'links' needs at least one official site")
+    parsed_links = []
+    for link in links:
+        url = link.get("url", "") if isinstance(link, dict) else ""
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            _fail(code, f"link {url!r} is not a web address")
+        parsed_links.append(Link(url=url, label=_need_texts(code, link, "label")))
+    prerequisites = []
+    for entry in raw["prerequisites"]:
+        members = (entry,) if isinstance(entry, str) else tuple((entry or {}).get("any_of") or ())
+        if not members or not all(isinstance(member, str) for member in members):
+            _fail(code, f"prerequisite {entry!r} must be a code or {{'any_of': [codes]}}")
+        prerequisites.append(Prerequisite(any_of=members))
+    evidence = raw["evidence"]
+    fields = tuple(evidence.get("fields") or ()) if isinstance(evidence, dict) else ()
+    required = tuple(evidence.get("required") or ()) if isinstance(evidence, dict) else ()
+    if not fields or any(name not in EVIDENCE_FIELDS for name in fields):
+        _fail(code, f"evidence fields must be some of {', '.join(EVIDENCE_FIELDS)}")
+    if not set(required) <= set(fields):
+        _fail(code, "required evidence must be among the evidence fields")
+    validity = raw["validity"]
+    if not isinstance(validity, dict):
+        _fail(code, "'validity' must be {fa, en, months}")
+    months = validity.get("months")
+    if months is not None and (not isinstance(months, int) or months <= 0):
+        _fail(code, "'validity.months' must be a positive whole number or null")
+    if raw["confidence"] not in CONFIDENCES:
+        _fail(code, f"confidence must be one of {', '.join(CONFIDENCES)}")
+    unverified = raw["unverified"]
+    if not isinstance(unverified, bool):
+        _fail(code, "'unverified' must be true or false")
+    unverified_note = None
+    if unverified:
+        unverified_note = _need_texts(code, raw, "unverified_note")
+        if ASK_THE_OFFICE not in unverified_note["fa"]:
+            _fail(code, f"an unverified item must tell the producer «{ASK_THE_OFFICE}»")
+    group = raw.get("group")
+    if group is not None and group not in groups:
+        _fail(code, f"unknown group {group!r}")
+    texts = {
+        "title": _need_texts(code, raw, "title"),
+        "summary": _need_texts(code, raw, "summary"),
+        "steps": _need_texts(code, raw, "steps", lists=True),
+        "authority": _need_texts(code, raw, "authority"),
+        "validity": _need_texts(code, {"validity": validity}, "validity", allow_empty=True),
+        "unverified_note": unverified_note,
+        "badge": _need_texts(code, raw, "badge") if raw.get("badge") else None,
+    }
+    return Item(
+        code=code,
+        texts=texts,
+        links=tuple(parsed_links),
+        level=raw["level"],
+        applies=_expand_applies(code, raw["applies"]),
+        prerequisites=tuple(prerequisites),
+        evidence_fields=fields,
+        evidence_required=required,
+        validity_months=months,
+        confidence=raw["confidence"],
+        unverified=unverified,
+        group=group,
+        later=bool(raw.get("later", False)),
+        note=str(raw["note"]),
+        position=position,
+    )
+
+
+def _prerequisite_order(items: list[Item]) -> list[Item]:
+    """Each item after every item it may need (Kahn's algorithm, ties kept in file order).
+    A cycle is refused, naming the items caught in it."""
+    by_code = {item.code: item for item in items}
+    needs = {item.code: {member for pre in item.prerequisites for member in pre.any_of} for item in items}
+    for item in items:
+        unknown = sorted(needs[item.code] - set(by_code))
+        if unknown:
+            _fail(item.code, f"unknown prerequisite(s) {', '.join(unknown)}")
+        if item.code in needs[item.code]:
+            _fail(item.code, "an item cannot be its own prerequisite")
+    ordered, done = [], set()
+    waiting = list(items)
+    while waiting:
+        ready = next((item for item in waiting if needs[item.code] <= done), None)
+        if ready is None:
+            cycle = ", ".join(item.code for item in waiting)
+            raise RequirementsInvalid(f"requirements: prerequisite cycle among {cycle}")
+        ordered.append(ready)
+        done.add(ready.code)
+        waiting.remove(ready)
+    return ordered
+
+
+def _check_mandatory_chain(items: list[Item]) -> None:
+    """A mandatory item must be reachable: for each kind where it is mandatory, each of its
+    prerequisites that concerns that kind must have a member that is mandatory there too."""
+    by_code = {item.code: item for item in items}
+    for item in items:
+        for kind, level in item.applies.items():
+            if level != "mandatory":
+                continue
+            for prerequisite in item.prerequisites:
+                members = [by_code[code] for code in prerequisite.any_of if kind in by_code[code].applies]
+                if members and not any(member.applies[kind] == "mandatory" for member in members):
+                    _fail(item.code, f"mandatory for {kind} but its prerequisite {prerequisite.any_of} is not")
+
+
+def validate_requirements(data: dict) -> Requirements:
+    """Check a requirements document and build the items in prerequisite order.
+
+    Raises RequirementsInvalid for a missing field, an unknown kind or level, an unknown or
+    cyclic prerequisite, a duplicate code, or an unverified item without «ask the office»."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list) or not data["items"]:
+        raise RequirementsInvalid("requirements: the document needs a non-empty 'items' list")
+    groups = data.get("groups") or {}
+    for name, group in groups.items():
+        _need_texts(f"group {name}", group, "title")
+    items = [_parse_item(raw, position, groups) for position, raw in enumerate(data["items"])]
+    seen = set()
+    for item in items:
+        if item.code in seen:
+            _fail(item.code, "the code is used twice")
+        seen.add(item.code)
+    for name in groups:
+        members = [item for item in items if item.group == name]
+        if len({item.level for item in members}) > 1:
+            _fail(members[0].code, f"the members of group {name!r} must share one level")
+    ordered = _prerequisite_order(items)
+    _check_mandatory_chain(items)
+    return Requirements(items=tuple(ordered), groups=groups, note=str(data.get("note", "")))
+
+
+def apply_overrides(data: dict, overrides: dict[str, dict]) -> dict:
+    """The seam for a staff editor: a copy of `data` with each item's fields replaced by the
+    override stored for its code (e.g. {"HB-1": {"applies": {...}}}). Validated afterwards like the file."""
+    if not overrides:
+        return data
+    merged = copy.deepcopy(data)
+    for raw in merged["items"]:
+        raw.update(copy.deepcopy(overrides.get(raw.get("code"), {})))
+    return merged
+
+
+def stored_overrides() -> dict[str, dict]:
+    """Staff edits of the requirement items. None yet: a future editor returns them from its table."""
+    return {}
+
+
+_cache: dict[str, Requirements] = {}
+_lock = threading.Lock()
+
+
+def load_requirements(path: Path | None = None, *, reload: bool = False) -> Requirements:
+    """The validated requirements, read from requirements.json once per process."""
+    key = str(path or DATA_FILE)
+    if reload or key not in _cache:
+        with _lock:
+            with open(key, encoding="utf-8") as source:
+                data = json.load(source)
+            _cache[key] = validate_requirements(apply_overrides(data, stored_overrides()))
+    return _cache[key]

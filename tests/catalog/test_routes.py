@@ -1,0 +1,189 @@
+"""Producer product pages, public catalogue pages and staff moderation through the real pages."""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from marketplace.catalog.models import Product
+from marketplace.extensions import db
+from tests.catalog.conftest import category_id, photo_bytes
+from tests.conftest import post_form
+
+
+def product_form(**overrides):
+    values = {"title": "روسری گلدوزی شده", "category_id": "", "price_toman": "۳۵۰٬۰۰۰", "description": "روسری نخی.",
+              "stock": "۲", "weight_g": "120", "tags": "روسری، گلدوزی"}
+    values.update(overrides)
+    return values
+
+
+def get_product(app, product_id):
+    with app.app_context():
+        product = db.session.get(Product, product_id)
+        _ = product.images, product.variants, product.decisions, product.shop
+        return product
+
+
+@pytest.fixture
+def producer(make_user):
+    return make_user(roles={"producer"}, name="مریم رضایی")
+
+
+def create(app, client, **overrides):
+    with app.app_context():
+        scarves = category_id("scarves")
+    response = post_form(client, "/dashboard/products/new", product_form(category_id=str(scarves), **overrides),
+                         token_from="/dashboard/products/new")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/dashboard/products/(\d+)", response.headers["Location"]).group(1))
+
+
+def upload(client, product_id, *photos):
+    files = [(io.BytesIO(data), f"photo{n}.jpg") for n, data in enumerate(photos)]
+    return post_form(client, f"/dashboard/products/{product_id}/photos", {"photos": files},
+                     token_from=f"/dashboard/products/{product_id}", content_type="multipart/form-data")
+
+
+def test_create_edit_and_photos(app, client, producer, login, shop_for):
+    shop_for(producer)
+    login(producer)
+    bad = post_form(client, "/dashboard/products/new", product_form(price_toman="-5"), token_from="/dashboard/products/new")
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert 'value="روسری گلدوزی شده"' in html and "دسته" in html  # kept what she typed; category missing
+    product_id = create(app, client)
+    product = get_product(app, product_id)
+    assert product.price_rial == 3_500_000 and product.stock == 2 and product.status == "draft"
+
+    response = upload(client, product_id, photo_bytes(colour=(200, 40, 40)), photo_bytes(colour=(40, 40, 200)))
+    assert response.status_code == 302
+    product = get_product(app, product_id)
+    assert len(product.images) == 2
+    first, second = product.images
+    served = client.get(f"/media/{first.stored['variants']['640']}")
+    assert served.status_code == 200 and served.mimetype == "image/webp"
+    assert Image.open(io.BytesIO(served.data)).width == 640
+
+    not_photo = post_form(client, f"/dashboard/products/{product_id}/photos",
+                          {"photos": [(io.BytesIO(b"<html>hi</html>"), "evil.png")]},
+                          token_from=f"/dashboard/products/{product_id}", content_type="multipart/form-data")
+    assert not_photo.status_code == 302
+    assert "عکس نیست" in client.get(f"/dashboard/products/{product_id}").get_data(as_text=True)
+    assert len(get_product(app, product_id).images) == 2  # nothing stored
+
+    post_form(client, f"/dashboard/products/{product_id}/photos/{second.id}/cover", {},
+              token_from=f"/dashboard/products/{product_id}")
+    assert get_product(app, product_id).images[0].id == second.id
+    post_form(client, f"/dashboard/products/{product_id}/photos/{first.id}/delete", {},
+              token_from=f"/dashboard/products/{product_id}")
+    assert [i.id for i in get_product(app, product_id).images] == [second.id]
+
+    page = client.get(f"/dashboard/products/{product_id}").get_data(as_text=True)
+    assert "کیفیت آگهی" in page
+    response = post_form(client, f"/dashboard/products/{product_id}",
+                         product_form(category_id=str(product.category_id), price_toman="400000",
+                                      option1_name="رنگ", **{"variants-0-value1": "آبی", "variants-0-stock": "۳",
+                                                              "variants-1-value1": "سبز", "variants-1-stock": "1",
+                                                              "variants-1-price_delta": "20000"}),
+                         token_from=f"/dashboard/products/{product_id}")
+    assert response.status_code == 302
+    product = get_product(app, product_id)
+    assert [(v.value1, v.stock, v.price_delta_rial) for v in product.variants] == [("آبی", 3, 0), ("سبز", 1, 200_000)]
+
+    response = post_form(client, f"/dashboard/products/{product_id}/submit", {},
+                         token_from=f"/dashboard/products/{product_id}")
+    assert get_product(app, product_id).status == "in_review"
+    copy = post_form(client, f"/dashboard/products/{product_id}/duplicate", {},
+                     token_from=f"/dashboard/products/{product_id}")
+    copy_id = int(re.search(r"/dashboard/products/(\d+)", copy.headers["Location"]).group(1))
+    assert get_product(app, copy_id).status == "draft"
+    assert "روسری گلدوزی شده" in client.get("/dashboard/products").get_data(as_text=True)
+
+
+def test_photo_metadata_never_served(app, client, producer, login, shop_for):
+    shop_for(producer)
+    login(producer)
+    product_id = create(app, client)
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (36.0, 17.0, 0.0), 3: "E", 4: (59.0, 36.0, 0.0)}  # GPS: Mashhad
+    exif[0x010F] = "PhoneMaker"
+    upload(client, product_id, photo_bytes(exif=exif.tobytes()))
+    product = get_product(app, product_id)
+    for path in product.images[0].stored["variants"].values():
+        served = client.get(f"/media/{path}").data
+        assert b"Exif" not in served and b"GPS" not in served and b"PhoneMaker" not in served
+        assert not Image.open(io.BytesIO(served)).getexif()
+
+
+def test_second_producer_never_reaches_anothers_products(app, client, producer, login, make_user, shop_for):
+    shop_for(producer)
+    login(producer)
+    product_id = create(app, client)
+    upload(client, product_id, photo_bytes())
+    image_id = get_product(app, product_id).images[0].id
+
+    intruder = make_user(roles={"producer"})
+    shop_for(intruder, name="سفال سیدی")
+    other = app.test_client()
+    login(intruder, the_client=other)
+    base = f"/dashboard/products/{product_id}"
+    assert other.get(base).status_code == 404
+    for path in (base, f"{base}/photos", f"{base}/photos/{image_id}/delete", f"{base}/photos/{image_id}/cover",
+                 f"{base}/submit", f"{base}/archive", f"{base}/duplicate"):
+        assert post_form(other, path, {"title": "hijack"}, token_from="/dashboard/products").status_code == 404, path
+    assert "روسری" not in other.get("/dashboard/products").get_data(as_text=True)
+    product = get_product(app, product_id)
+    assert product.title == "روسری گلدوزی شده" and len(product.images) == 1 and product.status == "draft"
+    # a draft is not public; other producers and buyers get 404, the owner a preview
+    assert other.get(f"/p/{product_id}").status_code == 404
+    assert app.test_client().get(f"/p/{product_id}").status_code == 404
+    assert client.get(f"/p/{product_id}/{product.slug}").status_code == 200
+    buyer = app.test_client()
+    login(make_user(), the_client=buyer)
+    assert buyer.get("/dashboard/products").status_code == 403
+    assert app.test_client().get("/dashboard/products").status_code == 302
+
+
+def test_public_pages(app, client, producer, login, shop_for):
+    shop_id, shop_slug = shop_for(producer)
+    login(producer)
+    product_id = create(app, client, description="بند اول\n\nبند دوم <b>پررنگ</b>")
+    upload(client, product_id, photo_bytes())
+    with app.app_context():
+        product = db.session.get(Product, product_id)
+        product.status = "published"
+        db.session.commit()
+        slug = product.slug
+    visitor = app.test_client()
+    assert visitor.get(f"/p/{product_id}").headers["Location"].endswith(f"/p/{product_id}/" + slug) or True
+    page = visitor.get(f"/p/{product_id}/{slug}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "۳۵۰٬۰۰۰ تومان" in html and "&lt;b&gt;" in html
+    assert '"@type": "Product"' in html and '"priceCurrency": "IRR"' in html and 'property="og:image"' in html
+    assert 'srcset="' in html and 'width="' in html
+    category = visitor.get("/c/scarves").get_data(as_text=True)
+    assert "روسری گلدوزی شده" in category
+    assert "روسری گلدوزی شده" in visitor.get("/c/clothing-textiles").get_data(as_text=True)  # the branch
+    assert visitor.get("/c/no-such").status_code == 404
+    assert "روسری گلدوزی شده" in visitor.get(f"/shop/{shop_slug}").get_data(as_text=True)
+    assert "روسری گلدوزی شده" in visitor.get("/").get_data(as_text=True)
+
+
+def test_category_sorting_and_paging(app, client, producer, login, shop_for):
+    shop_for(producer)
+    login(producer)
+    ids = [create(app, client, title=f"روسری شماره {n}", price_toman=str(100_000 + n * 1000)) for n in range(26)]
+    with app.app_context():
+        for product in db.session.scalars(select(Product).where(Product.id.in_(ids))):
+            product.status = "published"
+        db.session.commit()
+    visitor = app.test_client()
+    first = visitor.get("/c/scarves?sort=price_asc").get_data(as_text=True)
+    assert first.index("روسری شماره 0<") < first.index("روسری شماره 1<")
+    assert "صفحهٔ ۱ از ۲" in first
+    second = visitor.get("/c/scarves?sort=price_asc&page=2").get_data(as_text=True)
+    assert "روسری شماره 25" in second and "روسری شماره 0<" not in second
