@@ -148,8 +148,19 @@ def _register_blueprints(app: Flask) -> None:
     from .staff.products import bp as staff_products_bp
     from .staff.routes import bp as staff_bp
 
-    for blueprint in (core_bp, pages_bp, accounts_bp, shops_bp, wizard_bp, dashboard_bp, catalog_bp, products_bp,
-                      staff_bp, staff_products_bp, registration_bp):
+    for blueprint in (
+        core_bp,
+        pages_bp,
+        accounts_bp,
+        shops_bp,
+        wizard_bp,
+        dashboard_bp,
+        catalog_bp,
+        products_bp,
+        staff_bp,
+        staff_products_bp,
+        registration_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.dates import as_utc, utcnow
+from ..core.errors import RuleError
 from ..core.persian import normalize_text
 from ..extensions import db
 from .models import ROLES, PasswordReset, User, UserRole, new_session_token
@@ -24,13 +25,8 @@ COMMON_PASSWORDS = frozenset(
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
 
 
-class AccountError(Exception):
+class AccountError(RuleError):
     """A rule said no. `field` names the form field the message belongs next to."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 def hash_password(password: str) -> str:

@@ -46,14 +46,25 @@ def _form(product=None):
     """The product form, filled from the product on GET."""
     if product is not None and request.method == "GET":
         data = {
-            "title": product.title, "description": product.description, "category_id": product.category_id,
-            "price_toman": str(product.price_rial // 10), "made_to_order": product.made_to_order,
-            "lead_time_days": product.lead_time_days, "stock": product.stock, "weight_g": product.weight_g,
-            "length_cm": product.length_cm, "width_cm": product.width_cm, "height_cm": product.height_cm,
-            "materials": product.materials, "tags": "، ".join(product.tags),
-            "option1_name": product.option1_name, "option2_name": product.option2_name,
-            "variants": [{"value1": v.value1, "value2": v.value2, "stock": v.stock,
-                          "price_delta": v.price_delta_rial // 10} for v in product.variants],
+            "title": product.title,
+            "description": product.description,
+            "category_id": product.category_id,
+            "price_toman": str(product.price_rial // 10),
+            "made_to_order": product.made_to_order,
+            "lead_time_days": product.lead_time_days,
+            "stock": product.stock,
+            "weight_g": product.weight_g,
+            "length_cm": product.length_cm,
+            "width_cm": product.width_cm,
+            "height_cm": product.height_cm,
+            "materials": product.materials,
+            "tags": "، ".join(product.tags),
+            "option1_name": product.option1_name,
+            "option2_name": product.option2_name,
+            "variants": [
+                {"value1": v.value1, "value2": v.value2, "stock": v.stock, "price_delta": v.price_delta_rial // 10}
+                for v in product.variants
+            ],
         }
         form = ProductForm(data=data)
     else:
@@ -78,8 +89,14 @@ def index():
         return redirect(url_for("wizard.setup"))
     status = request.args.get("status")
     status = status if status in PRODUCT_STATUSES else None
-    return render_template("catalog/producer/index.html", shop=shop, status=status, statuses=PRODUCT_STATUSES,
-                           products=services.shop_products(shop, status), action_form=ActionForm())
+    return render_template(
+        "catalog/producer/index.html",
+        shop=shop,
+        status=status,
+        statuses=PRODUCT_STATUSES,
+        products=services.shop_products(shop, status),
+        action_form=ActionForm(),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -115,13 +132,23 @@ def edit(product_id: int):
             _show_error(form, error)
         else:
             db.session.commit()
-            flash(_("Saved. Your changes go to the centre for review before buyers see them.") if back_to_review
-                  else _("Saved."), "success")
+            flash(
+                _("Saved. Your changes go to the centre for review before buyers see them.")
+                if back_to_review
+                else _("Saved."),
+                "success",
+            )
             return redirect(url_for("products.edit", product_id=product.id))
     score, quality = services.completeness(product)
     return render_template(
-        "catalog/producer/form.html", form=form, product=product, photo_form=PhotoForm(), action_form=ActionForm(),
-        score=score, quality=quality, tip_texts=services.TIP_TEXTS,
+        "catalog/producer/form.html",
+        form=form,
+        product=product,
+        photo_form=PhotoForm(),
+        action_form=ActionForm(),
+        score=score,
+        quality=quality,
+        tip_texts=services.TIP_TEXTS,
         blockers=services.publish_blockers(product) if product.status != "published" else [],
     ), 422 if form.errors else 200
 
@@ -140,8 +167,12 @@ def add_photos(product_id: int):
     added = 0
     try:
         for upload in files:
-            image = load_upload(upload, max_bytes=limits["max_bytes"], max_pixels=limits["max_pixels"],
-                                draft_width=max(limits["widths"]))
+            image = load_upload(
+                upload,
+                max_bytes=limits["max_bytes"],
+                max_pixels=limits["max_pixels"],
+                draft_width=max(limits["widths"]),
+            )
             stored = store_variants(image, upload_dir(current_app), limits["widths"])
             services.add_photo(product, stored.as_dict(), services.photo_tips(image), current_user)
             added += 1
@@ -189,8 +220,11 @@ def status_action(product_id: int, action: str):
         flash(str(error.message), "error")
     else:
         db.session.commit()
-        messages = {"submit": _("Sent to the centre for review."), "archive": _("Archived: buyers no longer see it."),
-                    "restore": _("Back among your drafts.")}
+        messages = {
+            "submit": _("Sent to the centre for review."),
+            "archive": _("Archived: buyers no longer see it."),
+            "restore": _("Back among your drafts."),
+        }
         flash(messages[action], "success")
     return redirect(url_for("products.edit", product_id=product.id))
 

@@ -20,8 +20,13 @@ def category(slug: str):
     if sort not in services.SORTS:
         sort = "newest"
     page = request.args.get("page", 1, type=int)
-    return render_template("catalog/category.html", category=category, sort=sort, sorts=services.SORTS,
-                           pagination=services.category_listing(category, sort, page))
+    return render_template(
+        "catalog/category.html",
+        category=category,
+        sort=sort,
+        sorts=services.SORTS,
+        pagination=services.category_listing(category, sort, page),
+    )
 
 
 @bp.get("/p/<int:product_id>")

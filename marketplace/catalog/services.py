@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 
 from ..accounts.models import User
 from ..core.dates import utcnow
+from ..core.errors import RuleError
 from ..core.money import RIAL_PER_TOMAN, parse_toman
 from ..core.persian import normalize_text
 from ..extensions import db
@@ -31,13 +32,8 @@ PAGE_SIZE = 24
 REVIEWED_FIELDS = ("title", "description", "category_id")
 
 
-class CatalogError(Exception):
+class CatalogError(RuleError):
     """A rule said no; `field` names the form field the message belongs next to."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 @dataclass
@@ -147,8 +143,9 @@ def _apply(product: Product, data: ProductData) -> None:
     price_rial = parse_price(data.price_toman)
     lead_time = None
     if data.made_to_order:
-        lead_time = _check_range("lead_time_days", data.lead_time_days, 1, 60,
-                                 _l("Write how many days it takes, from 1 to 60."))
+        lead_time = _check_range(
+            "lead_time_days", data.lead_time_days, 1, 60, _l("Write how many days it takes, from 1 to 60.")
+        )
         if lead_time is None:
             raise CatalogError("lead_time_days", _l("Write how many days it takes, from 1 to 60."))
     stock = _check_range("stock", data.stock or 0, 0, STOCK_MAX, _l("Enter a number between 0 and 100,000."))
@@ -175,8 +172,13 @@ def _apply(product: Product, data: ProductData) -> None:
     product.materials, product.tags = materials, tags
     product.option1_name, product.option2_name = option1, option2 if option1 else ""
     product.variants = [
-        ProductVariant(value1=v.value1, value2=v.value2, stock=v.stock,
-                       price_delta_rial=v.price_delta_toman * RIAL_PER_TOMAN, position=i)
+        ProductVariant(
+            value1=v.value1,
+            value2=v.value2,
+            stock=v.stock,
+            price_delta_rial=v.price_delta_toman * RIAL_PER_TOMAN,
+            position=i,
+        )
         for i, v in enumerate(variants)
     ]
 
@@ -247,14 +249,33 @@ def update_product(product: Product, data: ProductData, actor: User) -> bool:
 def duplicate_product(product: Product) -> Product:
     """A draft copy (photos included: they point at the same stored files)."""
     copy = Product(
-        shop_id=product.shop_id, category_id=product.category_id, slug=product.slug,
-        title=normalize_text(f"{product.title} (کپی)")[:TITLE_MAX], description=product.description,
-        price_rial=product.price_rial, stock=product.stock, made_to_order=product.made_to_order,
-        lead_time_days=product.lead_time_days, weight_g=product.weight_g, length_cm=product.length_cm,
-        width_cm=product.width_cm, height_cm=product.height_cm, materials=product.materials,
-        tags=list(product.tags), option1_name=product.option1_name, option2_name=product.option2_name,
-        variants=[ProductVariant(value1=v.value1, value2=v.value2, stock=v.stock,
-                                 price_delta_rial=v.price_delta_rial, position=v.position) for v in product.variants],
+        shop_id=product.shop_id,
+        category_id=product.category_id,
+        slug=product.slug,
+        title=normalize_text(f"{product.title} (کپی)")[:TITLE_MAX],
+        description=product.description,
+        price_rial=product.price_rial,
+        stock=product.stock,
+        made_to_order=product.made_to_order,
+        lead_time_days=product.lead_time_days,
+        weight_g=product.weight_g,
+        length_cm=product.length_cm,
+        width_cm=product.width_cm,
+        height_cm=product.height_cm,
+        materials=product.materials,
+        tags=list(product.tags),
+        option1_name=product.option1_name,
+        option2_name=product.option2_name,
+        variants=[
+            ProductVariant(
+                value1=v.value1,
+                value2=v.value2,
+                stock=v.stock,
+                price_delta_rial=v.price_delta_rial,
+                position=v.position,
+            )
+            for v in product.variants
+        ],
         images=[ProductImage(position=i.position, stored=dict(i.stored), tips=list(i.tips)) for i in product.images],
     )
     db.session.add(copy)
@@ -381,8 +402,11 @@ STAFF_ACTIONS = {"publish", "request_changes"}
 
 
 def _record(product: Product, actor: User | None, action: str, target: str, reason: str) -> None:
-    db.session.add(ProductDecision(product=product, actor=actor, action=action, from_status=product.status,
-                                   to_status=target, reason=reason))
+    db.session.add(
+        ProductDecision(
+            product=product, actor=actor, action=action, from_status=product.status, to_status=target, reason=reason
+        )
+    )
     product.status = target
     if action == "submit" or action == "resubmit":
         product.submitted_at = utcnow()
@@ -422,9 +446,11 @@ def change_status(product: Product, actor: User, action: str, reason: str = "") 
 
 def review_queue() -> list[Product]:
     """Products waiting for review, oldest first."""
-    return list(db.session.scalars(
-        select(Product).where(Product.status == "in_review").order_by(Product.submitted_at.asc(), Product.id.asc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Product).where(Product.status == "in_review").order_by(Product.submitted_at.asc(), Product.id.asc())
+        )
+    )
 
 
 # ---------------------------------------------------------------- public listings

@@ -11,6 +11,20 @@ from ..extensions import db
 
 log = logging.getLogger("marketplace")
 
+
+class RuleError(Exception):
+    """A domain rule said no. `field` names the form field the message belongs next to; the
+    message stays lazy, so it is translated when shown, in the reader's language."""
+
+    def __init__(self, field: str, message):
+        super().__init__(field)
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
 ERROR_TEXTS = {
     400: (_l("Something in the request was wrong"), _l("Please go back and try again.")),
     403: (_l("You may not see this page"), _l("This page belongs to another account or needs other rights.")),

@@ -16,5 +16,6 @@ def home():
         select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "producer", User.active.is_(True))
     )
     top_categories = [c for c in catalog.all_categories() if c.parent_id is None]
-    return render_template("pages/home.html", producer_count=producer_count, categories=top_categories,
-                           products=catalog.newest_products(8))
+    return render_template(
+        "pages/home.html", producer_count=producer_count, categories=top_categories, products=catalog.newest_products(8)
+    )

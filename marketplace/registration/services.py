@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..catalog.models import Product
 from ..core.dates import utcnow
+from ..core.errors import RuleError
 from ..core.persian import normalize_text, to_latin_digits
 from ..extensions import db
 from ..shops.models import Shop
@@ -58,13 +59,8 @@ REASON_MAX = 1000
 _NUMBER = re.compile(r"^[0-9A-Z]+(?:[-/.][0-9A-Z]+)*$")
 
 
-class RegistrationError(Exception):
+class RegistrationError(RuleError):
     """A rule said no; `field` names the form field the message belongs next to."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 def _record_for(shop: Shop, product: Product | None, code: str) -> RegistrationRecord | None:

@@ -21,11 +21,16 @@ def settings():
     if shop is None:
         return redirect(url_for("wizard.step_name"))
     if request.method == "GET":
-        form = SettingsForm(data={
-            "contact_phone": shop.contact_phone or "", "show_phone": shop.show_phone, "city": shop.city,
-            "weekly_capacity": shop.weekly_capacity, "away": shop.away,
-            "away_until": jalali_input_value(shop.away_until),
-        })
+        form = SettingsForm(
+            data={
+                "contact_phone": shop.contact_phone or "",
+                "show_phone": shop.show_phone,
+                "city": shop.city,
+                "weekly_capacity": shop.weekly_capacity,
+                "away": shop.away,
+                "away_until": jalali_input_value(shop.away_until),
+            }
+        )
     else:
         form = SettingsForm()
     if form.validate_on_submit():

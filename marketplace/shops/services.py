@@ -13,6 +13,7 @@ from ..accounts.models import User
 from ..branding.contrast import parse_hex
 from ..branding.palette import Palette, check_palette
 from ..core.dates import utcnow
+from ..core.errors import RuleError
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
@@ -67,13 +68,8 @@ CRAFT_SUGGESTIONS = (
 )
 
 
-class ShopError(Exception):
+class ShopError(RuleError):
     """A rule said no; `field` names the form field the message belongs next to."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 # ---------------------------------------------------------------- names and slugs
@@ -432,8 +428,13 @@ def brand_score(shop: Shop | None, products_with_photos: int = 0) -> tuple[int, 
         ScoreItem("name", _l("Choose your shop's name"), 10, bool(shop.name), "name"),
         ScoreItem("story", _l("Tell your story (at least 300 characters)"), 20, story_length >= 300, "story"),
         ScoreItem("tagline", _l("Write a one-line tagline"), 5, bool(shop.tagline), "story"),
-        ScoreItem("palette", _l("Choose colours that are easy to read"), 15,
-                  palette is not None and check_palette(palette).passes, "colours"),
+        ScoreItem(
+            "palette",
+            _l("Choose colours that are easy to read"),
+            15,
+            palette is not None and check_palette(palette).passes,
+            "colours",
+        ),
         ScoreItem("logo", _l("Choose a logo"), 15, bool(shop.logo_files), "logo"),
         ScoreItem("banner", _l("Add a banner photo"), 10, bool(shop.banner), "settings"),
         ScoreItem("social", _l("Add at least two social pages"), 15, socials >= 2, "social"),

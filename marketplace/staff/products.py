@@ -18,8 +18,9 @@ bp = Blueprint("staff_products", __name__, url_prefix="/staff/products")
 @role_required("staff")
 def queue():
     products = catalog.review_queue()
-    return render_template("staff/products.html", products=products,
-                           scores={p.id: catalog.completeness(p)[0] for p in products})
+    return render_template(
+        "staff/products.html", products=products, scores={p.id: catalog.completeness(p)[0] for p in products}
+    )
 
 
 @bp.route("/<int:product_id>", methods=["GET", "POST"])
@@ -42,8 +43,12 @@ def review(product_id: int):
             return redirect(url_for("staff_products.queue"))
     score, quality = catalog.completeness(product)
     return render_template(
-        "staff/product.html", product=product, form=form, score=score, quality=quality,
-        checklist=registration.checklist_for_product(product), blockers=catalog.publish_blockers(product),
+        "staff/product.html",
+        product=product,
+        form=form,
+        score=score,
+        quality=quality,
+        checklist=registration.checklist_for_product(product),
+        blockers=catalog.publish_blockers(product),
         tip_texts=catalog.TIP_TEXTS,
     ), 422 if form.errors else 200
-

@@ -1,12 +1,18 @@
 """Staff console: /staff/… (people today; queues, fairs and reports come with their issues)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField
 
 from ..accounts import services as accounts
 from ..accounts.access import role_required
 from ..accounts.models import User
+from ..catalog import importer
+from ..core.images import upload_dir, upload_limits
 from ..extensions import db
 from ..shops import services as shop_services
 from ..shops.forms import DecisionForm
@@ -122,3 +128,49 @@ def shop_detail(shop_id: int):
         palette=shop_services.shop_palette(shop),
         actions=shop_services.actions_for(shop.status),
     ), 422 if form.errors else 200
+
+
+# ---------------------------------------------------------------- bulk import
+
+
+class ImportForm(FlaskForm):
+    csv_file = FileField(_l("Product file (CSV, UTF-8)"), validators=[FileRequired(_l("Choose the CSV file."))])
+    photos = FileField(_l("Photos (optional): a ZIP of the photos named in the file"))
+    publish = BooleanField(_l("Publish the products; checklist items still missing are waived in your name"))
+    dry_run = BooleanField(_l("Only check the file and show what would change; write nothing"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required("staff")
+def import_products():
+    form = ImportForm()
+    summary, errors = None, []
+    if form.validate_on_submit():
+        photos = form.photos.data.stream if form.photos.data else None
+        try:
+            summary = importer.import_files(
+                form.csv_file.data.stream, photos, current_user, upload_dir(current_app),
+                upload_limits(current_app.config), publish=form.publish.data, dry_run=form.dry_run.data,
+            )  # fmt: skip
+        except importer.ImportFailed as failed:
+            db.session.rollback()
+            errors = failed.errors
+        else:
+            if summary.dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+    status = 422 if errors or form.errors else 200
+    return render_template(
+        "staff/import.html", form=form, summary=summary, errors=errors, columns=importer.COLUMNS
+    ), status
+
+
+@bp.get("/import/sample.csv")
+@role_required("staff")
+def import_sample():
+    return Response(
+        importer.sample_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=rooyesh-products.csv"},
+    )

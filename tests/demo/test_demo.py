@@ -1,10 +1,17 @@
 """`flask demo load` is idempotent and deterministic, and its accounts work."""
 
+from collections import Counter
+
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User, UserRole
-from marketplace.demo import data
+from marketplace.catalog import services as catalog
+from marketplace.catalog.models import Product
+from marketplace.core.images import upload_dir
+from marketplace.demo import data, photos
+from marketplace.demo import products as demo_products
 from marketplace.extensions import db
+from marketplace.registration.models import RegistrationRecord
 from marketplace.shops import services as shop_services
 from marketplace.shops.models import Shop
 from tests.conftest import post_form
@@ -65,3 +72,87 @@ def test_demo_neighbourhoods_are_from_mashhad():
         "توس",
     } <= neighbourhoods
     assert len(data.PRODUCERS) == 12
+
+
+# ---------------------------------------------------------------- products
+
+
+def product_snapshot(app):
+    with app.app_context():
+        rows = db.session.scalars(select(Product).order_by(Product.id)).all()
+        return [(p.id, p.shop_id, p.title, p.status, p.price_rial, [i.stored["key"] for i in p.images]) for p in rows]
+
+
+def test_demo_products_cover_every_category_with_mixed_states(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert f"{len(demo_products.PRODUCTS)} products created" in first.output
+    with app.test_request_context():
+        all_products = db.session.scalars(select(Product)).all()
+        assert len(all_products) >= 60
+        categories = catalog.all_categories()
+        assert len(categories) == 24
+        public = catalog.category_counts()
+        for category in categories:
+            branch = catalog.category_and_children_ids(category)
+            assert sum(public.get(i, 0) for i in branch) >= 1, category.slug  # every listing has something
+            if category.parent_id is not None:
+                assert sum(p.category_id == category.id for p in all_products) >= 2, category.slug
+
+        statuses = Counter(p.status for p in all_products)
+        assert statuses["published"] >= 45 and statuses["in_review"] >= 3 and statuses["draft"] >= 3
+        assert 1 <= statuses["changes_requested"] <= 2 and statuses["archived"] == 1
+        for product in all_products:
+            if product.status == "changes_requested":
+                assert product.status_reason and product.decisions[0].actor.has_role("staff")
+            if product.status == "published":
+                assert product.shop.status == "approved" and not catalog.publish_blockers(product)
+            assert 1 <= len(product.images) <= 4
+            assert product.price_rial % 10 == 0 and product.price_rial >= 10_000
+            assert len(product.tags) >= 2 and product.materials and product.weight_g
+            sentences = product.description.count(".")
+            assert 2 <= sentences <= 4, product.title
+        assert any(p.variants for p in all_products) and any(p.made_to_order and p.lead_time_days for p in all_products)
+        scarf = next(p for p in all_products if p.title == "روسری نخی با گلدوزی بته‌جقه")
+        assert scarf.option1_name == "رنگ" and [v.value1 for v in scarf.variants] == ["زرشکی", "سرمه‌ای", "فیروزه‌ای"]
+        assert scarf.price_rial == 9_500_000 and scarf.stock == 7
+
+        # Photos went through the pipeline: WebP variants on disk, a colour and a size.
+        image = all_products[0].images[0].stored
+        assert set(image["variants"]) == {"320", "640", str(photos.SIZE)} and image["width"] == photos.SIZE
+        for path in image["variants"].values():
+            assert path.endswith(".webp") and (upload_dir(app) / path).is_file()
+
+        # Registration progress is mixed: verified, sent and waiting, waived.
+        states = Counter(db.session.scalars(select(RegistrationRecord.status)))
+        assert states["verified"] >= 5 and states["submitted"] >= 3 and states["waived"] >= 5
+
+    before = product_snapshot(app)
+    second = runner.invoke(args=["demo", "load"])
+    assert "0 products created" in second.output
+    assert product_snapshot(app) == before
+
+
+def test_demo_products_show_on_the_site(app, client):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    with app.app_context():
+        product = db.session.scalar(select(Product).where(Product.title == "ترشی لیتهٔ خانگی"))
+        draft = db.session.scalar(select(Product).where(Product.status == "draft"))
+        product_id, draft_id = product.id, draft.id
+    page = client.get(f"/p/{product_id}", follow_redirects=True)
+    assert page.status_code == 200 and "ترشی لیتهٔ خانگی" in page.get_data(as_text=True)
+    assert client.get(f"/p/{draft_id}", follow_redirects=True).status_code == 404
+    assert client.get("/c/pickles").status_code == 200
+
+
+def test_demo_photos_are_deterministic_and_distinct():
+    one = photos.render("jar", ("#8b1e3f", "#c0392b"), 3, 0)
+    assert one.size == (photos.SIZE, photos.SIZE) and one.mode == "RGB"
+    assert one.tobytes() == photos.render("jar", ("#8b1e3f", "#c0392b"), 3, 0).tobytes()
+    assert one.tobytes() != photos.render("jar", ("#8b1e3f", "#c0392b"), 3, 1).tobytes()
+    motifs = {record.photo[0] for record in demo_products.PRODUCTS}
+    assert motifs <= set(photos.MOTIFS)
+    for motif in photos.MOTIFS:
+        for view in range(4):
+            assert photos.render(motif, ("#1e8a8a", "#e0a526", "#8b1e3f"), 1, view).getbbox()
