@@ -3,7 +3,8 @@
 Builds a synthetic 12-megapixel phone photo (4000×3000: gradients, shapes and grain, with EXIF and
 GPS like a phone's), saves it as JPEG, PNG, WebP and HEIC, and times the whole upload pipeline
 (check, decode, turn upright, strip, three WebP variants, dominant colour) on each: the median of
-several runs, each into an empty uploads folder so nothing is skipped as already stored. The JPEG
+several runs, each into an empty uploads folder so nothing is skipped as already stored; and the
+peak memory of one upload in a fresh process (its whole peak RSS, and what the upload added). The JPEG
 runs twice: as process_upload does it (draft() decoding at reduced scale) and fully decoded.
 
     .venv/bin/python bench/images.py [--runs 5]
@@ -11,6 +12,7 @@ runs twice: as process_upload does it (draft() decoding at reduced scale) and fu
 
 import argparse
 import io
+import multiprocessing
 import random
 import statistics
 import sys
@@ -95,6 +97,34 @@ def run_once(data: bytes, limits: dict, draft: bool) -> tuple[float, float, imag
     return decoded - started, stored_at - decoded, stored, sizes
 
 
+def _status_mb(field: str) -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _measure_in_child(data: bytes, limits: dict, draft: bool, results) -> None:
+    before = _status_mb("VmRSS")
+    with open("/proc/self/clear_refs", "w") as clear:  # reset the high-water mark to now (Linux)
+        clear.write("5")
+    run_once(data, limits, draft)
+    peak = _status_mb("VmHWM")
+    results.put((peak, peak - before))
+
+
+def peak_memory(data: bytes, limits: dict, draft: bool) -> tuple[float, float]:
+    """(peak resident MB of a fresh process running one upload, MB the upload added to it)."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=_measure_in_child, args=(data, limits, draft, results))
+    child.start()
+    measured = results.get(timeout=120)
+    child.join()
+    return measured
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -109,7 +139,10 @@ def main() -> None:
     print(f"Building a synthetic {SIZE[0]}×{SIZE[1]} photo…")
     files = encoded(synthetic_photo())
     print(f"median of {args.runs} runs; variants {config.IMAGE_WIDTHS} as WebP q80\n")
-    print(f"{'upload':<22}{'input':>10}{'decode':>10}{'store':>10}{'total':>10}   variant sizes")
+    print(
+        f"{'upload':<22}{'input':>10}{'decode':>10}{'store':>10}{'total':>10}{'peak RSS':>10}{'added':>9}"
+        "   variant sizes"
+    )
     cases = [(name, data, True) for name, data in files.items()]
     if "JPEG q90" in files:
         cases.insert(1, ("JPEG q90, full decode", files["JPEG q90"], False))
@@ -122,9 +155,10 @@ def main() -> None:
         sizes = ", ".join(f"{width}: {size / 1024:.0f} KB" for width, size in sorted(sizes.items()))
         over = " (over the 15 MB limit)" if len(data) > config.UPLOAD_MAX_BYTES else ""
         decode, store = statistics.median(decode_times), statistics.median(store_times)
+        peak, added = peak_memory(data, limits, draft)
         print(
             f"{name:<22}{len(data) / 2**20:>8.1f}MB{decode * 1000:>8.0f}ms{store * 1000:>8.0f}ms"
-            f"{(decode + store) * 1000:>8.0f}ms   {sizes}{over}"
+            f"{(decode + store) * 1000:>8.0f}ms{peak:>8.0f}MB{added:>7.0f}MB   {sizes}{over}"
         )
     print(f"\ndominant colour of the last: {stored.dominant_color}")
 

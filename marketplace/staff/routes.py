@@ -2,23 +2,20 @@
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField
 
 from ..accounts import services as accounts
 from ..accounts.access import role_required
 from ..accounts.models import User
 from ..catalog import importer
+from ..catalog import services as catalog
 from ..core.images import upload_dir, upload_limits
 from ..extensions import db
 from ..shops import services as shop_services
 from ..shops.forms import DecisionForm
 from ..shops.models import Shop
 from . import services
-from .forms import UserActiveForm, UserRolesForm
+from .forms import ImportForm, UserActiveForm, UserRolesForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -118,7 +115,8 @@ def shop_detail(shop_id: int):
             db.session.commit()
             flash(_("Decision recorded."), "success")
             return redirect(url_for("staff.shops", status=shop.status))
-    score, items = shop_services.brand_score(shop)
+    products = catalog.shop_products(shop)
+    score, items = shop_services.brand_score(shop, sum(1 for p in products if p.images and p.status != "archived"))
     return render_template(
         "staff/shop.html",
         shop=shop,
@@ -131,13 +129,6 @@ def shop_detail(shop_id: int):
 
 
 # ---------------------------------------------------------------- bulk import
-
-
-class ImportForm(FlaskForm):
-    csv_file = FileField(_l("Product file (CSV, UTF-8)"), validators=[FileRequired(_l("Choose the CSV file."))])
-    photos = FileField(_l("Photos (optional): a ZIP of the photos named in the file"))
-    publish = BooleanField(_l("Publish the products; checklist items still missing are waived in your name"))
-    dry_run = BooleanField(_l("Only check the file and show what would change; write nothing"))
 
 
 @bp.route("/import", methods=["GET", "POST"])

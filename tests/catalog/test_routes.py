@@ -14,8 +14,15 @@ from tests.conftest import post_form
 
 
 def product_form(**overrides):
-    values = {"title": "روسری گلدوزی شده", "category_id": "", "price_toman": "۳۵۰٬۰۰۰", "description": "روسری نخی.",
-              "stock": "۲", "weight_g": "120", "tags": "روسری، گلدوزی"}
+    values = {
+        "title": "روسری گلدوزی شده",
+        "category_id": "",
+        "price_toman": "۳۵۰٬۰۰۰",
+        "description": "روسری نخی.",
+        "stock": "۲",
+        "weight_g": "120",
+        "tags": "روسری، گلدوزی",
+    }
     values.update(overrides)
     return values
 
@@ -35,22 +42,33 @@ def producer(make_user):
 def create(app, client, **overrides):
     with app.app_context():
         scarves = category_id("scarves")
-    response = post_form(client, "/dashboard/products/new", product_form(category_id=str(scarves), **overrides),
-                         token_from="/dashboard/products/new")
+    response = post_form(
+        client,
+        "/dashboard/products/new",
+        product_form(category_id=str(scarves), **overrides),
+        token_from="/dashboard/products/new",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(re.search(r"/dashboard/products/(\d+)", response.headers["Location"]).group(1))
 
 
 def upload(client, product_id, *photos):
     files = [(io.BytesIO(data), f"photo{n}.jpg") for n, data in enumerate(photos)]
-    return post_form(client, f"/dashboard/products/{product_id}/photos", {"photos": files},
-                     token_from=f"/dashboard/products/{product_id}", content_type="multipart/form-data")
+    return post_form(
+        client,
+        f"/dashboard/products/{product_id}/photos",
+        {"photos": files},
+        token_from=f"/dashboard/products/{product_id}",
+        content_type="multipart/form-data",
+    )
 
 
 def test_create_edit_and_photos(app, client, producer, login, shop_for):
     shop_for(producer)
     login(producer)
-    bad = post_form(client, "/dashboard/products/new", product_form(price_toman="-5"), token_from="/dashboard/products/new")
+    bad = post_form(
+        client, "/dashboard/products/new", product_form(price_toman="-5"), token_from="/dashboard/products/new"
+    )
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert 'value="روسری گلدوزی شده"' in html and "دسته" in html  # kept what she typed; category missing
@@ -67,37 +85,62 @@ def test_create_edit_and_photos(app, client, producer, login, shop_for):
     assert served.status_code == 200 and served.mimetype == "image/webp"
     assert Image.open(io.BytesIO(served.data)).width == 640
 
-    not_photo = post_form(client, f"/dashboard/products/{product_id}/photos",
-                          {"photos": [(io.BytesIO(b"<html>hi</html>"), "evil.png")]},
-                          token_from=f"/dashboard/products/{product_id}", content_type="multipart/form-data")
+    not_photo = post_form(
+        client,
+        f"/dashboard/products/{product_id}/photos",
+        {"photos": [(io.BytesIO(b"<html>hi</html>"), "evil.png")]},
+        token_from=f"/dashboard/products/{product_id}",
+        content_type="multipart/form-data",
+    )
     assert not_photo.status_code == 302
     assert "عکس نیست" in client.get(f"/dashboard/products/{product_id}").get_data(as_text=True)
     assert len(get_product(app, product_id).images) == 2  # nothing stored
 
-    post_form(client, f"/dashboard/products/{product_id}/photos/{second.id}/cover", {},
-              token_from=f"/dashboard/products/{product_id}")
+    post_form(
+        client,
+        f"/dashboard/products/{product_id}/photos/{second.id}/cover",
+        {},
+        token_from=f"/dashboard/products/{product_id}",
+    )
     assert get_product(app, product_id).images[0].id == second.id
-    post_form(client, f"/dashboard/products/{product_id}/photos/{first.id}/delete", {},
-              token_from=f"/dashboard/products/{product_id}")
+    post_form(
+        client,
+        f"/dashboard/products/{product_id}/photos/{first.id}/delete",
+        {},
+        token_from=f"/dashboard/products/{product_id}",
+    )
     assert [i.id for i in get_product(app, product_id).images] == [second.id]
 
     page = client.get(f"/dashboard/products/{product_id}").get_data(as_text=True)
     assert "کیفیت آگهی" in page
-    response = post_form(client, f"/dashboard/products/{product_id}",
-                         product_form(category_id=str(product.category_id), price_toman="400000",
-                                      option1_name="رنگ", **{"variants-0-value1": "آبی", "variants-0-stock": "۳",
-                                                              "variants-1-value1": "سبز", "variants-1-stock": "1",
-                                                              "variants-1-price_delta": "20000"}),
-                         token_from=f"/dashboard/products/{product_id}")
+    response = post_form(
+        client,
+        f"/dashboard/products/{product_id}",
+        product_form(
+            category_id=str(product.category_id),
+            price_toman="400000",
+            option1_name="رنگ",
+            **{
+                "variants-0-value1": "آبی",
+                "variants-0-stock": "۳",
+                "variants-1-value1": "سبز",
+                "variants-1-stock": "1",
+                "variants-1-price_delta": "20000",
+            },
+        ),
+        token_from=f"/dashboard/products/{product_id}",
+    )
     assert response.status_code == 302
     product = get_product(app, product_id)
     assert [(v.value1, v.stock, v.price_delta_rial) for v in product.variants] == [("آبی", 3, 0), ("سبز", 1, 200_000)]
 
-    response = post_form(client, f"/dashboard/products/{product_id}/submit", {},
-                         token_from=f"/dashboard/products/{product_id}")
+    response = post_form(
+        client, f"/dashboard/products/{product_id}/submit", {}, token_from=f"/dashboard/products/{product_id}"
+    )
     assert get_product(app, product_id).status == "in_review"
-    copy = post_form(client, f"/dashboard/products/{product_id}/duplicate", {},
-                     token_from=f"/dashboard/products/{product_id}")
+    copy = post_form(
+        client, f"/dashboard/products/{product_id}/duplicate", {}, token_from=f"/dashboard/products/{product_id}"
+    )
     copy_id = int(re.search(r"/dashboard/products/(\d+)", copy.headers["Location"]).group(1))
     assert get_product(app, copy_id).status == "draft"
     assert "روسری گلدوزی شده" in client.get("/dashboard/products").get_data(as_text=True)
@@ -131,8 +174,15 @@ def test_second_producer_never_reaches_anothers_products(app, client, producer, 
     login(intruder, the_client=other)
     base = f"/dashboard/products/{product_id}"
     assert other.get(base).status_code == 404
-    for path in (base, f"{base}/photos", f"{base}/photos/{image_id}/delete", f"{base}/photos/{image_id}/cover",
-                 f"{base}/submit", f"{base}/archive", f"{base}/duplicate"):
+    for path in (
+        base,
+        f"{base}/photos",
+        f"{base}/photos/{image_id}/delete",
+        f"{base}/photos/{image_id}/cover",
+        f"{base}/submit",
+        f"{base}/archive",
+        f"{base}/duplicate",
+    ):
         assert post_form(other, path, {"title": "hijack"}, token_from="/dashboard/products").status_code == 404, path
     assert "روسری" not in other.get("/dashboard/products").get_data(as_text=True)
     product = get_product(app, product_id)

@@ -23,14 +23,22 @@ def shop(make_user, shop_for):
 
 
 def data(**overrides) -> ProductData:
-    values = dict(title="کوسن گلدوزی شده", description="کوسن نخی با گلدوزی دست.", category_id=category_id("home-textiles"),
-                  price_toman="۲۵۰٬۰۰۰", stock=3, weight_g=400, tags="گلدوزی، کوسن, هدیه")
+    values = dict(
+        title="کوسن گلدوزی شده",
+        description="کوسن نخی با گلدوزی دست.",
+        category_id=category_id("home-textiles"),
+        price_toman="۲۵۰٬۰۰۰",
+        stock=3,
+        weight_g=400,
+        tags="گلدوزی، کوسن, هدیه",
+    )
     values.update(overrides)
     return ProductData(**values)
 
 
-@pytest.mark.parametrize(("typed", "rial"), [("۱۲۰٬۰۰۰", 1_200_000), ("120,000", 1_200_000), ("٤٥٠٠٠", 450_000),
-                                             (75000, 750_000)])
+@pytest.mark.parametrize(
+    ("typed", "rial"), [("۱۲۰٬۰۰۰", 1_200_000), ("120,000", 1_200_000), ("٤٥٠٠٠", 450_000), (75000, 750_000)]
+)
 def test_prices_in_any_digits(typed, rial):
     assert services.parse_price(typed) == rial
 
@@ -76,7 +84,9 @@ def test_options_with_own_stock_and_price(shop):
     rows = [VariantData("کوچک", "قرمز", 2, 0), VariantData("بزرگ", "قرمز", 1, 50_000), VariantData("", "", 0, 0)]
     product = services.create_product(shop, data(option1_name="اندازه", option2_name="رنگ", variants=rows))
     assert [(v.value1, v.value2, v.stock, v.price_delta_rial) for v in product.variants] == [
-        ("کوچک", "قرمز", 2, 0), ("بزرگ", "قرمز", 1, 500_000)]
+        ("کوچک", "قرمز", 2, 0),
+        ("بزرگ", "قرمز", 1, 500_000),
+    ]
     assert product.stock == 3
     assert services.price_range(product) == (2_500_000, 3_000_000)
     with pytest.raises(services.CatalogError):

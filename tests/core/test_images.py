@@ -404,3 +404,26 @@ def test_store_png_is_content_named_and_metadata_free(tmp_path):
         assert stored.getpixel((0, 0))[3] == 0
     assert store_png(logo, tmp_path) == path
     assert stored_files(tmp_path) == [path]
+
+
+def test_html_named_png_is_not_an_image():
+    assert rejection(b"<!doctype html><html><script>alert(1)</script></html>").reason == "not_an_image"
+
+
+def test_cmyk_jpeg_is_accepted_as_rgb_without_metadata():
+    cmyk = Image.new("CMYK", (300, 200), (0, 200, 200, 0))  # a red in print colours
+    image = load_upload(encode(cmyk, "JPEG", quality=95), **LIMITS)
+    assert image.mode == "RGB" and not image.info.get("icc_profile")
+    red, green, blue = image.getpixel((150, 100))
+    assert red > 200 and green < 90 and blue < 90
+
+
+def test_animated_image_keeps_its_first_frame_only(tmp_path):
+    frames = [Image.new("RGB", (200, 200), colour) for colour in ((200, 30, 30), (30, 30, 200))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "WEBP", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    image = load_upload(buffer.getvalue(), **LIMITS)
+    assert getattr(image, "n_frames", 1) == 1 and image.getpixel((100, 100))[0] > 150
+    stored = store_variants(image, tmp_path, (320, 640, 1280))
+    with Image.open(tmp_path / stored.variants[200]) as served:
+        assert getattr(served, "n_frames", 1) == 1
