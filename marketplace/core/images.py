@@ -295,7 +295,7 @@ def store_variants(
             )
             buffer = io.BytesIO()
             resized.save(buffer, "WEBP", quality=quality, method=4)
-            _write_atomic(target, buffer.getvalue())
+            write_atomic(target, buffer.getvalue())
         variants[width] = path
     widest = max(variants)
     return StoredImage(
@@ -317,7 +317,7 @@ def store_png(image: Image.Image, uploads_dir: Path) -> str:
     if not target.exists():
         buffer = io.BytesIO()
         image.save(buffer, "PNG", optimize=True)
-        _write_atomic(target, buffer.getvalue())
+        write_atomic(target, buffer.getvalue())
     return path
 
 
@@ -364,8 +364,9 @@ def _near(one: list[int], other: list[int], distance: int = 64) -> bool:
     return sum((a - b) ** 2 for a, b in zip(one, other, strict=True)) <= distance**2
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write a file so readers see all of it or nothing: a temporary file beside it, then a rename."""
+def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write a file so readers see all of it or nothing: a temporary file beside it, then a rename.
+    `mode` 0o644 lets a front web server read it; 0o600 keeps it to the app's user."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
@@ -373,7 +374,7 @@ def _write_atomic(target: Path, data: bytes) -> None:
             new_file.write(data)
             new_file.flush()
             os.fsync(new_file.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes it owner-only; a front web server may serve it
+        os.chmod(temporary, mode)  # mkstemp makes it owner-only
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -8,8 +8,6 @@ through the registration document route, which checks who is asking.
 
 import hashlib
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 
-from ..core.images import ImageRejected, load_upload
+from ..core.images import ImageRejected, load_upload, write_atomic
 from ..core.templating import fa_digits
 
 FOLDER = "evidence"
@@ -97,7 +95,7 @@ def store_document(upload, uploads_dir: Path, *, max_bytes: int, max_pixels: int
     path = f"{FOLDER}/{key[:2]}/{key}"
     target = Path(uploads_dir) / path
     if not target.exists():
-        _write_private(target, content)
+        write_atomic(target, content, mode=0o600)  # never served by a web server
     return StoredDocument(path=path, mime=mime, size=len(raw))
 
 
@@ -110,18 +108,3 @@ def document_file(uploads_dir: Path, path: str | None) -> Path | None:
         return None
     target = Path(uploads_dir) / path
     return target if target.is_file() else None
-
-
-def _write_private(target: Path, data: bytes) -> None:
-    """Write atomically (a temporary file, then a rename), readable by the app's user only."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as new_file:
-            new_file.write(data)
-            new_file.flush()
-            os.fsync(new_file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
