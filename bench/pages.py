@@ -17,12 +17,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["/", "/login", "/signup", "/healthz"]
+PAGES = ["/", "/c/home-food", "/shop/" + urllib.parse.quote("گلدوزی-مریم"), "/login", "/healthz"]
 
 
 def free_port() -> int:
@@ -91,7 +92,7 @@ def main() -> None:
             f"{os.cpu_count()} CPUs, SQLite"
         )
         print(f"webfont (WOFF2, cached after the first page): {font.stat().st_size / 1024:.1f} KB")
-        print(f"{'page':<10} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'HTML+CSS+JS KB':>15}")
+        print(f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'HTML+CSS+JS KB':>15}")
         for path in PAGES:
             for _ in range(20):  # warm up both workers
                 fetch(base + path)

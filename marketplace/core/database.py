@@ -34,18 +34,24 @@ def init_database(app: Flask) -> None:
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
 
+def migration_heads(app: Flask) -> set[str]:
+    """The newest revisions in migrations/ (read once per app: the scripts do not change while it runs)."""
+    heads = app.extensions.get("migration_heads")
+    if heads is None:
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", app.extensions["migrate"].directory)
+        heads = app.extensions["migration_heads"] = set(ScriptDirectory.from_config(config).get_heads())
+    return heads
+
+
 def migration_status(app: Flask) -> dict:
     """Compare the database's Alembic revision with the newest migration in migrations/."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    directory = app.extensions["migrate"].directory
-    config = Config()
-    config.set_main_option("script_location", directory)
-    heads = set(ScriptDirectory.from_config(config).get_heads())
+    heads = migration_heads(app)
     try:
-        rows = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars()
-        current = set(rows)
+        current = set(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
     except Exception:
         db.session.rollback()
         current = set()
