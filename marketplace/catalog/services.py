@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFilter, ImageStat
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..accounts.models import User
 from ..core.dates import utcnow
@@ -463,8 +464,14 @@ SORTS = {
 
 
 def public_products():
-    """The select of products buyers may see: published, in an approved shop."""
-    return select(Product).join(Shop).where(Product.status == "published", Shop.status == "approved")
+    """The select of products buyers may see: published, in an approved shop. Cards show the cover
+    and the shop's name, so both are loaded with the products (no query per card)."""
+    return (
+        select(Product)
+        .join(Shop)
+        .where(Product.status == "published", Shop.status == "approved")
+        .options(contains_eager(Product.shop), selectinload(Product.images))
+    )
 
 
 def category_listing(category: Category, sort: str, page: int):
@@ -519,5 +526,9 @@ def in_stock(product: Product) -> bool:
 
 def shop_listing(shop: Shop, limit: int = 48) -> list[Product]:
     """The shop's public products for its storefront, newest first."""
-    statement = select(Product).where(Product.shop_id == shop.id, Product.status == "published")
+    statement = (
+        select(Product)
+        .where(Product.shop_id == shop.id, Product.status == "published")
+        .options(selectinload(Product.images))
+    )
     return list(db.session.scalars(statement.order_by(*SORTS["newest"]).limit(limit)))
