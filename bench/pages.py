@@ -103,7 +103,7 @@ def main() -> None:
             timings.sort()
             p95 = timings[int(len(timings) * 0.95) - 1]
             print(
-                f"{path:<10} {args.requests / elapsed:8.0f} {statistics.median(timings) * 1000:8.1f} "
+                f"{urllib.parse.unquote(path)[:16]:<16} {args.requests / elapsed:8.0f} {statistics.median(timings) * 1000:8.1f} "
                 f"{p95 * 1000:8.1f} {page_weight(base, path) / 1024:15.1f}"
             )
     finally:
