@@ -102,8 +102,9 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             timings.sort()
             p95 = timings[int(len(timings) * 0.95) - 1]
+            shown, median = urllib.parse.unquote(path)[:16], statistics.median(timings)
             print(
-                f"{urllib.parse.unquote(path)[:16]:<16} {args.requests / elapsed:8.0f} {statistics.median(timings) * 1000:8.1f} "
+                f"{shown:<16} {args.requests / elapsed:8.0f} {median * 1000:8.1f} "
                 f"{p95 * 1000:8.1f} {page_weight(base, path) / 1024:15.1f}"
             )
     finally:
