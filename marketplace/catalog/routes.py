@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user
 
 from ..extensions import db
+from ..registration import services as registration
 from ..shops import brand
 from ..shops import services as shops
 from . import services
@@ -43,8 +44,6 @@ def product(product_id: int, slug: str | None = None):
         abort(404)
     if slug != product.slug:
         return redirect(url_for("catalog.product", product_id=product.id, slug=product.slug), code=301)
-    from ..registration.services import badges
-
     low, high = services.price_range(product)
     return render_template(
         "catalog/product.html",
@@ -53,7 +52,7 @@ def product(product_id: int, slug: str | None = None):
         low=low,
         high=high,
         available=services.in_stock(product),
-        badges=badges(product),
+        badges=registration.badges(product),
         shop_palette=shops.shop_palette(product.shop),
         more_shop=services.more_from_shop(product),
         more_category=services.more_from_category(product),
