@@ -64,6 +64,7 @@ bench: assets
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/branding.py
 	$(BIN)/python bench/images.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache

@@ -49,6 +49,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from .core.errors import init_errors
     from .core.security import init_security
     from .core.templating import init_templating
+    from .search import init_search
 
     require_raqm()  # Persian logos and kit images need real shaping: refuse to start without it
     app.extensions["notifier"] = notify.notifier_for(app)
@@ -56,6 +57,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     init_errors(app)
+    init_search(app)
     _import_models()
     _register_blueprints(app)
     _register_commands(app)
@@ -67,6 +69,8 @@ def _import_models() -> None:
     from .accounts import models as _accounts  # noqa: F401
     from .catalog import models as _catalog  # noqa: F401
     from .registration import models as _registration  # noqa: F401
+    from .search import insights_models as _search_insights  # noqa: F401
+    from .search import models as _search  # noqa: F401
     from .shops import models as _shops  # noqa: F401
 
 
@@ -137,12 +141,15 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from .accounts import access  # noqa: F401  (registers the user loader)
     from .accounts.routes import bp as accounts_bp
+    from .api.routes import bp as api_bp
     from .catalog.producer import bp as products_bp
     from .catalog.routes import bp as catalog_bp
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
+    from .search.insights_routes import bp as insights_bp
+    from .search.routes import bp as search_bp
     from .shops.routes import bp as shops_bp
     from .shops.wizard import bp as wizard_bp
     from .staff.products import bp as staff_products_bp
@@ -160,6 +167,9 @@ def _register_blueprints(app: Flask) -> None:
         staff_bp,
         staff_products_bp,
         registration_bp,
+        search_bp,
+        api_bp,
+        insights_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -168,7 +178,9 @@ def _register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .catalog.cli import catalog_cli
     from .demo.cli import demo_cli
+    from .search.cli import search_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(search_cli)

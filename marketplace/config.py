@@ -29,6 +29,13 @@ UPLOAD_MAX_PIXELS = 40_000_000
 UPLOAD_FOLDER = "uploads"
 IMAGE_WIDTHS = (320, 640, 1280)
 
+# Search: the Whoosh index folder inside the instance folder (a symlink to the current index
+# directory), whether a request that changed searchable rows syncs the index after its response,
+# and whether searches are logged (anonymously) for the producers' "what buyers look for".
+SEARCH_INDEX_FOLDER = "search-index"
+SEARCH_SYNC_AFTER_REQUEST = True
+SEARCH_LOG_ENABLED = True
+
 # Sessions and "remember me".
 PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
 REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 60

@@ -27,6 +27,13 @@ def healthz():
         db.session.rollback()
         checks["database"] = {"ok": False, "error": error.__class__.__name__}
     checks["migrations"] = migration_status(current_app) if checks["database"]["ok"] else {"ok": False}
+    # other packages (search) add their checks here at init; core imports none of them
+    for name, check in current_app.extensions.get("health_checks", {}).items():
+        try:
+            checks[name] = check() if checks["database"]["ok"] else {"ok": False}
+        except Exception as error:
+            db.session.rollback()
+            checks[name] = {"ok": False, "error": error.__class__.__name__}
     healthy = all(check["ok"] for check in checks.values())
     body = {"status": "ok" if healthy else "degraded", "checks": checks}
     return jsonify(body), 200 if healthy else 503

@@ -1,0 +1,14 @@
+"""Search: the Persian analyzer, the change log and Whoosh index, queries, the /search page and the
+`flask search` commands. Catalog and shops know nothing of this package: it listens to their flushes."""
+
+from flask import Flask
+
+
+def init_search(app: Flask) -> None:
+    """Listen for changes to searchable rows, sync after requests that made some, and report in /healthz."""
+    from .changes import register_listeners
+    from .index import health_check, init_sync
+
+    register_listeners()
+    init_sync(app)
+    app.extensions.setdefault("health_checks", {})["search"] = health_check

@@ -1,0 +1,321 @@
+"""What buyers look for: daily roll-ups of the search log, and the demand a producer can act on.
+
+The raw search log is kept RETENTION_DAYS; roll_up(day) folds one Tehran calendar day of it into
+SearchDaily rows (recomputed, so running it twice changes nothing), and the pages read roll-ups
+for rolled-up days plus the raw log for the days after the last roll-up (usually just today).
+Nothing here runs while a public page renders: roll-ups come from the CLI (cron).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import delete, func, select
+
+from ..catalog.models import Category, Product
+from ..core.dates import TEHRAN, as_utc, utcnow
+from ..core.persian import normalize_text, to_latin_digits
+from ..extensions import db
+from ..shops.models import Shop
+from .analysis import analyze
+from .insights_models import SearchDaily
+from .models import SearchLog
+
+RETENTION_DAYS = 90  # raw SearchLog rows older than this are pruned; roll-ups stay
+FEW_RESULTS = 2  # 1–2 results is "almost nothing"
+WINDOW_DAYS = 30  # top and unmet searches look this far back
+RISING_MIN = 5  # a rising search needs at least this many searches this week…
+RISING_FACTOR = 2  # …and this many times last week's count
+MIN_SESSIONS = 2  # producers only see queries typed in more than one (daily) session
+LIMIT = 20
+
+
+@dataclass
+class Demand:
+    """One query's counts over a period (summed over days and, on the page, over categories)."""
+
+    query: str
+    searches: int = 0
+    sessions: int = 0
+    zero_results: int = 0
+    few_results: int = 0
+
+    @property
+    def unmet(self) -> int:
+        """Searches that found nothing or almost nothing."""
+        return self.zero_results + self.few_results
+
+    def add(self, searches: int, sessions: int, zero: int, few: int) -> None:
+        self.searches += searches
+        self.sessions += sessions
+        self.zero_results += zero
+        self.few_results += few
+
+
+@dataclass
+class Rising:
+    """A query searched clearly more this week than the week before."""
+
+    query: str
+    this_week: int
+    last_week: int
+
+
+@dataclass
+class Scope:
+    """The searches a producer is shown: those filtered to one of her categories (or their parent),
+    and uncategorised ones sharing an analysed word with her products' titles and tags."""
+
+    category_ids: set[int] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Insights:
+    """What the /insights page shows; `scoped` when it is one producer's view."""
+
+    top: list[Demand]
+    unmet: list[Demand]
+    rising: list[Rising]
+    scoped: bool
+
+
+# ---------------------------------------------------------------- days
+
+
+def today() -> date:
+    """Today's date in Tehran (the day buyers and producers live in)."""
+    return utcnow().astimezone(TEHRAN).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants where a Tehran calendar day starts and ends (end excluded). In UTC, since
+    SQLite stores the wall-clock time of whatever zone it is given."""
+    start = datetime.combine(day, time(), TEHRAN).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(), TEHRAN).astimezone(UTC)
+    return start, end
+
+
+def last_rolled_day() -> date | None:
+    """The newest day with roll-up rows, or None."""
+    return db.session.scalar(select(func.max(SearchDaily.day)))
+
+
+def pending_days(until: date | None = None) -> list[date]:
+    """Days to roll up so the roll-ups reach `until` (yesterday): from the day after the last
+    roll-up, or from the oldest raw log row, never further back than the retention period."""
+    until = until or today() - timedelta(days=1)
+    last = last_rolled_day()
+    if last is not None:
+        start = last + timedelta(days=1)
+    else:
+        oldest = db.session.scalar(select(func.min(SearchLog.created_at)))
+        if oldest is None:
+            return []
+        start = as_utc(oldest).astimezone(TEHRAN).date()
+    start = max(start, until - timedelta(days=RETENTION_DAYS))
+    return [start + timedelta(days=n) for n in range((until - start).days + 1)]
+
+
+# ---------------------------------------------------------------- roll-up and prune
+
+
+def _category_slugs() -> dict[str, int]:
+    return {slug: category_id for slug, category_id in db.session.execute(select(Category.slug, Category.id))}
+
+
+def category_of(filters: dict | None, slugs: dict[str, int]) -> int | None:
+    """The category filter of a logged search (a slug or an id under "category"/"category_id")."""
+    if not isinstance(filters, dict):
+        return None
+    value = filters.get("category", filters.get("category_id"))
+    if isinstance(value, list):
+        value = value[0] if len(value) == 1 else None
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return int(value) if int(value) in slugs.values() else None
+    if isinstance(value, str):
+        return slugs.get(value)
+    return None
+
+
+def _aggregate_log(start: datetime, end: datetime) -> dict[tuple[str, int | None], Demand]:
+    """Raw log rows in [start, end) summed per (query, category filter); empty queries skipped."""
+    slugs = _category_slugs()
+    totals: dict[tuple[str, int | None], Demand] = {}
+    sessions: dict[tuple[str, int | None], set[str]] = defaultdict(set)
+    rows = db.session.execute(
+        select(SearchLog.query, SearchLog.filters, SearchLog.result_count, SearchLog.session_hash).where(
+            SearchLog.created_at >= start, SearchLog.created_at < end, SearchLog.query != ""
+        )
+    )
+    for query, filters, result_count, session_hash in rows:
+        key = (query, category_of(filters, slugs))
+        demand = totals.setdefault(key, Demand(query))
+        demand.add(1, 0, int(result_count == 0), int(0 < result_count <= FEW_RESULTS))
+        sessions[key].add(session_hash or "")
+    for key, demand in totals.items():
+        demand.sessions = len(sessions[key])
+    return totals
+
+
+def roll_up(day: date) -> int:
+    """Recompute `day`'s SearchDaily rows from the raw log (idempotent); returns how many rows."""
+    db.session.execute(delete(SearchDaily).where(SearchDaily.day == day))
+    totals = _aggregate_log(*day_bounds(day))
+    db.session.add_all(
+        SearchDaily(
+            day=day,
+            query=query,
+            category_id=category_id,
+            searches=demand.searches,
+            sessions=demand.sessions,
+            zero_results=demand.zero_results,
+            few_results=demand.few_results,
+        )
+        for (query, category_id), demand in totals.items()
+    )
+    db.session.flush()
+    return len(totals)
+
+
+def prune(before: datetime | None = None) -> int:
+    """Delete raw search-log rows older than `before` (default: RETENTION_DAYS ago); roll-ups stay."""
+    before = before or utcnow() - timedelta(days=RETENTION_DAYS)
+    result = db.session.execute(delete(SearchLog).where(SearchLog.created_at < before))
+    return result.rowcount or 0
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _period(first: date, last: date) -> dict[tuple[str, int | None], Demand]:
+    """Counts per (query, category) for the days first..last: roll-ups where they exist, the raw
+    log for the days after the last roll-up."""
+    totals: dict[tuple[str, int | None], Demand] = {}
+    rolled = last_rolled_day()
+    if rolled is not None and rolled >= first:
+        rows = db.session.execute(
+            select(
+                SearchDaily.query,
+                SearchDaily.category_id,
+                func.sum(SearchDaily.searches),
+                func.sum(SearchDaily.sessions),
+                func.sum(SearchDaily.zero_results),
+                func.sum(SearchDaily.few_results),
+            )
+            .where(SearchDaily.day >= first, SearchDaily.day <= min(last, rolled))
+            .group_by(SearchDaily.query, SearchDaily.category_id)
+        )
+        for query, category_id, searches, sessions, zero, few in rows:
+            totals[(query, category_id)] = Demand(query, int(searches), int(sessions), int(zero), int(few))
+    raw_first = first if rolled is None else max(first, rolled + timedelta(days=1))
+    if raw_first <= last:
+        start, end = day_bounds(raw_first)[0], day_bounds(last)[1]
+        for key, demand in _aggregate_log(start, end).items():
+            totals.setdefault(key, Demand(key[0])).add(
+                demand.searches, demand.sessions, demand.zero_results, demand.few_results
+            )
+    return totals
+
+
+def _words(text: str, mode: str = "query") -> set[str]:
+    """The analysed words of a text (the search analyzer's terms: normalised, stemmed, no stop words)."""
+    return set(analyze(text, mode=mode))
+
+
+def producer_scope(shop: Shop | None) -> Scope:
+    """The scope of her shop: her products' categories with their parents, and their title and tag words."""
+    scope = Scope()
+    if shop is None:
+        return scope
+    rows = db.session.execute(
+        select(Product.category_id, Product.title, Product.tags).where(
+            Product.shop_id == shop.id, Product.status != "archived"
+        )
+    )
+    for category_id, title, tags in rows:
+        scope.category_ids.add(category_id)
+        scope.words |= _words(" ".join([title or "", *(tags or [])]), mode="index")
+    if scope.category_ids:
+        parents = db.session.scalars(select(Category.parent_id).where(Category.id.in_(scope.category_ids)))
+        scope.category_ids |= {parent for parent in parents if parent is not None}
+    return scope
+
+
+def _by_query(totals: dict[tuple[str, int | None], Demand], scope: Scope | None) -> dict[str, Demand]:
+    """Sum the categories of each query, keeping only what `scope` lets through (None: everything)."""
+    matches: dict[str, bool] = {}
+    merged: dict[str, Demand] = {}
+    for (query, category_id), demand in totals.items():
+        if scope is not None:
+            if category_id is None:
+                if query not in matches:
+                    matches[query] = bool(_words(query) & scope.words)
+                if not matches[query]:
+                    continue
+            elif category_id not in scope.category_ids:
+                continue
+        merged.setdefault(query, Demand(query)).add(
+            demand.searches, demand.sessions, demand.zero_results, demand.few_results
+        )
+    return merged
+
+
+def _shown(merged: dict[str, Demand], scope: Scope | None) -> list[Demand]:
+    """What may be shown: producers only see queries more than one person typed (a phone number
+    or a name typed into the search box stays private); staff see everything."""
+    if scope is None:
+        return list(merged.values())
+    return [demand for demand in merged.values() if demand.sessions >= MIN_SESSIONS]
+
+
+def _month(scope: Scope | None, on: date) -> list[Demand]:
+    return _shown(_by_query(_period(on - timedelta(days=WINDOW_DAYS - 1), on), scope), scope)
+
+
+def _top(month: list[Demand], limit: int) -> list[Demand]:
+    return sorted(month, key=lambda d: (-d.searches, d.query))[:limit]
+
+
+def _unmet(month: list[Demand], limit: int) -> list[Demand]:
+    unmet = [demand for demand in month if demand.unmet and demand.unmet * 2 >= demand.searches]
+    return sorted(unmet, key=lambda d: (-d.unmet, -d.searches, d.query))[:limit]
+
+
+def top_searches(scope: Scope | None = None, on: date | None = None, limit: int = LIMIT) -> list[Demand]:
+    """The most searched queries of the WINDOW_DAYS days ending `on` (default today)."""
+    return _top(_month(scope, on or today()), limit)
+
+
+def unmet_searches(scope: Scope | None = None, on: date | None = None, limit: int = LIMIT) -> list[Demand]:
+    """Queries of the last WINDOW_DAYS days that at least half the time found nothing or only one
+    or two products: demand nobody meets yet."""
+    return _unmet(_month(scope, on or today()), limit)
+
+
+def rising_searches(
+    scope: Scope | None = None, on: date | None = None, min_count: int = RISING_MIN, limit: int = LIMIT
+) -> list[Rising]:
+    """Queries searched at least `min_count` times in the 7 days ending `on` and at least
+    RISING_FACTOR times as often as in the 7 days before."""
+    on = on or today()
+    this_week = _shown(_by_query(_period(on - timedelta(days=6), on), scope), scope)
+    last_week = _by_query(_period(on - timedelta(days=13), on - timedelta(days=7)), scope)
+    rising = []
+    for demand in this_week:
+        before = last_week[demand.query].searches if demand.query in last_week else 0
+        if demand.searches >= min_count and demand.searches >= RISING_FACTOR * before:
+            rising.append(Rising(demand.query, demand.searches, before))
+    return sorted(rising, key=lambda r: (-(r.this_week - r.last_week), r.query))[:limit]
+
+
+def insights_for(scope: Scope | None, on: date | None = None) -> Insights:
+    """Everything the /insights page shows, for one scope (None: the whole market, for staff)."""
+    on = on or today()
+    month = _month(scope, on)
+    return Insights(_top(month, LIMIT), _unmet(month, LIMIT), rising_searches(scope, on), scope is not None)
+
+
+def clean_day(text: str) -> date:
+    """A YYYY-MM-DD day typed on the command line (any digits)."""
+    return date.fromisoformat(to_latin_digits(normalize_text(text)))
