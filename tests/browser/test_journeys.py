@@ -208,3 +208,17 @@ def test_producer_lists_a_product_with_two_photos(live_server, phone_page, tmp_p
     expect(page.get_by_text("در انتظار بررسی").first).to_be_visible()
     snap(page, "23-product-submitted")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_buyer_searches_with_arabic_letters_and_no_zwnj(live_server, phone_page):
+    """«روسري گلدوزي بتهجقه»: Arabic yeh, and «بته‌جقه» typed without its ZWNJ, still finds the scarf."""
+    page = phone_page
+    page.goto(live_server + "/")
+    box = page.locator("#site-search")  # the header search box (with autocomplete)
+    box.fill("روسري گلدوزي بتهجقه")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?"))
+    snap(page, "30-search-results")
+    page.get_by_role("link", name="روسری نخی با گلدوزی بته‌جقه").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("روسری نخی با گلدوزی بته‌جقه")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
