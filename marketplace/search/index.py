@@ -286,7 +286,10 @@ def _rebuild_locked(app: Flask, progress=None) -> int:
     directory = os.path.join(parent, f"{name}-{datetime.now(UTC):%Y%m%d%H%M%S%f}-{os.getpid()}")
     os.makedirs(directory)
     ix = whoosh_index.create_in(directory, make_schema())
-    writer = ix.writer(limitmb=128)
+    # Several processes analyse documents in parallel, then their runs are merged into one segment
+    # (several segments would make every search slower).
+    procs = max(1, min(os.cpu_count() or 1, 4))
+    writer = ix.writer(limitmb=128, procs=procs)
     count = 0
     try:
         shop_ids = list(db.session.scalars(select(Shop.id).where(Shop.status == "approved")))
