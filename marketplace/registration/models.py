@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..catalog.models import Product
+from ..core.audit import AuditTrailMixin
 from ..core.dates import utcnow
 from ..extensions import db
 from ..shops.models import Shop
@@ -74,17 +75,9 @@ class RegistrationRecord(db.Model):
         return f"<RegistrationRecord {self.id} shop={self.shop_id} product={self.product_id} {self.item_code}>"
 
 
-class RegistrationEvent(db.Model):
+class RegistrationEvent(AuditTrailMixin, db.Model):
     """Audit trail: every submit, verify, reject, waive and expire, with who, when and why."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("registration_record.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(12))
-    from_status: Mapped[str] = mapped_column(String(12))
-    to_status: Mapped[str] = mapped_column(String(12))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     record: Mapped[RegistrationRecord] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..core.audit import AuditTrailMixin
 from ..core.dates import utcnow
 from ..extensions import db
 
@@ -87,17 +88,9 @@ class ShopSlug(db.Model):
     shop: Mapped[Shop] = relationship(back_populates="old_slugs")
 
 
-class ShopDecision(db.Model):
+class ShopDecision(AuditTrailMixin, db.Model):
     """Audit trail: who did what to a shop's status, when and why."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(20))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     shop: Mapped[Shop] = relationship(back_populates="decisions")
-    actor: Mapped[User | None] = relationship()

@@ -68,7 +68,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('action', sa.String(length=24), nullable=False),
     sa.Column('from_status', sa.String(length=20), nullable=False),
     sa.Column('to_status', sa.String(length=20), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
