@@ -41,11 +41,11 @@ def producer(make_user):
 
 def create(app, client, **overrides):
     with app.app_context():
-        scarves = category_id("scarves")
+        overrides.setdefault("category_id", str(category_id("scarves")))
     response = post_form(
         client,
         "/dashboard/products/new",
-        product_form(category_id=str(scarves), **overrides),
+        product_form(**overrides),
         token_from="/dashboard/products/new",
     )
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -237,3 +237,57 @@ def test_category_sorting_and_paging(app, client, producer, login, shop_for):
     assert "صفحهٔ ۱ از ۲" in first
     second = visitor.get("/c/scarves?sort=price_asc&page=2").get_data(as_text=True)
     assert "روسری شماره 25" in second and "روسری شماره 0<" not in second
+
+
+def test_staff_moderation(app, client, producer, login, make_user, shop_for):
+    shop_for(producer)
+    login(producer)
+    product_id = create(app, client)
+    upload(client, product_id, photo_bytes())
+    post_form(client, f"/dashboard/products/{product_id}/submit", {}, token_from=f"/dashboard/products/{product_id}")
+    assert client.get("/staff/products").status_code == 403  # producers don't moderate
+
+    staff = app.test_client()
+    login(make_user(roles={"staff"}), the_client=staff)
+    queue = staff.get("/staff/products").get_data(as_text=True)
+    assert "روسری گلدوزی شده" in queue
+    no_reason = post_form(
+        staff,
+        f"/staff/products/{product_id}",
+        {"action": "request_changes", "reason": ""},
+        token_from="/staff/products",
+    )
+    assert no_reason.status_code == 422 and get_product(app, product_id).status == "in_review"
+    unknown = post_form(staff, f"/staff/products/{product_id}", {"action": "archive"}, token_from="/staff/products")
+    assert unknown.status_code == 422
+    post_form(
+        staff,
+        f"/staff/products/{product_id}",
+        {"action": "request_changes", "reason": "عکس تار است"},
+        token_from="/staff/products",
+    )
+    assert get_product(app, product_id).status == "changes_requested"
+    assert "عکس تار است" in client.get(f"/dashboard/products/{product_id}").get_data(as_text=True)
+    post_form(client, f"/dashboard/products/{product_id}/submit", {}, token_from=f"/dashboard/products/{product_id}")
+    post_form(staff, f"/staff/products/{product_id}", {"action": "publish"}, token_from="/staff/products")
+    product = get_product(app, product_id)
+    assert product.status == "published"  # a scarf (textile) needs no licence to be published
+    assert [d.action for d in reversed(product.decisions)] == ["submit", "request_changes", "submit", "publish"]
+    assert app.test_client().get(f"/p/{product_id}/{product.slug}").status_code == 200
+    history = staff.get(f"/staff/products/{product_id}").get_data(as_text=True)
+    assert "عکس تار است" in history
+
+
+def test_food_waits_for_its_licences(app, client, producer, login, make_user, shop_for):
+    shop_for(producer)
+    login(producer)
+    with app.app_context():
+        jams = category_id("jams")
+    product_id = create(app, client, title="مربای به", category_id=str(jams))
+    upload(client, product_id, photo_bytes())
+    post_form(client, f"/dashboard/products/{product_id}/submit", {}, token_from=f"/dashboard/products/{product_id}")
+    staff = app.test_client()
+    login(make_user(roles={"staff"}), the_client=staff)
+    refused = post_form(staff, f"/staff/products/{product_id}", {"action": "publish"}, token_from="/staff/products")
+    assert refused.status_code == 422
+    assert get_product(app, product_id).status == "in_review"
