@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import Length
 
-from ..core.dates import parse_jalali_date
+from ..core.forms import JalaliDateField
 from ..core.persian import normalize_text
 
 
@@ -16,19 +16,6 @@ def _text(value):
 
 def _multiline(value):
     return normalize_text(value, multiline=True)
-
-
-class JalaliDateField(StringField):
-    """A date typed in the Jalali calendar (1403/05/20, any digits); `.date` is the Gregorian date or None."""
-
-    date = None
-
-    def pre_validate(self, form):
-        self.date = None
-        if self.data:
-            self.date = parse_jalali_date(self.data)
-            if self.date is None:
-                raise ValidationError(_l("Write the date like 1403/05/20 (year/month/day)."))
 
 
 class EvidenceForm(FlaskForm):

@@ -7,7 +7,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..branding.contrast import parse_hex
-from ..core.dates import parse_jalali_date
+from ..core.forms import JalaliDateField
 from ..core.persian import normalize_text, whole_number_or_text
 from .models import SOCIAL_PLATFORMS
 
@@ -88,19 +88,12 @@ class SettingsForm(FlaskForm):
         filters=[whole_number_or_text],
     )
     away = BooleanField(_l("I am away (holiday): pause made-to-order work"))
-    away_until = StringField(_l("Back on (Jalali date, like 1404/12/20)"), filters=[_text])
+    away_until = JalaliDateField(_l("Back on (Jalali date, like 1404/12/20)"), filters=[_text])
     banner = FileField(_l("Banner photo (wide)"))
 
     def validate_weekly_capacity(self, field):
         if field.data is not None and not isinstance(field.data, int):
             raise ValidationError(_l("Enter a whole number."))
-
-    def validate_away_until(self, field):
-        field.date = None
-        if field.data:
-            field.date = parse_jalali_date(field.data)
-            if field.date is None:
-                raise ValidationError(_l("Write the date like 1404/12/20."))
 
 
 class DecisionForm(FlaskForm):
