@@ -1,51 +1,60 @@
 """The search documents: the Whoosh schema, and a product's or shop's document built from the database."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh import columns
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from ..catalog.models import Category, Product
 from ..catalog.services import in_stock
 from ..core.images import StoredImage
-from ..core.money import RIAL_PER_TOMAN
 from ..extensions import db
 from ..shops.models import Shop
 from .analysis import AUTOCOMPLETE, PERSIAN
 
 
+class NumberColumn(COLUMN):
+    """An integer kept as a per-document column (filters, facets and sorts read it as one array) and
+    optionally stored; never indexed. (A 64-bit NUMERIC field indexes 16 terms per document, which made
+    rebuilds slow, and nothing queries them: filters read the column.)"""
+
+    def __init__(self, typecode: str = "q", stored: bool = False):
+        super().__init__(columns.NumericColumn(typecode))
+        self.stored = stored
+
+
 def make_schema() -> Schema:
-    """One document per public product (kind "product") and approved shop (kind "shop"), plus "meta"."""
+    """One document per public product (kind "product") and approved shop (kind "shop"), plus "meta".
+
+    Text fields are analysed by PERSIAN and kept without positions (no phrase queries are made); filters,
+    facets and sorts read the columns (see `arrays.py`).
+    """
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        pk=NUMERIC(int, bits=64, stored=True),
-        title=TEXT(analyzer=PERSIAN, stored=True, field_boost=3.0),
-        tags=TEXT(analyzer=PERSIAN, field_boost=2.0),
-        category=TEXT(analyzer=PERSIAN, field_boost=1.5),
-        description=TEXT(analyzer=PERSIAN, stored=True),
-        materials=TEXT(analyzer=PERSIAN),
-        shop_name=TEXT(analyzer=PERSIAN, stored=True),
-        place=TEXT(analyzer=PERSIAN),
-        neighbourhood=ID(stored=True, sortable=True),
-        price_rial=NUMERIC(int, bits=64, stored=True, sortable=True),
-        in_stock=BOOLEAN(stored=True),
-        made_to_order=BOOLEAN(stored=True),
-        published_at=DATETIME(stored=True, sortable=True),
-        popularity=NUMERIC(int, bits=64, stored=True, sortable=True),
-        category_ids=KEYWORD(stored=True),
-        # Facet fields are columns (sortable): counting them reads one column per search instead of
-        # walking every term's postings, which made each search cost time in proportion to the index.
-        category_id=ID(stored=True, sortable=True),
-        shop_slug=ID(stored=True, sortable=True),
-        availability=ID(sortable=True),
-        price_band=ID(sortable=True),
-        shop_id=ID(stored=True),
-        slug=STORED(),
-        thumbnail=STORED(),
+        title=TEXT(analyzer=PERSIAN, stored=True, field_boost=3.0, phrase=False),
+        tags=TEXT(analyzer=PERSIAN, field_boost=2.0, phrase=False),
+        category=TEXT(analyzer=PERSIAN, field_boost=1.5, phrase=False),
+        description=TEXT(analyzer=PERSIAN, phrase=False),
+        materials=TEXT(analyzer=PERSIAN, phrase=False),
+        shop_name=TEXT(analyzer=PERSIAN, phrase=False),
+        place=TEXT(analyzer=PERSIAN, phrase=False),
         complete=TEXT(analyzer=AUTOCOMPLETE, phrase=False),
-        last_change=NUMERIC(int, bits=64, stored=True),
+        pk=NumberColumn(stored=True),
+        price_rial=NumberColumn(stored=True),
+        published=NumberColumn(),  # microseconds since 1970 (UTC)
+        popularity=NumberColumn(),
+        category_id=NumberColumn("i"),
+        shop_id=NumberColumn("i"),
+        in_stock=NumberColumn("b"),
+        made_to_order=NumberColumn("b"),
+        neighbourhood=COLUMN(columns.RefBytesColumn()),
+        slug=STORED(),
+        shop_slug=STORED(),
+        thumbnail=STORED(),
+        last_change=STORED(),
     )
 
 
@@ -56,17 +65,8 @@ def _category_path(category: Category) -> list[Category]:
     return path
 
 
-# Price bands shown as a facet, in toman: (low, high); None is open-ended.
+# Price bands shown as a facet, in toman: (low, high); None is open-ended (counted in `arrays.py`).
 PRICE_BANDS = ((0, 100_000), (100_000, 500_000), (500_000, 2_000_000), (2_000_000, None))
-
-
-def price_band(price_rial: int) -> str:
-    """The facet key of the band a price falls in, like "100000-500000" (toman)."""
-    toman = price_rial // RIAL_PER_TOMAN
-    for low, high in PRICE_BANDS:
-        if high is None or toman < high:
-            return f"{low}-{high or ''}"
-    return ""
 
 
 def product_document(product: Product) -> dict | None:
@@ -87,21 +87,18 @@ def product_document(product: Product) -> dict | None:
         "materials": product.materials or "",
         "shop_name": shop.name,
         "place": shop.neighbourhood or "",
-        "neighbourhood": shop.neighbourhood or "",
-        "price_rial": int(product.price_rial),
-        "in_stock": in_stock(product),
-        "availability": "in_stock" if in_stock(product) else "unavailable",
-        "price_band": price_band(int(product.price_rial)),
-        "made_to_order": bool(product.made_to_order),
-        "published_at": _naive_utc(product.published_at or product.created_at),
-        "popularity": 0,
-        "category_ids": " ".join(str(c.id) for c in path),
-        "category_id": str(product.category_id),
-        "shop_slug": shop.slug,
-        "shop_id": str(shop.id),
-        "slug": product.slug,
-        "thumbnail": StoredImage.from_dict(cover.stored).url_path(320) if cover else "",
         "complete": product.title,
+        "price_rial": int(product.price_rial),
+        "published": _epoch(product.published_at or product.created_at),
+        "popularity": 0,
+        "category_id": product.category_id,
+        "shop_id": shop.id,
+        "in_stock": int(in_stock(product)),
+        "made_to_order": int(bool(product.made_to_order)),
+        "neighbourhood": (shop.neighbourhood or "").encode(),
+        "slug": product.slug,
+        "shop_slug": shop.slug,
+        "thumbnail": StoredImage.from_dict(cover.stored).url_path(320) if cover else "",
     }
 
 
@@ -118,23 +115,27 @@ def shop_document(shop: Shop) -> dict | None:
         "description": " ".join(filter(None, [shop.tagline, shop.story])),
         "shop_name": shop.name,
         "place": shop.neighbourhood or "",
-        "neighbourhood": shop.neighbourhood or "",
-        "shop_slug": shop.slug,
-        "shop_id": str(shop.id),
-        "slug": shop.slug,
-        "thumbnail": (shop.logo_files or {}).get("192", ""),
         "complete": shop.name,
+        "shop_id": shop.id,
+        "neighbourhood": (shop.neighbourhood or "").encode(),
+        "slug": shop.slug,
+        "shop_slug": shop.slug,
+        "thumbnail": (shop.logo_files or {}).get("192", ""),
     }
 
 
-def _naive_utc(value: datetime) -> datetime:
-    """Whoosh's DATETIME wants naive datetimes: UTC with the zone dropped."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _epoch(value: datetime) -> int:
+    """Microseconds since 1970 (a naive datetime is UTC, as SQLite returns them)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - EPOCH) // timedelta(microseconds=1)
 
 
 def load_products(ids: list[int]) -> dict[int, Product]:
+    """Products by id with what their documents read (shop, photos, category path) in a few queries."""
     statement = (
         select(Product)
         .where(Product.id.in_(ids))

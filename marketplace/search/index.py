@@ -78,6 +78,11 @@ def index_lock(app: Flask, timeout: float = LOCK_TIMEOUT):
         os.close(fd)  # closing releases the lock
 
 
+def index_key(app: Flask) -> str:
+    """The directory the index lives in now (each rebuild makes a new one)."""
+    return os.path.realpath(index_path(app))
+
+
 def open_index(app: Flask):
     """The current index, or IndexUnavailable when it is missing or unreadable."""
     path = index_path(app)
@@ -153,7 +158,12 @@ def _rebuild_in_background(app: Flask) -> None:
 def last_applied(ix) -> int:
     """The id of the last change the index contains (0 when none)."""
     with ix.searcher() as searcher:
-        fields = searcher.document(id=META_ID)
+        return last_applied_in(searcher)
+
+
+def last_applied_in(searcher) -> int:
+    """The id of the last change the searcher's generation of the index contains (0 when none)."""
+    fields = searcher.document(id=META_ID)
     return int(fields["last_change"]) if fields else 0
 
 
@@ -286,10 +296,10 @@ def _rebuild_locked(app: Flask, progress=None) -> int:
     directory = os.path.join(parent, f"{name}-{datetime.now(UTC):%Y%m%d%H%M%S%f}-{os.getpid()}")
     os.makedirs(directory)
     ix = whoosh_index.create_in(directory, make_schema())
-    # Several processes analyse documents in parallel, then their runs are merged into one segment
-    # (several segments would make every search slower).
+    # One process per CPU analyses and writes its own segment; they are kept as they are (merging
+    # would rewrite every posting once more, and queries read each segment's arrays once anyway).
     procs = max(1, min(os.cpu_count() or 1, 4))
-    writer = ix.writer(limitmb=128, procs=procs)
+    writer = ix.writer(limitmb=1024, procs=procs, multisegment=procs > 1)
     count = 0
     try:
         shop_ids = list(db.session.scalars(select(Shop.id).where(Shop.status == "approved")))

@@ -1,6 +1,6 @@
-"""Queries: what buyers type → Whoosh queries built by hand (never parsed as query syntax), filters,
-sorts, facets, "did you mean", highlights, autocomplete; a plain database query when the index is
-unusable.
+"""Queries: what buyers type → analysed terms (never parsed as query syntax) matched and scored over the
+index's arrays (see `arrays.py`), filters, sorts, facets, "did you mean", highlights, autocomplete; a plain
+database query when the index is unusable.
 """
 
 import logging
@@ -8,24 +8,24 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import numpy as np
 from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from whoosh import sorting
-from whoosh.query import And, Every, FuzzyTerm, NumericRange, Or, Term
-from whoosh.spelling import ReaderCorrector
 
 from ..catalog.models import Category, Product
-from ..catalog.services import category_by_slug, public_products
+from ..catalog.services import category_and_children_ids, category_by_slug, public_products
 from ..core.dates import utcnow
 from ..core.money import RIAL_PER_TOMAN
 from ..core.persian import normalize_text, to_latin_digits
 from ..extensions import db
 from ..shops.models import Shop
 from .analysis import AUTOCOMPLETE_QUERY, analyze, normalize_query, query_groups
+from .arrays import IndexArrays
+from .documents import PRICE_BANDS
 from .fallback import search_database
 from .highlight import highlight
-from .index import IndexUnavailable, get_index, last_applied, sync_quietly
+from .index import IndexUnavailable, get_index, index_key, last_applied_in, sync_quietly
 from .models import SearchChange, SearchLog
 
 log = logging.getLogger("marketplace.search")
@@ -36,9 +36,9 @@ MAX_QUERY_CHARS = 200
 MAX_WORDS = 12
 FEW = 3
 SUGGEST_LIMIT = 8
+SHOP_FACETS = 20
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "popular")
 TEXT_FIELDS = ("title", "tags", "category", "description", "materials", "shop_name", "place")
-# Price bands for the facet, in toman: (lower bound inclusive, upper bound exclusive or None).
 
 
 @dataclass
@@ -146,15 +146,9 @@ def query_words(text: str) -> list[str]:
     return list(dict.fromkeys(analyze(text[:MAX_QUERY_CHARS])))[:MAX_WORDS]
 
 
-# ---------------------------------------------------------------- building queries
+# ---------------------------------------------------------------- matching and ranking (over arrays)
 
-
-def _word_query(word: str, fuzzy: bool):
-    terms = [Term(name, word) for name in TEXT_FIELDS]
-    if fuzzy and len(word) >= 4:
-        distance = 2 if len(word) >= 8 else 1
-        terms += [FuzzyTerm(name, word, maxdist=distance, prefixlength=1) for name in ("title", "tags", "category")]
-    return Or(terms)
+FUZZY_FIELDS = ("title", "tags", "category")
 
 
 def word_groups(text: str) -> list[list[str]]:
@@ -165,55 +159,131 @@ def word_groups(text: str) -> list[list[str]]:
     return query_groups(text[:MAX_QUERY_CHARS])[:MAX_WORDS]
 
 
-def _group_query(group: list[str], fuzzy: bool):
-    alternatives = [_word_query(term, fuzzy) for term in dict.fromkeys(group)]
-    return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+def _fuzzy_terms(searcher, word: str) -> list[tuple[str, str]]:
+    """(field, term) pairs within edit distance 1 of the word (2 from 8 letters; none under 4 letters),
+    first letter fixed, in the fields a typo is worth correcting in."""
+    if len(word) < 4:
+        return []
+    distance = 2 if len(word) >= 8 else 1
+    reader = searcher.reader()
+    return [(name, term) for name in FUZZY_FIELDS for term in sorted(_terms_within(reader, name, word, distance, 1))]
 
 
-def _text_query(groups: list[list[str]], mode: str):
-    if mode == "any":
-        return Or([_group_query(group, fuzzy=True) for group in groups])
-    return And([_group_query(group, fuzzy=mode == "fuzzy") for group in groups])
+def _terms_within(reader, name: str, word: str, distance: int, prefix: int = 0) -> set[str]:
+    """Indexed terms of the field within the edit distance of the word (the word itself excluded).
+    Asked of each segment: a multi-segment reader would compare the word with every term in Python."""
+    found = {
+        term for leaf, _offset in reader.leaf_readers() for term in leaf.terms_within(name, word, distance, prefix)
+    }
+    found.discard(word)
+    return found
 
 
-def _filter_query(params: SearchParams, category: Category | None):
-    parts = [Term("kind", "product")]
-    if category is not None:
-        parts.append(Term("category_ids", str(category.id)))
-    if params.neighbourhood:
-        parts.append(Term("neighbourhood", params.neighbourhood))
-    if params.min_price is not None or params.max_price is not None:
-        low = params.min_price * RIAL_PER_TOMAN if params.min_price is not None else None
-        high = params.max_price * RIAL_PER_TOMAN if params.max_price is not None else None
-        parts.append(NumericRange("price_rial", low, high))
-    if params.in_stock:
-        parts.append(Term("in_stock", True))
-    if params.made_to_order:
-        parts.append(Term("made_to_order", True))
-    return And(parts)
-
-
-def _sorting(sort: str):
-    if sort == "newest":
-        return sorting.FieldFacet("published_at", reverse=True)
-    if sort == "price_asc":
-        return sorting.FieldFacet("price_rial")
-    if sort == "price_desc":
-        return sorting.FieldFacet("price_rial", reverse=True)
-    if sort == "popular":
-        return sorting.MultiFacet(
-            [sorting.FieldFacet("popularity", reverse=True), sorting.FieldFacet("published_at", reverse=True)]
-        )
+def _closest_term(reader, word: str) -> str | None:
+    """The indexed word nearest to a word no title, tag or category contains: fewest edits, then most
+    frequent (as Whoosh's ReaderCorrector ranks them)."""
+    for distance in range(1, (2 if len(word) >= 8 else 1) + 1):
+        for name in FUZZY_FIELDS:
+            found = _terms_within(reader, name, word, distance)
+            if found:
+                return max(sorted(found), key=lambda term, name=name: reader.doc_frequency(name, term))
     return None
 
 
-def _facets() -> sorting.Facets:
-    facets = sorting.Facets()
-    facets.add_facet("category", sorting.FieldFacet("category_id", maptype=sorting.Count))
-    facets.add_facet("shop", sorting.FieldFacet("shop_slug", maptype=sorting.Count))
-    facets.add_facet("neighbourhood", sorting.FieldFacet("neighbourhood", maptype=sorting.Count))
-    facets.add_facet("availability", sorting.FieldFacet("availability", maptype=sorting.Count))
-    facets.add_facet("price", sorting.FieldFacet("price_band", maptype=sorting.Count))
+def _match(view, groups: list[list[str]], mode: str):
+    """Documents matching the groups (every group in "all" and "fuzzy" mode, any in "any" mode, with typo
+    variants in "fuzzy" and "any"), their summed BM25F scores, and the index terms that matched."""
+    scores = np.zeros(view.size, dtype=np.float32)
+    matched, found = None, set()
+    for group in groups:
+        group_mask = np.zeros(view.size, dtype=bool)
+        for word in dict.fromkeys(group):
+            pairs = [(name, word) for name in TEXT_FIELDS]
+            if mode != "all":
+                pairs += _fuzzy_terms(view.searcher, word)
+            for name, term in pairs:
+                ids, values = view.scores(name, term)
+                if ids.size:
+                    group_mask[ids] = True
+                    scores[ids] += values
+                    found.add(term)
+        if matched is None:
+            matched = group_mask
+        elif mode == "any":
+            matched |= group_mask
+        else:
+            matched &= group_mask
+    return matched, scores, found
+
+
+def _filter_mask(view, params: SearchParams, category: Category | None):
+    """The live products that pass the buyer's filters."""
+    mask = view.products.copy()
+    if category is not None:
+        mask &= np.isin(view.category_id, category_and_children_ids(category))
+    if params.neighbourhood:
+        code = view.labels.code(params.neighbourhood.encode())
+        mask &= view.neighbourhood == code
+    if params.min_price is not None:
+        mask &= view.price_rial >= params.min_price * RIAL_PER_TOMAN
+    if params.max_price is not None:
+        mask &= view.price_rial <= params.max_price * RIAL_PER_TOMAN
+    if params.in_stock:
+        mask &= view.in_stock == 1
+    if params.made_to_order:
+        mask &= view.made_to_order == 1
+    return mask
+
+
+def _sort_keys(view, docnums, sort: str, scores) -> list:
+    """Keys for np.lexsort, most significant last; the document number breaks ties (stable order)."""
+    if sort == "newest":
+        return [docnums, -view.published[docnums]]
+    if sort == "price_asc":
+        return [docnums, view.price_rial[docnums]]
+    if sort == "price_desc":
+        return [docnums, -view.price_rial[docnums]]
+    if sort == "popular":
+        return [docnums, -view.published[docnums], -view.popularity[docnums]]
+    return [docnums, -scores[docnums]]
+
+
+def _top(view, allowed, sort: str, scores, count: int):
+    """The first `count` allowed documents in the chosen order."""
+    docnums = np.flatnonzero(allowed)
+    if docnums.size > count * 4:
+        # Only documents whose primary key reaches the count-th best can be in the first `count`.
+        primary = _sort_keys(view, docnums, sort, scores)[-1]
+        cutoff = np.partition(primary, count - 1)[count - 1]
+        docnums = docnums[primary <= cutoff]
+    order = np.lexsort(_sort_keys(view, docnums, sort, scores))
+    return docnums[order[:count]]
+
+
+def _facet_counts(view, allowed) -> dict:
+    """Counts of the allowed documents per category, shop (the 20 biggest), neighbourhood, availability
+    and price band."""
+    docnums = np.flatnonzero(allowed)
+    facets = {}
+    values, counts = np.unique(view.category_id[docnums], return_counts=True)
+    facets["category"] = {str(value): int(count) for value, count in zip(values, counts, strict=True) if value}
+    values, counts = np.unique(view.shop_id[docnums], return_counts=True)
+    biggest = np.argsort(-counts, kind="stable")[:SHOP_FACETS]
+    first = {int(shop): docnums[np.argmax(view.shop_id[docnums] == shop)] for shop in values[biggest]}
+    facets["shop"] = {view.stored(first[int(values[i])]).get("shop_slug"): int(counts[i]) for i in biggest}
+    values, counts = np.unique(view.neighbourhood[docnums], return_counts=True)
+    facets["neighbourhood"] = {
+        view.labels.names[value]: int(count) for value, count in zip(values, counts, strict=True) if value
+    }
+    in_stock = int(np.count_nonzero(view.in_stock[docnums]))
+    facets["availability"] = {"in_stock": in_stock, "unavailable": int(docnums.size) - in_stock}
+    toman = view.price_rial[docnums] // RIAL_PER_TOMAN
+    facets["price"] = {}
+    for low, high in PRICE_BANDS:
+        inside = toman >= low if high is None else (toman >= low) & (toman < high)
+        count = int(np.count_nonzero(inside))
+        if count:
+            facets["price"][f"{low}-{high or ''}"] = count
     return facets
 
 
@@ -224,8 +294,8 @@ _local = threading.local()
 
 
 def _searcher(app: Flask):
-    """A searcher on the current index, kept per thread and refreshed when the index changed
-    (opening one per query costs more than the query)."""
+    """The searcher on the current index and its arrays, kept per thread and refreshed when the index
+    changed (opening one per query costs more than the query)."""
     ix = get_index(app)
     if app.extensions.get("search_searcher") is None:
         app.extensions["search_searcher"] = {}  # tests and recovery clear this to drop every cached searcher
@@ -234,27 +304,26 @@ def _searcher(app: Flask):
     if cache is None:
         cache = _local.searchers = {}
     entry = cache.get(id(app))
-    if entry is None or entry[0] is not ix:
-        if entry is not None:
-            entry[1].close()
-        searcher = ix.searcher()
-    else:
-        searcher = entry[1]
-        if not searcher.up_to_date():
-            searcher = searcher.refresh()
-    cache[id(app)] = (ix, searcher)
-    return searcher
+    if entry is not None and entry[0] is ix and entry[1].up_to_date():
+        return entry[2]
+    if entry is not None:
+        entry[1].close()
+    searcher = ix.searcher() if entry is None or entry[0] is not ix else entry[1].refresh()
+    view = IndexArrays(searcher, index_key(app))
+    view.last_change = last_applied_in(searcher)
+    cache[id(app)] = (ix, searcher, view)
+    return view
 
 
-def _catch_up(app: Flask) -> None:
-    """Apply changes committed elsewhere (a CLI import, another worker) before answering."""
-    try:
-        ix = get_index(app)
-        newest = db.session.scalar(select(func.max(SearchChange.id))) or 0
-        if newest > last_applied(ix):
-            sync_quietly(app, lock_timeout=0)  # busy: someone is indexing; answer from the index as it is
-    except IndexUnavailable:
-        pass
+def _catch_up(app: Flask):
+    """The arrays of an index that has every change committed so far (a CLI import, another worker):
+    pending changes are applied first, unless someone else is indexing (then the index as it is)."""
+    view = _searcher(app)
+    newest = db.session.scalar(select(func.max(SearchChange.id))) or 0
+    if newest > view.last_change:
+        sync_quietly(app, lock_timeout=0)
+        view = _searcher(app)
+    return view
 
 
 def search(params: SearchParams) -> SearchResult:
@@ -267,9 +336,8 @@ def search(params: SearchParams) -> SearchResult:
         result.mode = "empty"
         return result
     try:
-        _catch_up(app)
-        searcher = _searcher(app)
-        _search_index(searcher, params, category, words, word_groups(params.q), result)
+        view = _catch_up(app)
+        _search_index(view, params, category, words, word_groups(params.q), result)
     except Exception as error:
         if not isinstance(error, IndexUnavailable):
             log.exception("search index query failed; answering from the database")
@@ -279,47 +347,38 @@ def search(params: SearchParams) -> SearchResult:
     return result
 
 
-def _search_index(
-    searcher, params: SearchParams, category, words: list[str], groups: list[list[str]], result: SearchResult
-) -> None:
-    filter_query = _filter_query(params, category)
-    sortedby = _sorting(params.sort)
-    reverse = False
-    options = {"filter": filter_query, "sortedby": sortedby, "reverse": reverse, "groupedby": _facets()}
+def _search_index(view, params: SearchParams, category, words: list[str], groups, result: SearchResult) -> None:
+    allowed = _filter_mask(view, params, category)
+    scores, terms = None, set()
+    sort = params.sort
     if not words:
         result.mode = "browse"
-        query = Every()
-        if sortedby is None:
-            options["sortedby"] = sorting.FieldFacet("published_at", reverse=True)
-        page = searcher.search_page(query, params.page, pagelen=PAGE_SIZE, **options)
+        if sort == "relevance":
+            sort = "newest"
     else:
-        query = _text_query(groups, "all")
-        page = searcher.search_page(query, params.page, pagelen=PAGE_SIZE, **options)
+        matched, scores, terms = _match(view, groups, "all")
         result.mode = "all"
-        if page.total < FEW:
-            fuzzy = _text_query(groups, "fuzzy")
-            fuzzy_page = searcher.search_page(fuzzy, params.page, pagelen=PAGE_SIZE, **options)
-            if fuzzy_page.total > page.total:
-                query, page, result.mode = fuzzy, fuzzy_page, "fuzzy"
-        if page.total == 0 and len(words) > 1:
-            query = _text_query(groups, "any")
-            page = searcher.search_page(query, params.page, pagelen=PAGE_SIZE, **options)
-            result.mode = "any"
+        if np.count_nonzero(matched & allowed) < FEW:
+            fuzzy = _match(view, groups, "fuzzy")
+            if np.count_nonzero(fuzzy[0] & allowed) > np.count_nonzero(matched & allowed):
+                (matched, scores, terms), result.mode = fuzzy, "fuzzy"
+        if not np.any(matched & allowed) and len(words) > 1:
+            (matched, scores, terms), result.mode = _match(view, groups, "any"), "any"
         if result.mode != "all":
-            result.suggestion = _suggest(searcher, words, filter_query, params.q)
-    result.total = page.total
-    # whoosh clamps a page past the end to the last page; a buyer asking for it gets an empty page
-    ids = [hit["pk"] for hit in page] if page.pagenum == params.page else []
-    result.facets = _facet_counts(page.results)
-    result.products = _load_public(ids)
-    terms = _matched_terms(searcher, query) if words else set()
+            result.suggestion = _suggest(view, words, allowed, params.q)
+        allowed = allowed & matched
+    result.total = int(np.count_nonzero(allowed))
+    result.facets = _facet_counts(view, allowed)
+    first = (params.page - 1) * PAGE_SIZE
+    docnums = _top(view, allowed, sort, scores, first + PAGE_SIZE)[first:] if result.total > first else []
+    result.products = _load_public([int(view.pk[docnum]) for docnum in docnums])
     result.highlights = {product.id: highlight(product, terms) for product in result.products} if terms else {}
 
 
-def _suggest(searcher, words: list[str], filter_query, typed: str = "") -> str | None:
+def _suggest(view, words: list[str], allowed, typed: str = "") -> str | None:
     """A corrected query (each unknown word replaced by the closest indexed word) that finds products;
     the words that were fine are shown as the buyer typed them."""
-    reader = searcher.reader()
+    reader = view.searcher.reader()
     surface = {}
     for token in normalize_query(typed).split():
         analysed = analyze(token)
@@ -327,35 +386,17 @@ def _suggest(searcher, words: list[str], filter_query, typed: str = "") -> str |
             surface.setdefault(analysed[0], token)
     corrected, shown = [], []
     for word in words:
-        if any(reader.doc_frequency(name, word) for name in ("title", "tags", "category")):
+        if any(reader.doc_frequency(name, word) for name in FUZZY_FIELDS):
             corrected.append(word)
             shown.append(surface.get(word, word))
             continue
-        best = None
-        for name in ("title", "tags", "category"):
-            corrector = ReaderCorrector(reader, name, searcher.schema[name])
-            found = corrector.suggest(word, limit=1, maxdist=2 if len(word) >= 8 else 1)
-            if found:
-                best = found[0]
-                break
+        best = _closest_term(reader, word)
         corrected.append(best or word)
         shown.append(best or surface.get(word, word))
     if corrected == words:
         return None
-    hits = searcher.search(_text_query([[word] for word in corrected], "all"), filter=filter_query, limit=1)
-    return " ".join(shown) if hits.scored_length() else None
-
-
-def _facet_counts(results) -> dict:
-    facets = {}
-    for name in ("category", "shop", "neighbourhood", "availability", "price"):
-        try:
-            groups = results.groups(name)
-        except KeyError:
-            groups = {}
-        facets[name] = {str(key): count for key, count in groups.items() if key not in (None, "")}
-    facets["availability"] = {key: facets["availability"].get(key, 0) for key in ("in_stock", "unavailable")}
-    return facets
+    matched, _scores, _terms = _match(view, [[word] for word in corrected], "all")
+    return " ".join(shown) if np.any(matched & allowed) else None
 
 
 def _load_public(ids: list[int]) -> list[Product]:
@@ -367,19 +408,12 @@ def _load_public(ids: list[int]) -> list[Product]:
     return [found[i] for i in ids if i in found]
 
 
-def _matched_terms(searcher, query) -> set[str]:
-    try:
-        found = query.existing_terms(searcher.reader(), expand=True)
-        return {text.decode("utf-8") if isinstance(text, bytes) else str(text) for _name, text in found}
-    except Exception:
-        return set()
-
-
 # ---------------------------------------------------------------- autocomplete
 
 
 def autocomplete(text: str) -> dict:
-    """Up to SUGGEST_LIMIT products, categories and shops whose words start like the buyer's."""
+    """Up to SUGGEST_LIMIT products, categories and shops whose words start like the buyer's: every
+    typed word must begin a word of the name; shorter names first (BM25F on the n-grams), then newer."""
     app = current_app._get_current_object()
     empty = {"products": [], "categories": [], "shops": []}
     text = _clean_text(text)[:60]
@@ -390,11 +424,18 @@ def autocomplete(text: str) -> dict:
     if not tokens:
         return out
     try:
-        searcher = _searcher(app)
-        query = And([Term("complete", token) for token in tokens])
-        for kind, key in (("product", "products"), ("shop", "shops")):
-            hits = searcher.search(query, filter=Term("kind", kind), limit=SUGGEST_LIMIT)
-            out[key] = [dict(hit) for hit in hits]
+        view = _searcher(app)
+        scores = np.zeros(view.size, dtype=np.float32)
+        matched = np.ones(view.size, dtype=bool)
+        for token in tokens:
+            ids, values = view.scores("complete", token)
+            token_mask = np.zeros(view.size, dtype=bool)
+            token_mask[ids] = True
+            matched &= token_mask
+            scores[ids] += values
+        for kind, key in ((view.products, "products"), (view.shops, "shops")):
+            docnums = _top(view, matched & kind, "relevance", scores, SUGGEST_LIMIT)
+            out[key] = [{**view.stored(docnum), "pk": int(view.pk[docnum])} for docnum in docnums]
     except Exception:
         log.exception("autocomplete failed")
         app.extensions.pop("search_searcher", None)
