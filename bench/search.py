@@ -8,8 +8,8 @@ descriptions, and over HTTP (gunicorn, one worker, on 127.0.0.1).
 
     .venv/bin/python bench/search.py [--sizes 10000] [--queries 500] [--http-requests 200]
 
-The default (10k products) takes about three minutes on two cores; the full run the targets are
-stated for, `--sizes 10000,100000`, takes about half an hour (the 100k rebuild alone several minutes).
+The default (10k products) takes about two minutes on two cores; the full run the targets are
+stated for, `--sizes 10000,100000`, about fifteen (generating 100k products takes a few of them).
 """
 
 import argparse
@@ -520,7 +520,7 @@ def main() -> None:
             upgrade()
             categories = dict(db.session.execute(select(Category.slug, Category.id)).all())
             shops = seed_shops(rng, max(sizes) // 40)
-        print(f"  {len(shops):,} approved shops; rebuild is index.rebuild() as is (no procs/multisegment exposed)")
+        print(f"  {len(shops):,} approved shops; rebuild is index.rebuild() as the app runs it (one process per CPU)")
         queries = make_queries(rng, args.queries)
         have = 0
         for size in sizes:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from whoosh.analysis import NgramFilter
 from whoosh.analysis.acore import Token
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.analysis.filters import Filter
 from whoosh.analysis.tokenizers import Tokenizer
 
@@ -275,10 +276,13 @@ class CompoundFilter(Filter):
     space stay apart (`query_groups` gives the alternatives that also meet solid compounds).
     Put it before stemming: a joined form is stemmed as the solid word would be. `mode="query"` fixes the
     query behaviour for an analyzer that is only ever used on queries, whatever mode its caller passes.
+    `spaces=False` joins only the parts of ZWNJ words when indexing (for the autocomplete n-grams, where
+    space-separated pairs doubled the postings for little use).
     """
 
-    def __init__(self, mode: str = ""):
+    def __init__(self, mode: str = "", spaces: bool = True):
         self.mode = mode
+        self.spaces = spaces
 
     def __call__(self, tokens):
         chain = []  # the content words of the current ZWNJ word so far, as _Part tuples
@@ -305,6 +309,8 @@ class CompoundFilter(Filter):
                 continue
             # Indexing: a space-separated neighbour counts too, but only the ZWNJ chain grows past two.
             neighbour = chain[-1] if chain and persian and t.seq == chain[-1][1] + 1 else None
+            if not attached and not self.__dict__.get("spaces", True):
+                neighbour = None
             if not attached:
                 chain = []
             part = _part(t)  # before yielding: the filters after this one change the token
@@ -395,11 +401,77 @@ class TruncateFilter(Filter):
 
 # ---------------------------------------------------------------- analyzers
 
-PERSIAN = PersianTokenizer() | PersianNormalizeFilter() | PersianStopFilter() | CompoundFilter() | PersianStemFilter()
+
+class RememberingAnalyzer(CompositeAnalyzer):
+    """A composed analyzer that remembers the index terms of short values it has analysed: category paths,
+    shop names, neighbourhoods and tags repeat across thousands of products, and analysing Persian in Python
+    is much of the cost of a rebuild. Only indexing without positions (how every field here is indexed)
+    is remembered; any other call is analysed as usual."""
+
+    REMEMBER_CHARS = 200
+    REMEMBER_VALUES = 20_000
+
+    def __call__(self, value, **kwargs):
+        if kwargs.get("mode") != "index" or kwargs.keys() - {"mode", "boosts"} or len(value) > self.REMEMBER_CHARS:
+            return super().__call__(value, **kwargs)
+        return self._replay(value, kwargs)
+
+    def _replay(self, value, kwargs):
+        remembered = self.__dict__.setdefault("_remembered", {})
+        terms = remembered.get(value)
+        if terms is None:
+            terms = tuple((t.text, t.boost) for t in super().__call__(value, **kwargs) if not t.stopped)
+            if len(remembered) >= self.REMEMBER_VALUES:
+                remembered.clear()
+            remembered[value] = terms
+        token = Token(**kwargs)
+        token.stopped = False
+        for text, boost in terms:
+            token.text, token.boost = text, boost
+            yield token
+
+    def clean(self):
+        """Forget the remembered values (Whoosh calls this when a writer finishes)."""
+        self.__dict__.pop("_remembered", None)
+        super().clean()
+
+    def __getstate__(self):
+        # The schema is pickled into the index: the remembered terms stay out of it.
+        state = dict(self.__dict__)
+        state.pop("_remembered", None)
+        return state
+
+
+PERSIAN = RememberingAnalyzer(
+    PersianTokenizer(), PersianNormalizeFilter(), PersianStopFilter(), CompoundFilter(), PersianStemFilter()
+)
 # Autocomplete matches what is being typed, so no stop words and no stemming: «می» may be the start of «میز».
-AUTOCOMPLETE = PersianTokenizer() | PersianNormalizeFilter() | CompoundFilter() | NgramFilter(2, 12, at="start")
-# A ZWNJ word typed in the box is looked up written solid, as AUTOCOMPLETE indexes it too («دست‌سا» → «دستسا»).
-AUTOCOMPLETE_QUERY = PersianTokenizer() | PersianNormalizeFilter() | CompoundFilter(mode="query") | TruncateFilter(12)
+# ZWNJ words are also indexed written solid («دست‌ساز» → «دستساز»).
+AUTOCOMPLETE = RememberingAnalyzer(
+    PersianTokenizer(), PersianNormalizeFilter(), CompoundFilter(spaces=False), NgramFilter(2, 12, at="start")
+)
+# What is typed in the box, word by word: a ZWNJ word stays in its parts (see autocomplete_words).
+AUTOCOMPLETE_QUERY = PersianTokenizer() | PersianNormalizeFilter() | TruncateFilter(12)
+MAX_TYPED_WORDS = 6
+
+
+def autocomplete_words(text: str) -> list[list[tuple[str, ...]]]:
+    """For each word typed in the search box, its alternatives, any of which must match: the word written
+    solid, and for a ZWNJ word also its parts together, each the start of a word of the name
+    («دست‌سا» → [(دستسا,), (دست, سا)]: it finds «دستساز», «دست‌ساز» and «دست ساز»)."""
+    words: list[list[str]] = []
+    for t in AUTOCOMPLETE_QUERY(text):
+        if t.joined and words:
+            words[-1].append(t.text)
+        else:
+            words.append([t.text])
+    found = []
+    for parts in words[:MAX_TYPED_WORDS]:
+        alternatives = [("".join(parts)[:12],)]
+        if len(parts) > 1:
+            alternatives.append(tuple(parts))
+        found.append(alternatives)
+    return found
 
 
 def analyze(text: str, *, mode: str = "query") -> list[str]:

@@ -20,7 +20,7 @@ from ..core.money import RIAL_PER_TOMAN
 from ..core.persian import normalize_text, to_latin_digits
 from ..extensions import db
 from ..shops.models import Shop
-from .analysis import AUTOCOMPLETE_QUERY, analyze, normalize_query, query_groups
+from .analysis import analyze, autocomplete_words, normalize_query, query_groups
 from .arrays import IndexArrays
 from .documents import PRICE_BANDS
 from .fallback import search_database
@@ -419,20 +419,26 @@ def autocomplete(text: str) -> dict:
     text = _clean_text(text)[:60]
     if not text.strip():
         return empty
-    tokens = list(dict.fromkeys(token.text for token in AUTOCOMPLETE_QUERY(text)))[:6]
+    words = autocomplete_words(text)
     out = {"products": [], "categories": _matching_categories(text), "shops": []}
-    if not tokens:
+    if not words:
         return out
     try:
         view = _searcher(app)
         scores = np.zeros(view.size, dtype=np.float32)
         matched = np.ones(view.size, dtype=bool)
-        for token in tokens:
-            ids, values = view.scores("complete", token)
-            token_mask = np.zeros(view.size, dtype=bool)
-            token_mask[ids] = True
-            matched &= token_mask
-            scores[ids] += values
+        for alternatives in words:
+            word_mask = np.zeros(view.size, dtype=bool)
+            for terms in alternatives:
+                terms_mask = np.ones(view.size, dtype=bool)
+                for term in terms:
+                    ids, values = view.scores("complete", term)
+                    term_mask = np.zeros(view.size, dtype=bool)
+                    term_mask[ids] = True
+                    terms_mask &= term_mask
+                    scores[ids] += values
+                word_mask |= terms_mask
+            matched &= word_mask
         for kind, key in ((view.products, "products"), (view.shops, "shops")):
             docnums = _top(view, matched & kind, "relevance", scores, SUGGEST_LIMIT)
             out[key] = [{**view.stored(docnum), "pk": int(view.pk[docnum])} for docnum in docnums]

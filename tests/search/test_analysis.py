@@ -20,6 +20,7 @@ from marketplace.search.analysis import (
     PersianStopFilter,
     PersianTokenizer,
     analyze,
+    autocomplete_words,
     normalize,
     normalize_query,
     query_groups,
@@ -382,7 +383,8 @@ def test_query_parser_uses_the_analyzer(searcher):
 
 def test_autocomplete_prefixes(searcher):
     def complete(text):
-        return _found(searcher, And([Term("complete", t.text) for t in AUTOCOMPLETE_QUERY(text)]))
+        words = autocomplete_words(text)
+        return _found(searcher, And([Or([And([Term("complete", t) for t in terms]) for terms in w]) for w in words]))
 
     assert complete("دست\u200cسا") == {"zwnj", "solid", "spaced"}
     assert complete("چرم") == {"bag"}
@@ -392,7 +394,14 @@ def test_autocomplete_prefixes(searcher):
 def test_autocomplete_indexes_edge_ngrams_of_normalised_words():
     grams = [t.text for t in AUTOCOMPLETE("كيفِ", mode="index")]
     assert grams == ["کی", "کیف"]
-    assert [t.text for t in AUTOCOMPLETE_QUERY("کیف" * 10)] == [("کیف" * 10)[:12]]
+    assert autocomplete_words("کیف" * 10) == [[(("کیف" * 10)[:12],)]]
+    assert autocomplete_words("دست\u200cسا چرم") == [[("دستسا",), ("دست", "سا")], [("چرم",)]]
+
+
+def test_autocomplete_joins_only_zwnj_words():
+    grams = {t.text for t in AUTOCOMPLETE("دست\u200cساز چرم", mode="index")}
+    assert {"دستسا", "دستساز", "سا", "چرم"} <= grams
+    assert "سازچ" not in grams and "دستسازچ" not in grams
 
 
 # ---------------------------------------------------------------- hostile input
@@ -403,7 +412,7 @@ def test_hostile_input_never_raises_and_is_fast(text):
     for function in (normalize, normalize_query, analyze, query_groups):
         _timed(function, text)
     _timed(lambda value: list(AUTOCOMPLETE(value, mode="index")), text)
-    _timed(lambda value: list(AUTOCOMPLETE_QUERY(value)), text)
+    _timed(autocomplete_words, text)
     _timed(lambda value: list(PERSIAN(value, positions=True, chars=True, mode="index")), text)
 
 
