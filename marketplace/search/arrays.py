@@ -160,6 +160,8 @@ class IndexArrays:
         self.products = self.term_mask("kind", "product") & live
         self.shops = self.term_mask("kind", "shop") & live
         self._scored: OrderedDict = OrderedDict()
+        self.last_change = 0  # the id of the last change this generation contains (set by the query layer)
+        self.fuzzy: dict = {}  # word → its typo variants in this generation (kept by the query layer)
         weighting = searcher.weighting
         self._bm25 = (getattr(weighting, "B", 0.75), getattr(weighting, "K1", 1.2))
 

@@ -159,14 +159,20 @@ def word_groups(text: str) -> list[list[str]]:
     return query_groups(text[:MAX_QUERY_CHARS])[:MAX_WORDS]
 
 
-def _fuzzy_terms(searcher, word: str) -> list[tuple[str, str]]:
+def _fuzzy_terms(view, word: str) -> list[tuple[str, str]]:
     """(field, term) pairs within edit distance 1 of the word (2 from 8 letters; none under 4 letters),
-    first letter fixed, in the fields a typo is worth correcting in."""
+    first letter fixed, in the fields a typo is worth correcting in (kept per index generation)."""
     if len(word) < 4:
         return []
-    distance = 2 if len(word) >= 8 else 1
-    reader = searcher.reader()
-    return [(name, term) for name in FUZZY_FIELDS for term in sorted(_terms_within(reader, name, word, distance, 1))]
+    found = view.fuzzy.get(word)
+    if found is None:
+        distance = 2 if len(word) >= 8 else 1
+        reader = view.searcher.reader()
+        found = [
+            (name, term) for name in FUZZY_FIELDS for term in sorted(_terms_within(reader, name, word, distance, 1))
+        ]
+        view.fuzzy[word] = found
+    return found
 
 
 def _terms_within(reader, name: str, word: str, distance: int, prefix: int = 0) -> set[str]:
@@ -181,10 +187,10 @@ def _terms_within(reader, name: str, word: str, distance: int, prefix: int = 0) 
 
 def _closest_term(reader, word: str) -> str | None:
     """The indexed word nearest to a word no title, tag or category contains: fewest edits, then most
-    frequent (as Whoosh's ReaderCorrector ranks them)."""
+    frequent (as Whoosh's ReaderCorrector ranks them); the first letter is kept, as in fuzzy matching."""
     for distance in range(1, (2 if len(word) >= 8 else 1) + 1):
         for name in FUZZY_FIELDS:
-            found = _terms_within(reader, name, word, distance)
+            found = _terms_within(reader, name, word, distance, 1)
             if found:
                 return max(sorted(found), key=lambda term, name=name: reader.doc_frequency(name, term))
     return None
@@ -197,10 +203,10 @@ def _match(view, groups: list[list[str]], mode: str):
     matched, found = None, set()
     for group in groups:
         group_mask = np.zeros(view.size, dtype=bool)
-        for word in dict.fromkeys(group):
+        for position, word in enumerate(dict.fromkeys(group)):
             pairs = [(name, word) for name in TEXT_FIELDS]
-            if mode != "all":
-                pairs += _fuzzy_terms(view.searcher, word)
+            if mode != "all" and position == 0:  # typos of the word typed, not of the forms made from it
+                pairs += _fuzzy_terms(view, word)
             for name, term in pairs:
                 ids, values = view.scores(name, term)
                 if ids.size:
@@ -308,7 +314,10 @@ def _searcher(app: Flask):
         return entry[2]
     if entry is not None:
         entry[1].close()
-    searcher = ix.searcher() if entry is None or entry[0] is not ix else entry[1].refresh()
+    # A new searcher, not searcher.refresh(): refresh reuses the reader of a segment whose deletions changed
+    # (Whoosh matches segments by id), so documents deleted since would still be found. Arrays are per
+    # segment anyway (see arrays.py); only the readers are opened again.
+    searcher = ix.searcher()
     view = IndexArrays(searcher, index_key(app))
     view.last_change = last_applied_in(searcher)
     cache[id(app)] = (ix, searcher, view)

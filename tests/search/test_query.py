@@ -172,3 +172,13 @@ def test_database_fallback_when_the_index_is_missing(app, shelf, search_index_fo
     result, ids = run(app, q="کیف چرمی")
     assert result.degraded and result.mode == "database"
     assert ids == [shelf["bag"]]
+
+
+def test_autocomplete_finds_a_zwnj_word_however_the_name_spells_it(app, make_shop, make_product):
+    shop = make_shop()
+    ids = {make_product(shop, title) for title in ("جعبه دست‌ساز", "جعبه دستساز", "جعبه دست ساز")}
+    make_product(shop, "جعبه چوبی")
+    synced(app)
+    with app.test_request_context():
+        assert {hit["pk"] for hit in query.autocomplete("دست\u200cسا")["products"]} == ids
+        assert {hit["pk"] for hit in query.autocomplete("جعبه دستسا")["products"]} == ids - {min(ids) + 2}

@@ -1,0 +1,109 @@
+"""The index read as arrays: the fast readers agree with Whoosh's own API, scores are Whoosh's BM25F,
+deleted documents never count, and a segment's arrays are read once."""
+
+import numpy as np
+import pytest
+from whoosh.query import Term
+
+from marketplace.catalog.models import Product
+from marketplace.extensions import db
+from marketplace.search import arrays, index, query
+from marketplace.search.query import SearchParams
+from tests.search.conftest import synced
+
+
+@pytest.fixture
+def segments(app, make_shop, make_product):
+    """Products indexed in three syncs (three segments), one of them changed since (a deletion)."""
+    shop = make_shop("کارگاه نرگس", neighbourhood="طلاب")
+    first = [make_product(shop, f"کیف چرمی {n}", price_toman=100_000 + n * 1000) for n in range(3)]
+    synced(app)
+    second = [make_product(shop, "گلیم دستباف", category="carpets-kilims", made_to_order=True, stock=0)]
+    synced(app)
+    with app.app_context():
+        db.session.get(Product, first[0]).price_rial = 9_990_000
+        db.session.commit()
+    synced(app)
+    return {"first": first, "second": second}
+
+
+def _view(app):
+    with app.app_context():
+        return query._searcher(app)
+
+
+def test_fast_readers_agree_with_whoosh(app, segments):
+    view = _view(app)
+    leaves = view.searcher.reader().leaf_readers()
+    assert len(leaves) >= 2
+    for leaf, _offset in leaves:
+        size = leaf.doc_count_all()
+        for name, dtype in arrays.NUMBER_COLUMNS.items():
+            slow = np.fromiter((v or 0 for v in leaf.column_reader(name, translate=False)), dtype=dtype, count=size)
+            assert np.array_equal(arrays._number_column(leaf, name, dtype, size), slow), name
+        for field in query.TEXT_FIELDS:
+            slow = [leaf.doc_field_length(d, field) or 0 for d in range(size)]
+            assert arrays._read_lengths(leaf, field, size).tolist() == slow, field
+        for field, text in (("title", "کیف"), ("kind", "product"), ("complete", "گلی")):
+            ids, weights = arrays._read_postings(leaf, field, text)
+            if (field, text) not in leaf:
+                assert ids.size == 0
+                continue
+            matcher = leaf.postings(field, text)
+            expected = []
+            while matcher.is_active():
+                expected.append((matcher.id(), matcher.weight()))
+                matcher.next()
+            live = [(int(i), float(w)) for i, w in zip(ids, weights, strict=True) if not leaf.is_deleted(int(i))]
+            assert live == expected
+
+
+def test_scores_are_whooshs_bm25f(app, segments):
+    view = _view(app)
+    for field, text in (("title", "کیف"), ("title", "گلیم"), ("description", "کیف")):
+        ids, scores = view.scores(field, text)
+        whoosh = {hit.docnum: hit.score for hit in view.searcher.search(Term(field, text), limit=None)}
+        ours = {int(i): float(s) for i, s in zip(ids, scores, strict=True) if view.products[i]}
+        assert ours.keys() == whoosh.keys()
+        for docnum, score in whoosh.items():
+            assert ours[docnum] == pytest.approx(score, rel=1e-5)
+
+
+def test_deleted_documents_never_count(app, segments):
+    view = _view(app)
+    changed = segments["first"][0]
+    assert np.count_nonzero(view.products & (view.pk == changed)) == 1
+    product_documents = view.term_mask("kind", "product")  # deleted ones included
+    assert np.count_nonzero(product_documents & (view.pk == changed)) == 2  # the old version, deleted
+    with app.test_request_context():
+        result = query.search(SearchParams(q="کیف"))
+    assert result.total == 3 and sorted(p.id for p in result.products) == sorted(segments["first"])
+
+
+def test_columns_carry_the_document_values(app, segments):
+    view = _view(app)
+    kilim = np.flatnonzero(view.products & (view.pk == segments["second"][0]))[0]
+    assert view.made_to_order[kilim] == 1 and view.in_stock[kilim] == 1  # made to order is always available
+    assert view.labels.names[view.neighbourhood[kilim]] == "طلاب"
+    changed = np.flatnonzero(view.products & (view.pk == segments["first"][0]))[0]
+    assert view.price_rial[changed] == 9_990_000
+
+
+def test_a_segments_arrays_are_read_once(app, segments, make_shop, make_product):
+    before = _view(app)
+    kept = {id(segment) for segment in before._segments}
+    make_product(make_shop(), "سینی مسی")
+    synced(app)
+    after = _view(app)
+    assert after is not before
+    reused = {id(segment) for segment in after._segments} & kept
+    assert reused, "unchanged segments keep their arrays"
+
+
+def test_a_rebuilt_index_is_read_afresh(app, segments):
+    _view(app)
+    with app.app_context():
+        index.rebuild(app)
+        view = _view(app)
+        assert len(view.searcher.reader().leaf_readers()) >= 1
+        assert np.count_nonzero(view.products) == 4
