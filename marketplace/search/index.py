@@ -299,7 +299,7 @@ def _rebuild_locked(app: Flask, progress=None) -> int:
     # One process per CPU analyses and writes its own segment; they are kept as they are (merging
     # would rewrite every posting once more, and queries read each segment's arrays once anyway).
     procs = max(1, min(os.cpu_count() or 1, 4))
-    writer = ix.writer(limitmb=1024, procs=procs, multisegment=procs > 1)
+    writer = ix.writer(limitmb=app.config["SEARCH_REBUILD_MEMORY_MB"], procs=procs, multisegment=procs > 1)
     count = 0
     try:
         shop_ids = list(db.session.scalars(select(Shop.id).where(Shop.status == "approved")))
