@@ -9,6 +9,7 @@ database and swaps it in by replacing a symlink (one atomic rename).
 
 import errno
 import fcntl
+import gc
 import logging
 import os
 import shutil
@@ -299,38 +300,58 @@ def _rebuild_locked(app: Flask, progress=None) -> int:
     # One process per CPU analyses and writes its own segment; they are kept as they are (merging
     # would rewrite every posting once more, and queries read each segment's arrays once anyway).
     procs = max(1, min(os.cpu_count() or 1, 4))
-    writer = ix.writer(limitmb=app.config["SEARCH_REBUILD_MEMORY_MB"], procs=procs, multisegment=procs > 1)
-    count = 0
-    try:
-        shop_ids = list(db.session.scalars(select(Shop.id).where(Shop.status == "approved")))
-        for start in range(0, len(shop_ids), 500):
-            for shop in db.session.scalars(select(Shop).where(Shop.id.in_(shop_ids[start : start + 500]))):
-                writer.add_document(**shop_document(shop))
-                count += 1
-        product_ids = list(
-            db.session.scalars(
-                select(Product.id).join(Shop).where(Product.status == "published", Shop.status == "approved")
-            )
-        )
-        for start in range(0, len(product_ids), 500):
-            chunk = product_ids[start : start + 500]
-            for product in load_products(chunk).values():
-                document = product_document(product)
-                if document is not None:
-                    writer.add_document(**document)
-                    count += 1
-            db.session.expunge_all()
-            if progress:
-                progress(min(start + 500, len(product_ids)), len(product_ids))
-        writer.add_document(id=META_ID, kind="meta", last_change=last_id)
-    except BaseException:
-        writer.cancel()
-        shutil.rmtree(directory, ignore_errors=True)
-        raise
-    writer.commit()
+    with _without_cyclic_gc():
+        writer = ix.writer(limitmb=app.config["SEARCH_REBUILD_MEMORY_MB"], procs=procs, multisegment=procs > 1)
+        try:
+            count = _add_everything(writer, progress)
+            writer.add_document(id=META_ID, kind="meta", last_change=last_id)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+        writer.commit()
     db.session.rollback()
     _swap_in(link, directory)
     app.extensions.get("search_index", {}).clear()
+    return count
+
+
+@contextmanager
+def _without_cyclic_gc():
+    """Cyclic garbage collection off while a rebuild runs: the indexing processes fork with it off, and
+    their millions of posting tuples (no cycles among them) were walked again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _add_everything(writer, progress=None) -> int:
+    """Add the documents of every approved shop and public product; returns how many."""
+    count = 0
+    shop_ids = list(db.session.scalars(select(Shop.id).where(Shop.status == "approved")))
+    for start in range(0, len(shop_ids), 500):
+        for shop in db.session.scalars(select(Shop).where(Shop.id.in_(shop_ids[start : start + 500]))):
+            writer.add_document(**shop_document(shop))
+            count += 1
+    product_ids = list(
+        db.session.scalars(
+            select(Product.id).join(Shop).where(Product.status == "published", Shop.status == "approved")
+        )
+    )
+    for start in range(0, len(product_ids), 500):
+        chunk = product_ids[start : start + 500]
+        for product in load_products(chunk).values():
+            document = product_document(product)
+            if document is not None:
+                writer.add_document(**document)
+                count += 1
+        db.session.expunge_all()
+        if progress:
+            progress(min(start + 500, len(product_ids)), len(product_ids))
     return count
 
 

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from whoosh import fields, index
+from whoosh.analysis import CompositeAnalyzer
 from whoosh.qparser import QueryParser
 from whoosh.query import And, Or, Term
 
@@ -21,6 +22,7 @@ from marketplace.search.analysis import (
     PersianTokenizer,
     analyze,
     autocomplete_words,
+    index_terms,
     normalize,
     normalize_query,
     query_groups,
@@ -418,3 +420,28 @@ def test_hostile_input_never_raises_and_is_fast(text):
 
 def test_mixed_scripts_keep_their_words():
     assert analyze("کیف bag ١٢ сумка") == ["کیف", "bag", "12", "сумка"]
+
+
+# ---------------------------------------------------------------- the indexing fast path
+
+SAMPLES = [
+    *[text for text, _ in NORMALISATION + STEMMING + ANALYZER],
+    TITLE,
+    *TITLE_QUERIES,
+    *COMPOUNDS,
+    *HOSTILE,
+    "کتاب\u200cهای قدیمی و نو، از آنها و برای شما",  # stop words between words
+    "قهوهای نقرهای گلهای سرخ",  # the other reading of «های»
+    "دست\u200cساز\u200cها سه\u200cتکه\u200cای گل دان",  # ZWNJ chains of three parts
+    "ترشی و شور Pickles خوراکی خانگی Home food",  # a category path
+    "کیف\u064e چرم\u0650ی ١٢ \ufdfc x_y دست\u200c\u200cدوز \u200cکیف",  # marks, digits, a ligature, loose ZWNJ
+]
+
+
+@pytest.mark.parametrize("analyzer", [PERSIAN, AUTOCOMPLETE], ids=["persian", "autocomplete"])
+def test_the_indexing_fast_path_gives_the_chains_terms(analyzer):
+    for text in SAMPLES:
+        chain = [t.text for t in CompositeAnalyzer.__call__(analyzer, text, mode="index") if not t.stopped]
+        assert list(index_terms(text, **analyzer.index_options)) == chain, text
+        assert [t.text for t in analyzer(text, mode="index")] == chain  # the fast path, then remembered
+        assert [t.text for t in analyzer(text, mode="index")] == chain
