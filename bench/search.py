@@ -339,6 +339,17 @@ def bench_service(app, queries) -> dict[str, list[float]]:
     return timings
 
 
+def rebuild_by_command(instance: str) -> tuple[float, int]:
+    """Time `flask search rebuild` as a separate process; returns (seconds, documents indexed)."""
+    env = {**os.environ, "MARKETPLACE_INSTANCE": instance}
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "search", "rebuild"]
+    started = time.perf_counter()
+    finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    elapsed = time.perf_counter() - started
+    documents = int(finished.stdout.strip().splitlines()[-1].split()[1])
+    return elapsed, documents
+
+
 def build_fts(path: str) -> float:
     """The baseline: an FTS5 table over product titles and descriptions; returns seconds to build."""
     connection = sqlite3.connect(path)
@@ -529,17 +540,17 @@ def main() -> None:
                 add_products(rng, have, size, shops, categories)
             have = size
 
-            def progress(done, total, _last=[0]):  # noqa: B006 (a counter kept between calls)
-                if done - _last[0] >= total // 10 or done == total:
-                    _last[0] = done
-                    print(f"    indexed {done:,}/{total:,}", flush=True)
-
+            rebuild_s, documents = rebuild_by_command(instance)
+            print(f"  rebuild: {documents:,} documents in {rebuild_s:.1f} s ({documents / rebuild_s:,.0f} docs/s)")
+            print("    (`flask search rebuild` in its own process, start-up included, as an operator runs it)")
             with app.app_context():
                 started = time.perf_counter()
-                documents = index.rebuild(app, progress=progress)
-                rebuild_s = time.perf_counter() - started
+                index.rebuild(app)
+                inside_s = time.perf_counter() - started
+            print(
+                f"  rebuild inside this big benchmark process: {inside_s:.1f} s (the indexing processes fork from it)"
+            )
             fts_s = build_fts(database)
-            print(f"  rebuild: {documents:,} documents in {rebuild_s:.1f} s ({documents / rebuild_s:,.0f} docs/s)")
             if size >= 100_000:
                 verdict = "met" if rebuild_s * 100_000 / size <= TARGETS["rebuild_100k_s"] else "MISSED"
                 print(f"  (target: 100k ≤ {TARGETS['rebuild_100k_s']} s: {verdict})")
