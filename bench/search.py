@@ -531,7 +531,7 @@ def main() -> None:
             upgrade()
             categories = dict(db.session.execute(select(Category.slug, Category.id)).all())
             shops = seed_shops(rng, max(sizes) // 40)
-        print(f"  {len(shops):,} approved shops; rebuild is index.rebuild() as the app runs it (one process per CPU)")
+        print(f"  {len(shops):,} approved shops")
         queries = make_queries(rng, args.queries)
         have = 0
         for size in sizes:

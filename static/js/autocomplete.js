@@ -6,17 +6,15 @@
   var input = document.getElementById("site-search");
   if (!input || !window.fetch) return;
   var form = input.form;
-  var endpoint = "/api/v1/autocomplete";
+  var labels = form.dataset; // translated on the server: data-label-products, -categories, -shops, -count
+  var endpoint = form.dataset.suggest || "/api/v1/autocomplete";
   var list = document.createElement("ul");
   var status = document.createElement("p");
   var timer = null;
   var controller = null;
   var items = [];
   var active = -1;
-  var persian = document.documentElement.lang === "fa";
-  var groups = persian
-    ? { products: "محصولات", categories: "دسته‌ها", shops: "فروشگاه‌ها" }
-    : { products: "Products", categories: "Categories", shops: "Shops" };
+  var groups = { products: labels.labelProducts, categories: labels.labelCategories, shops: labels.labelShops };
 
   list.id = "site-search-suggestions";
   list.className = "autocomplete-list";
@@ -84,7 +82,8 @@
     }
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
-    status.textContent = persian ? items.length.toLocaleString("fa") + " پیشنهاد" : items.length + " suggestions";
+    var count = items.length.toLocaleString(document.documentElement.lang || "fa");
+    status.textContent = (labels.labelCount || "{count}").replace("{count}", count);
   }
 
   function fetchSuggestions() {
