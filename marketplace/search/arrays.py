@@ -32,6 +32,8 @@ NUMBER_COLUMNS = {
     "in_stock": np.int8,
     "made_to_order": np.int8,
 }
+# Scored postings kept per searcher (ids and scores: 8 bytes each), least recently used dropped first.
+SCORED_BUDGET = 1_000_000
 # Indexes (directories) whose arrays are kept in a process, least recently used dropped first.
 INDEXES_KEPT = 4
 # Postings kept per segment (ids and weights: 8 bytes each), least recently used dropped first.
@@ -160,6 +162,7 @@ class IndexArrays:
         self.products = self.term_mask("kind", "product") & live
         self.shops = self.term_mask("kind", "shop") & live
         self._scored: OrderedDict = OrderedDict()
+        self._scored_held = 0
         self.last_change = 0  # the id of the last change this generation contains (set by the query layer)
         self.fuzzy: dict = {}  # word → its typo variants in this generation (kept by the query layer)
         weighting = searcher.weighting
@@ -197,7 +200,9 @@ class IndexArrays:
         """The documents containing the term and its BM25F score in each, as Whoosh's BM25F scores it."""
         key = (field, text)
         found = self._scored.get(key)
-        if found is None:
+        if found is not None:
+            self._scored.move_to_end(key)
+        else:
             ids, weights = self.postings(field, text)
             if ids.size:
                 B, K1 = self._bm25
@@ -207,8 +212,10 @@ class IndexArrays:
             else:
                 values = _EMPTY_WEIGHTS
             found = self._scored[key] = (ids, values)
-            if len(self._scored) > 512:
-                self._scored.popitem(last=False)
+            self._scored_held += ids.size
+            while self._scored_held > SCORED_BUDGET and len(self._scored) > 1:
+                _, (dropped, _values) = self._scored.popitem(last=False)
+                self._scored_held -= dropped.size
         return found
 
     def stored(self, docnum: int) -> dict:
