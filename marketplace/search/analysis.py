@@ -507,16 +507,18 @@ PERSIAN = PersianAnalyzer(
     index_options={},
 )
 # Autocomplete matches what is being typed, so no stop words and no stemming: «می» may be the start of «میز».
-# ZWNJ words are also indexed written solid («دست‌ساز» → «دستساز»).
+# ZWNJ words are also indexed written solid («دست‌ساز» → «دستساز»). Longer typed words are cut to the
+# longest indexed prefix.
+LONGEST_PREFIX = 12
 AUTOCOMPLETE = PersianAnalyzer(
     PersianTokenizer(),
     PersianNormalizeFilter(),
     CompoundFilter(spaces=False),
-    NgramFilter(2, 12, at="start"),
-    index_options={"stops": False, "stems": False, "spaces": False, "grams": (2, 12)},
+    NgramFilter(2, LONGEST_PREFIX, at="start"),
+    index_options={"stops": False, "stems": False, "spaces": False, "grams": (2, LONGEST_PREFIX)},
 )
 # What is typed in the box, word by word: a ZWNJ word stays in its parts (see autocomplete_words).
-AUTOCOMPLETE_QUERY = PersianTokenizer() | PersianNormalizeFilter() | TruncateFilter(12)
+AUTOCOMPLETE_QUERY = PersianTokenizer() | PersianNormalizeFilter() | TruncateFilter(LONGEST_PREFIX)
 MAX_TYPED_WORDS = 6
 
 
@@ -532,7 +534,7 @@ def autocomplete_words(text: str) -> list[list[tuple[str, ...]]]:
             words.append([t.text])
     found = []
     for parts in words[:MAX_TYPED_WORDS]:
-        alternatives = [("".join(parts)[:12],)]
+        alternatives = [("".join(parts)[:LONGEST_PREFIX],)]
         if len(parts) > 1:
             alternatives.append(tuple(parts))
         found.append(alternatives)

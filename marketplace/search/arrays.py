@@ -155,7 +155,7 @@ class IndexArrays:
         self.neighbourhood = self._concatenate([segment.neighbourhood for segment in self._segments])
         self.labels = _cache.labels
         live = np.ones(self.size, dtype=bool)
-        for (leaf, offset), _segment in zip(self._leaves, self._segments, strict=True):
+        for leaf, offset in self._leaves:
             if leaf.has_deletions():
                 deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
                 live[deleted + offset] = False

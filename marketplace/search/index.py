@@ -103,7 +103,7 @@ def open_index(app: Flask):
 
 def _cached_index(app: Flask):
     """The opened index, kept per process while its directory stays the same."""
-    real = os.path.realpath(index_path(app))
+    real = index_key(app)
     cache = app.extensions.setdefault("search_index", {})
     if cache.get("path") != real or cache.get("index") is None:
         cache["index"] = open_index(app)

@@ -273,9 +273,10 @@ def _facet_counts(view, allowed) -> dict:
     facets = {}
     values, counts = np.unique(view.category_id[docnums], return_counts=True)
     facets["category"] = {str(value): int(count) for value, count in zip(values, counts, strict=True) if value}
-    values, counts = np.unique(view.shop_id[docnums], return_counts=True)
+    shops = view.shop_id[docnums]
+    values, counts = np.unique(shops, return_counts=True)
     biggest = np.argsort(-counts, kind="stable")[:SHOP_FACETS]
-    first = {int(shop): docnums[np.argmax(view.shop_id[docnums] == shop)] for shop in values[biggest]}
+    first = {int(shop): docnums[np.argmax(shops == shop)] for shop in values[biggest]}
     facets["shop"] = {view.stored(first[int(values[i])]).get("shop_slug"): int(counts[i]) for i in biggest}
     values, counts = np.unique(view.neighbourhood[docnums], return_counts=True)
     facets["neighbourhood"] = {
@@ -367,9 +368,10 @@ def _search_index(view, params: SearchParams, category, words: list[str], groups
     else:
         matched, scores, terms = _match(view, groups, "all")
         result.mode = "all"
-        if np.count_nonzero(matched & allowed) < FEW:
+        found = np.count_nonzero(matched & allowed)
+        if found < FEW:
             fuzzy = _match(view, groups, "fuzzy")
-            if np.count_nonzero(fuzzy[0] & allowed) > np.count_nonzero(matched & allowed):
+            if np.count_nonzero(fuzzy[0] & allowed) > found:
                 (matched, scores, terms), result.mode = fuzzy, "fuzzy"
         if not np.any(matched & allowed) and len(words) > 1:
             (matched, scores, terms), result.mode = _match(view, groups, "any"), "any"

@@ -6,8 +6,8 @@
   var input = document.getElementById("site-search");
   if (!input || !window.fetch) return;
   var form = input.form;
-  var labels = form.dataset; // translated on the server: data-label-products, -categories, -shops, -count
-  var endpoint = form.dataset.suggest || "/api/v1/autocomplete";
+  var labels = form.dataset; // from the server, translated: data-suggest, data-label-products, -categories, -shops, -count
+  var endpoint = labels.suggest;
   var list = document.createElement("ul");
   var status = document.createElement("p");
   var timer = null;
@@ -83,7 +83,7 @@
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     var count = items.length.toLocaleString(document.documentElement.lang || "fa");
-    status.textContent = (labels.labelCount || "{count}").replace("{count}", count);
+    status.textContent = labels.labelCount.replace("{count}", count);
   }
 
   function fetchSuggestions() {
