@@ -23,4 +23,13 @@
 # RESET_CODE_TTL_MINUTES = 15
 # RESET_CODE_MAX_ATTEMPTS = 5
 
+# Text messages: "log" (default) writes them to instance/outbox.log; Kavenegar sends real SMS.
+# NOTIFIER = "kavenegar"
+# KAVENEGAR_API_KEY = "…"
+# KAVENEGAR_SENDER = "10004346"
+
+# The outbox worker (`flask outbox work`, started by `make run`): retries and health threshold.
+# OUTBOX_MAX_ATTEMPTS = 8
+# OUTBOX_HEALTH_MAX_AGE_SECONDS = 300
+
 # LOG_LEVEL = "INFO"

@@ -47,6 +47,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from .core import notify
     from .core.database import init_database
     from .core.errors import init_errors
+    from .core.outbox import init_outbox
     from .core.security import init_security
     from .core.templating import init_templating
     from .search import init_search
@@ -57,6 +58,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     init_errors(app)
+    init_outbox(app)
     init_search(app)
     _import_models()
     _register_blueprints(app)
@@ -68,6 +70,7 @@ def _import_models() -> None:
     """Import every domain's tables so the metadata (and Alembic's autogenerate) sees them all."""
     from .accounts import models as _accounts  # noqa: F401
     from .catalog import models as _catalog  # noqa: F401
+    from .core import outbox as _outbox  # noqa: F401
     from .registration import models as _registration  # noqa: F401
     from .search import insights_models as _search_insights  # noqa: F401
     from .search import models as _search  # noqa: F401
@@ -177,10 +180,12 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .catalog.cli import catalog_cli
+    from .core.cli import outbox_cli
     from .demo.cli import demo_cli
     from .search.cli import search_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(search_cli)

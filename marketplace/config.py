@@ -75,8 +75,26 @@ PASSWORD_MAX_LENGTH = 128
 RESET_CODE_TTL_MINUTES = 15
 RESET_CODE_MAX_ATTEMPTS = 5
 
-# Notifier backend: "log" writes each message to the log and to instance/outbox.log.
+# Notifier backend: "log" writes each message to the log and to instance/outbox.log;
+# "kavenegar" sends through Kavenegar's HTTP API with the API key and sender line below.
 NOTIFIER = "log"
+KAVENEGAR_API_KEY = ""
+KAVENEGAR_SENDER = ""
+KAVENEGAR_URL = "https://api.kavenegar.com/v1"
+KAVENEGAR_TIMEOUT_SECONDS = 10.0
+
+# The outbox worker (`flask outbox work`): rows claimed per batch, how long a claim lasts before
+# another worker may take the rows over, the idle poll, retries (base·2^n seconds, capped) and
+# the attempts before a row is parked as failed; /healthz is degraded once the oldest due row
+# has waited longer than OUTBOX_HEALTH_MAX_AGE_SECONDS; done rows are kept this many days.
+OUTBOX_BATCH_SIZE = 50
+OUTBOX_LEASE_SECONDS = 120
+OUTBOX_POLL_SECONDS = 1.0
+OUTBOX_RETRY_BASE_SECONDS = 10
+OUTBOX_RETRY_MAX_SECONDS = 3600
+OUTBOX_MAX_ATTEMPTS = 8
+OUTBOX_HEALTH_MAX_AGE_SECONDS = 300
+OUTBOX_KEEP_DONE_DAYS = 14
 
 # Logging level of the app's own logger.
 LOG_LEVEL = "INFO"

@@ -4,7 +4,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..core.notify import send_sms
 from ..core.persian import to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..core.security import is_safe_next
@@ -163,18 +162,8 @@ def become_producer():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        started = services.start_password_reset(form.phone.e164)
+        services.start_password_reset(form.phone.e164)  # the code goes out through the outbox
         db.session.commit()
-        if started:
-            user, code = started
-            send_sms(
-                user.phone,
-                _(
-                    "Rooyesh Market code: %(code)s. It works for %(num)s minutes.",
-                    code=code,
-                    num=current_app.config["RESET_CODE_TTL_MINUTES"],
-                ),
-            )
         # The same answer whether or not the number has an account.
         flash(_("If this number has an account, a code is on its way by text message."), "info")
         return redirect(url_for("accounts.reset_confirm", phone=form.phone.data))

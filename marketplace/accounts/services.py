@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.dates import as_utc, utcnow
 from ..core.errors import RuleError
+from ..core.notify import queue_sms
 from ..core.persian import normalize_text
 from ..extensions import db
 from .models import ROLES, PasswordReset, User, UserRole, new_session_token
@@ -158,8 +160,9 @@ def set_active(user: User, active: bool) -> None:
 
 
 def start_password_reset(phone_e164: str) -> tuple[User, str] | None:
-    """Make a one-time 6-digit code for the user with this phone (older codes stop working).
-    Returns the user and the plain code to send, or None when no active account has this phone."""
+    """Make a one-time 6-digit code for the user with this phone (older codes stop working) and
+    queue the text message that carries it (sent by the outbox worker once this commits).
+    Returns the user and the plain code, or None when no active account has this phone."""
     user = find_user_by_phone(phone_e164)
     if user is None or not user.active:
         return None
@@ -179,6 +182,13 @@ def start_password_reset(phone_e164: str) -> tuple[User, str] | None:
             expires_at=now + ttl,
         )
     )
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = gettext(
+            "Rooyesh Market code: %(code)s. It works for %(num)s minutes.",
+            code=code,
+            num=current_app.config["RESET_CODE_TTL_MINUTES"],
+        )
+    queue_sms(user.phone, text)
     db.session.flush()
     return user, code
 

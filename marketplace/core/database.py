@@ -10,7 +10,8 @@ from ..extensions import db
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Apply SQLAlchemy's documented recipe so SQLite transactions (and SAVEPOINTs) really work:
     pysqlite stops issuing its own BEGIN, we emit BEGIN ourselves; WAL journal, a busy
-    timeout instead of instant "database is locked", and foreign keys enforced."""
+    timeout instead of instant "database is locked", and foreign keys enforced. A connection
+    with the execution option `sqlite_begin="IMMEDIATE"` begins with BEGIN IMMEDIATE."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -24,7 +25,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # BEGIN IMMEDIATE (asked for with the `sqlite_begin` execution option) takes the write
+        # lock at once: the outbox claim reads and updates rows without another writer in between.
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
 
 def init_database(app: Flask) -> None:

@@ -21,3 +21,7 @@ class ImportForm(FlaskForm):
     photos = FileField(_l("Photos (optional): a ZIP of the photos named in the file"))
     publish = BooleanField(_l("Publish the products; checklist items still missing are waived in your name"))
     dry_run = BooleanField(_l("Only check the file and show what would change; write nothing"))
+
+
+class OutboxRetryForm(FlaskForm):
+    """No fields: the CSRF token of the "send again" button."""

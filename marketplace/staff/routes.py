@@ -9,13 +9,14 @@ from ..accounts.access import role_required
 from ..accounts.models import User
 from ..catalog import importer
 from ..catalog import services as catalog
+from ..core import outbox
 from ..core.images import upload_dir, upload_limits
 from ..extensions import db
 from ..shops import services as shop_services
 from ..shops.forms import DecisionForm
 from ..shops.models import Shop
 from . import services
-from .forms import ImportForm, UserActiveForm, UserRolesForm
+from .forms import ImportForm, OutboxRetryForm, UserActiveForm, UserRolesForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -165,3 +166,29 @@ def import_sample():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=rooyesh-products.csv"},
     )
+
+
+# ---------------------------------------------------------------- outbox
+
+
+@bp.get("/outbox")
+@role_required("staff")
+def outbox_failed():
+    """Side effects the worker gave up on, with their errors; each can be sent again."""
+    return render_template(
+        "staff/outbox.html",
+        messages=outbox.failed_messages(),
+        queue=outbox.status(),
+        action_form=OutboxRetryForm(),
+    )
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@role_required("staff")
+def outbox_retry(message_id: int):
+    message = db.get_or_404(outbox.OutboxMessage, message_id)
+    if OutboxRetryForm().validate_on_submit() and message.failed_at is not None:
+        outbox.retry(message)
+        db.session.commit()
+        flash(_("Queued again; the worker will try it in a moment."), "success")
+    return redirect(url_for("staff.outbox_failed"))
