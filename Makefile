@@ -12,10 +12,11 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test venv assets migrate demo lint test-sqlite test-postgres messages serve-gunicorn bench clean
 
-## run: install, build assets, migrate, load demo data when empty, serve on http://127.0.0.1:5000
+## run: install, build assets, migrate, load demo data when empty, then serve on http://127.0.0.1:5000
+## and run the outbox worker beside it (Procfile, started by honcho; Ctrl-C stops both)
 run: assets migrate
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 ## test: ruff, then the whole suite on SQLite (with browser journeys), then again on PostgreSQL
 test: assets lint test-sqlite test-postgres
@@ -65,6 +66,7 @@ bench: assets
 	$(BIN)/python bench/branding.py
 	$(BIN)/python bench/images.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/outbox.py
 
 clean:
 	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache

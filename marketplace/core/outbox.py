@@ -76,9 +76,10 @@ class PermanentError(Exception):
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that carries out rows of `kind`. It gets the row, runs after the
-    claim committed, may read and write the database (its writes commit with "done"), and must
-    be idempotent by `message.id`, because a row whose worker died is carried out again."""
+    """Register the function that carries out rows of `kind`. It gets a detached copy of the row,
+    runs after the claim committed with no transaction open, may read the database but not write
+    it (the worker records the outcome), raises to be retried later (or `PermanentError`), and
+    must be idempotent by `message.id`, because a row whose worker died is carried out again."""
 
     def register(function: Handler) -> Handler:
         if _handlers.get(kind, function) is not function:
@@ -90,8 +91,8 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def enqueue(kind: str, payload: dict, *, dedupe_key: str | None = None, delay_seconds: float = 0) -> OutboxMessage:
-    """Add a side effect to the current transaction (flushed, never committed). With a
-    `dedupe_key`, a second row with the same key is not added and the first one is returned."""
+    """Add a side effect to the current transaction (never committed here). With a `dedupe_key`,
+    a second row with the same key is not added and the first one is returned."""
     if kind not in _handlers:
         raise ValueError(f"no outbox handler for kind {kind!r}")
     if dedupe_key is not None:
@@ -104,6 +105,9 @@ def enqueue(kind: str, payload: dict, *, dedupe_key: str | None = None, delay_se
         dedupe_key=dedupe_key,
         available_at=utcnow() + timedelta(seconds=delay_seconds),
     )
+    if dedupe_key is None:
+        db.session.add(message)  # inserted with the caller's other changes, at flush or commit
+        return message
     try:
         with db.session.begin_nested():  # the same key enqueued by a concurrent transaction
             db.session.add(message)
@@ -120,18 +124,25 @@ def enqueue(kind: str, payload: dict, *, dedupe_key: str | None = None, delay_se
 
 @dataclass(frozen=True)
 class Claim:
-    """Rows one worker may carry out until `locked_until`; `token` proves the lease is still its own."""
+    """Rows one worker may carry out until `locked_until`; `token` proves the lease is still its
+    own. The rows are copies that belong to no session (handlers read them, nothing is written back)."""
 
-    ids: list[int]
+    messages: list[OutboxMessage]
     token: str
 
+    @property
+    def ids(self) -> list[int]:
+        return [message.id for message in self.messages]
 
-def _begin_claim_transaction() -> None:
-    """On SQLite take the write lock at BEGIN (BEGIN IMMEDIATE), so two workers never read the same
-    due rows and then race to update them; PostgreSQL uses FOR UPDATE SKIP LOCKED instead."""
-    bind = db.session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "sqlite" and not db.session.in_transaction():
-        db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+def _begin_write_transaction() -> None:
+    """On SQLite take the write lock at BEGIN (BEGIN IMMEDIATE): a deferred transaction that reads
+    and then writes fails at once when another process wrote in between, whatever the busy timeout.
+    Two workers thus never read the same due rows; PostgreSQL uses FOR UPDATE SKIP LOCKED instead."""
+    session = db.session()
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def claim(batch: int, lease_seconds: float, now: datetime | None = None) -> Claim:
@@ -151,8 +162,8 @@ def claim(batch: int, lease_seconds: float, now: datetime | None = None) -> Clai
         .limit(batch)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite holds the write lock instead
     )
-    _begin_claim_transaction()
-    ids = db.session.scalars(
+    _begin_write_transaction()
+    rows = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(due.scalar_subquery()))
         .values(
@@ -160,11 +171,18 @@ def claim(batch: int, lease_seconds: float, now: datetime | None = None) -> Clai
             locked_until=now + timedelta(seconds=lease_seconds),
             attempts=OutboxMessage.attempts + 1,
         )
-        .returning(OutboxMessage.id)
+        .returning(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.payload,
+            OutboxMessage.attempts,
+            OutboxMessage.created_at,
+        )
         .execution_options(synchronize_session=False)
     ).all()
     db.session.commit()
-    return Claim(ids=sorted(ids), token=token)
+    messages = [OutboxMessage(**row._asdict()) for row in sorted(rows)]
+    return Claim(messages=messages, token=token)
 
 
 def retry_delay(attempts: int, base: float, cap: float) -> float:
@@ -185,37 +203,36 @@ def _finish(message_id: int, token: str, **values: Any) -> bool:
     return result.rowcount == 1  # type: ignore[attr-defined]  # UPDATE results have rowcount
 
 
-def carry_out(message_id: int, token: str, config: dict, now: datetime | None = None) -> str:
-    """Run one claimed row's handler and record the outcome in one commit: "done", "retry",
-    "failed" or "lost" (the lease had passed to another worker)."""
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    if message is None or message.claim_token != token:
-        db.session.rollback()
-        return "lost"
+def carry_out(message: OutboxMessage, token: str, config: dict, now: datetime | None = None) -> str:
+    """Run one claimed row's handler, then record the outcome: "done", "retry", "failed" or "lost"
+    (the lease had passed to another worker). No transaction is open while the handler runs, so a
+    slow provider never holds a database lock; the outcome is written in a short one after."""
+    message_id = message.id
     kind, attempts = message.kind, message.attempts
     function = _handlers.get(kind)
     try:
         if function is None:
             raise PermanentError(f"no handler for kind {kind!r}")
         function(message)
+        if db.session.new or db.session.dirty or db.session.deleted:
+            raise PermanentError(f"the handler of {kind!r} changed rows; handlers only act outside")
     except Exception as error:
-        db.session.rollback()
         error_text = f"{error.__class__.__name__}: {error}"[:2000]
         permanent = isinstance(error, PermanentError) or attempts >= config["OUTBOX_MAX_ATTEMPTS"]
         moment = now or utcnow()
         if permanent:
-            outcome = "failed"
-            kept = _finish(message_id, token, failed_at=moment, last_error=error_text)
+            outcome, values = "failed", {"failed_at": moment}
             log.warning("outbox row %s (%s) failed for good: %s", message_id, kind, error_text)
         else:
-            outcome = "retry"
             delay = retry_delay(attempts, config["OUTBOX_RETRY_BASE_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"])
-            kept = _finish(message_id, token, available_at=moment + timedelta(seconds=delay), last_error=error_text)
+            outcome, values = "retry", {"available_at": moment + timedelta(seconds=delay)}
             log.info("outbox row %s (%s) will be retried in %.0f s: %s", message_id, kind, delay, error_text)
+        values["last_error"] = error_text
     else:
-        outcome = "done"
-        kept = _finish(message_id, token, done_at=now or utcnow())
-    if not kept:
+        outcome, values = "done", {"done_at": now or utcnow()}
+    db.session.rollback()  # whatever the handler read
+    _begin_write_transaction()
+    if not _finish(message_id, token, **values):
         db.session.rollback()
         log.warning("outbox row %s changed hands before it was recorded", message_id)
         return "lost"
@@ -223,13 +240,32 @@ def carry_out(message_id: int, token: str, config: dict, now: datetime | None = 
     return outcome
 
 
+def release(message_ids: list[int], token: str) -> None:
+    """Give claimed rows back unprocessed (their claim does not count as an attempt)."""
+    if message_ids:
+        _begin_write_transaction()
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.claim_token == token)
+            .values(claim_token=None, locked_until=None, attempts=OutboxMessage.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+
 def run_once(app: Flask, batch: int | None = None, now: datetime | None = None) -> dict[str, int]:
-    """Claim one batch of due rows and carry each out; returns how many ended in each outcome."""
+    """Claim one batch of due rows and carry each out; returns how many ended in each outcome.
+    Rows still waiting when half the lease has gone (slow providers) are given back, so no other
+    worker takes over a row this one is about to carry out."""
     config = app.config
     counts = {"done": 0, "retry": 0, "failed": 0, "lost": 0}
     work = claim(batch or config["OUTBOX_BATCH_SIZE"], config["OUTBOX_LEASE_SECONDS"], now=now)
-    for message_id in work.ids:
-        counts[carry_out(message_id, work.token, config, now=now)] += 1
+    give_back_at = time.monotonic() + config["OUTBOX_LEASE_SECONDS"] / 2
+    for position, message in enumerate(work.messages):
+        if position and time.monotonic() > give_back_at:
+            release(work.ids[position:], work.token)
+            break
+        counts[carry_out(message, work.token, config, now=now)] += 1
     return counts
 
 

@@ -176,16 +176,17 @@ def test_a_lease_that_ran_out_passes_to_another_worker(app):
         takeover = outbox.claim(batch=10, lease_seconds=60, now=start + timedelta(seconds=61))
         assert takeover.ids == [message.id]
         # the first worker wakes up: its lease is gone, so it records nothing
-        assert outbox.carry_out(message.id, crashed.token, app.config) == "lost"
-        assert outbox.carry_out(message.id, takeover.token, app.config) == "done"
+        assert outbox.carry_out(crashed.messages[0], crashed.token, app.config) == "lost"
+        assert outbox.carry_out(takeover.messages[0], takeover.token, app.config) == "done"
         db.session.refresh(message)
         assert message.attempts == 2 and message.done_at is not None
 
 
 def test_healthz_reports_the_queue_and_degrades_when_rows_wait_too_long(app, client):
     with app.app_context():
-        message_id = outbox.enqueue("test.flaky", {}).id
+        message = outbox.enqueue("test.flaky", {})
         db.session.commit()
+        message_id = message.id
     body = client.get("/healthz").get_json()
     assert body["checks"]["outbox"]["waiting"] == 1 and body["checks"]["outbox"]["ok"] is True
     with app.app_context():
@@ -272,8 +273,9 @@ class FakeKavenegar(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def kavenegar(app):
-    FakeKavenegar.script, FakeKavenegar.requests, FakeKavenegar.sent = [], [], {}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeKavenegar)
+    # state of its own per test: a slow answer of the previous test may still be running
+    fake = type("Fake", (FakeKavenegar,), {"script": [], "requests": [], "sent": {}})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), fake)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config.update(
@@ -284,7 +286,7 @@ def kavenegar(app):
         KAVENEGAR_TIMEOUT_SECONDS=0.3,
     )
     app.extensions["notifier"] = notify.notifier_for(app)
-    yield FakeKavenegar
+    yield fake
     server.shutdown()
     app.config.update(NOTIFIER="log")
     app.extensions["notifier"] = notify.notifier_for(app)
@@ -341,3 +343,39 @@ def test_kavenegar_needs_a_key(app):
             notify.notifier_for(app)
     finally:
         app.config.update(NOTIFIER="log")
+
+
+@outbox.handler("test.writer")
+def _writer(message):
+    db.session.add(outbox.OutboxMessage(kind="test.flaky", payload={}))  # not allowed: handlers act outside
+
+
+def test_a_handler_that_writes_rows_is_refused_and_its_rows_dropped(app):
+    with app.app_context():
+        message = outbox.enqueue("test.writer", {})
+        db.session.commit()
+        assert outbox.drain(app)["failed"] == 1
+        assert count_rows() == 1
+        db.session.refresh(message)
+        assert "changed rows" in message.last_error
+
+
+def test_rows_left_when_half_the_lease_has_gone_are_given_back(app):
+    app.config.update(OUTBOX_LEASE_SECONDS=0.2)
+    try:
+        with app.app_context():
+            slow = outbox.enqueue("test.slow", {})
+            waiting = outbox.enqueue("test.flaky", {})
+            db.session.commit()
+            assert outbox.run_once(app)["done"] == 1  # the slow one took the whole lease
+            db.session.refresh(waiting)
+            assert waiting.claim_token is None and waiting.attempts == 0 and waiting.done_at is None
+            db.session.refresh(slow)
+            assert slow.done_at is not None
+    finally:
+        app.config.update(OUTBOX_LEASE_SECONDS=120)
+
+
+@outbox.handler("test.slow")
+def _slow(message):
+    time.sleep(0.15)
