@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pillow_heif
 from flask_babel import LazyString
@@ -343,11 +343,14 @@ def dominant_color(image: Image.Image) -> str:
     if small.mode == "RGBA":
         small = Image.alpha_composite(Image.new("RGBA", small.size, "white"), small)
     quantized = small.convert("RGB").quantize(colors=8, method=Image.Quantize.MEDIANCUT)
-    palette = quantized.getpalette()
+    # A quantized image always has a palette, and its colours are (pixel count, palette index):
+    # getcolors gives None only past 256 colours.
+    palette = cast(list[int], quantized.getpalette())
+    colors = cast(list[tuple[int, int]], quantized.getcolors())
     # Median cut splits a big area into several shades; shades close to each other are counted
     # together, or a smaller but uniform area (a blue cloth beside a red one) would win.
     groups: list[tuple[list[int], list[int]]] = []  # (first shade, [pixels, red sum, green sum, blue sum])
-    for count, index in sorted(quantized.getcolors(), reverse=True):
+    for count, index in sorted(colors, reverse=True):
         shade = palette[index * 3 : index * 3 + 3]
         totals = next((totals for first, totals in groups if _near(first, shade)), None)
         if totals is None:

@@ -59,7 +59,8 @@ def init_security(app: Flask) -> None:
     apply_cookie_settings(app)
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Flask documents wrapping wsgi_app in middleware; its annotation as a method does not allow it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     @app.after_request
     def _security_headers(response):
