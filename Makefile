@@ -18,7 +18,7 @@ run: assets migrate
 	$(FLASK) demo load --if-empty
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
-## test: ruff, then the whole suite on SQLite (with browser journeys), then again on PostgreSQL
+## test: ruff and mypy, then the whole suite on SQLite (with browser journeys), then again on PostgreSQL
 test: assets lint test-sqlite test-postgres
 
 venv: $(BIN)/.installed
@@ -44,6 +44,7 @@ demo: migrate
 lint: venv
 	$(BIN)/ruff check marketplace tests bench wsgi.py
 	$(BIN)/ruff format --check marketplace tests bench wsgi.py
+	$(BIN)/mypy
 
 test-sqlite: assets
 	$(BIN)/python -m pytest
@@ -69,4 +70,4 @@ bench: assets
 	$(BIN)/python bench/outbox.py
 
 clean:
-	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache .mypy_cache

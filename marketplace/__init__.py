@@ -137,7 +137,7 @@ def _select_locale() -> str:
     locales = current_app.config["LOCALES"]
     if current_user and current_user.is_authenticated and current_user.locale in locales:
         return current_user.locale
-    cookie = request.cookies.get(current_app.config["LOCALE_COOKIE"])
+    cookie = request.cookies.get(current_app.config["LOCALE_COOKIE"], "")
     return cookie if cookie in locales else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

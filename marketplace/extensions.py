@@ -1,5 +1,7 @@
 """The Flask extensions, created unbound and bound to an app in create_app()."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,6 +28,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass `Model`. At run time it is db.Model: Base plus Flask-SQLAlchemy's bind and table-name mixins,
+# built when the extension is created. A type checker cannot take a base class from an attribute, so it is shown
+# Base, which declares everything the models use (the 2.x style here never uses the legacy `Model.query`).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -20,12 +20,12 @@ PHONE_MESSAGES = {
 
 
 class PhoneField(StringField):
-    """A mobile number typed any way; after validation `e164` holds the stored form."""
+    """A mobile number typed any way; after validation `e164` holds the stored form (empty before)."""
 
-    e164: str | None = None
+    e164: str = ""
 
     def pre_validate(self, form):
-        self.e164 = None
+        self.e164 = ""
         try:
             self.e164 = normalize_iranian_mobile(self.data)
         except PhoneError as error:

@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.dates import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 ROLES = ("buyer", "producer", "staff", "admin")
 
@@ -18,7 +18,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person with an account. Buyers, producers and centre staff are all users with roles."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,7 +58,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.phone}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """One role held by one user."""
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
@@ -67,7 +67,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A one-time code texted to a user who forgot the password. Only its hash is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

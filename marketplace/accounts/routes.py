@@ -177,7 +177,7 @@ def reset_confirm():
     form = ResetConfirmForm(phone=request.args.get("phone", ""))
     if form.validate_on_submit():
         try:
-            services.complete_password_reset(form.phone.e164, form.code.data, form.new_password.data)
+            services.complete_password_reset(form.phone.e164, form.code.data or "", form.new_password.data)
         except services.AccountError as error:
             if error.field == "code":
                 db.session.commit()  # keep the failed-attempt count

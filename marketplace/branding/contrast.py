@@ -3,6 +3,7 @@ shade of a colour that reads well against another."""
 
 import math
 import re
+from collections.abc import Sequence
 
 from marketplace.core.persian import to_latin_digits
 
@@ -46,7 +47,7 @@ def hex_to_rgb(value: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-def rgb_to_hex(rgb: tuple[float, float, float]) -> str:
+def rgb_to_hex(rgb: Sequence[float]) -> str:
     """ "#rrggbb" of (r, g, b), rounded and clamped to 0–255."""
     return "#" + "".join(f"{min(255, max(0, round(c))):02x}" for c in rgb)
 
@@ -95,7 +96,7 @@ def hex_to_lab(value: str) -> tuple[float, float, float]:
     return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
 
-def _lab_to_linear(lab: tuple[float, float, float]) -> tuple[float, float, float]:
+def _lab_to_linear(lab: tuple[float, float, float]) -> tuple[float, ...]:
     lightness, a, b = lab
     fy = (lightness + 16) / 116
     xyz = [w * _lab_f_inv(f) for w, f in zip(_WHITE_POINT, (fy + a / 500, fy, fy - b / 200), strict=True)]

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
+from typing import cast
 
 import segno
 from PIL import Image, ImageDraw, ImageFont, ImageOps
@@ -50,7 +51,8 @@ def _layout(text: str) -> dict:
 
 def ink_box(font: ImageFont.FreeTypeFont, text: str) -> tuple[int, int, int, int]:
     """The ink of `text` relative to its left baseline point: (left, top, right, bottom)."""
-    return font.getbbox(text, anchor="ls", **_layout(text))
+    # Pillow types the box as floats (a stroke may be a fraction of a pixel); with no stroke it is whole pixels.
+    return cast(tuple[int, int, int, int], font.getbbox(text, anchor="ls", **_layout(text)))
 
 
 @dataclass
@@ -143,7 +145,7 @@ def draw_block(
             max(drawn[2], left + box[2]),
             max(drawn[3], baseline + box[3]),
         ]
-    return tuple(int(v) for v in drawn)
+    return int(drawn[0]), int(drawn[1]), int(drawn[2]), int(drawn[3])
 
 
 def rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
@@ -188,7 +190,7 @@ def qr_image(data: str, box: int, dark: str = "#000000") -> Image.Image:
     """A QR code (error correction M or better, 4-module quiet zone) as an RGB image of at most box×box
     px, each module a whole number of pixels so printers and phone cameras see crisp squares."""
     code = segno.make_qr(data, error="m", boost_error=True)
-    modules = code.symbol_size(scale=1, border=4)[0]
+    modules = int(code.symbol_size(scale=1, border=4)[0])  # whole modules at scale 1
     scale = max(1, box // modules)
     bits = Image.new("1", (modules, modules), 1)
     bits.putdata([0 if module else 1 for row in code.matrix_iter(scale=1, border=4) for module in row])

@@ -36,8 +36,9 @@ class BrandFont:
         font = ImageFont.truetype(str(self.path), size, layout_engine=ImageFont.Layout.RAQM)
         if self.variable:
             axes = font.get_variation_axes()
+            # Pillow types an axis's default as optional; FreeType always reports one for a variable font.
             font.set_variation_by_axes(
-                [self.weight if axis["name"] in (b"Weight", "Weight") else axis["default"] for axis in axes]
+                [self.weight if axis["name"] in (b"Weight", "Weight") else axis["default"] for axis in axes]  # type: ignore[misc]
             )
         return font
 

@@ -4,6 +4,7 @@ digits typed in Persian stay Persian."""
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageDraw
@@ -145,7 +146,8 @@ def _is_round(logo: Image.Image) -> bool:
         return False
     corner = max(1, width // 10)
     boxes = [(0, 0), (width - corner, 0), (0, height - corner), (width - corner, height - corner)]
-    return all(alpha.crop((x, y, x + corner, y + corner)).getextrema()[1] < 32 for x, y in boxes)
+    # One band (the alpha channel) has (lowest, highest) as its extrema.
+    return all(cast(tuple[int, int], alpha.crop((x, y, x + corner, y + corner)).getextrema())[1] < 32 for x, y in boxes)
 
 
 def _text(image, face: BrandFont, text: str, box, colour: str, max_size: int, lines: int = 2, align: str = "center"):

@@ -3,6 +3,7 @@ contrast check the wizard shows before a producer saves her colours."""
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image
@@ -121,9 +122,12 @@ def extract_colours(image: Image.Image, count: int = 5) -> list[str]:
     scale = min(1.0, 128 / max(image.size))
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     small = image.convert("RGBA").resize(size, Image.Resampling.NEAREST)
-    if small.getextrema()[3][0] == 0:
+    # Pillow's return types depend on the mode; in RGBA the extrema are (lowest, highest) per band
+    # and each pixel is an (r, g, b, a) tuple.
+    if cast(tuple[tuple[int, int], ...], small.getextrema())[3][0] == 0:
         # Keep only visible pixels; on a 128-px sample a comprehension is a millisecond.
-        visible = [pixel[:3] for pixel in small.get_flattened_data() if pixel[3] > 0]
+        flattened = cast(tuple[tuple[int, ...], ...], small.get_flattened_data())
+        visible = [pixel[:3] for pixel in flattened if pixel[3] > 0]
         if not visible:
             return []
         rgb = Image.new("RGB", (len(visible), 1))
@@ -133,9 +137,12 @@ def extract_colours(image: Image.Image, count: int = 5) -> list[str]:
     # Cut finer than asked, then merge shades the eye would call one colour, so a photo's five
     # colours are not five beiges of the same wall.
     quantised = rgb.quantize(colors=max(16, count * 3), method=Image.Quantize.MEDIANCUT)
-    flat = quantised.getpalette()
+    # A quantised image always has a palette, and its colours are (pixel count, palette index):
+    # getcolors gives None only past 256 colours.
+    flat = cast(list[int], quantised.getpalette())
+    colors = cast(list[tuple[int, int]], quantised.getcolors())
     groups: list[list] = []  # [pixel count, "#rrggbb"] of the most common member
-    for pixels, index in sorted(quantised.getcolors(), reverse=True):
+    for pixels, index in sorted(colors, reverse=True):
         colour = "#" + bytes(flat[index * 3 : index * 3 + 3]).hex()
         near = next((group for group in groups if delta_e(group[1], colour) < 12), None)
         if near:

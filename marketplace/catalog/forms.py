@@ -1,5 +1,7 @@
 """Catalogue forms: the product form with its option rows, photo upload and staff decisions."""
 
+from typing import cast
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -19,6 +21,11 @@ def _text(value):
 def _must_be_whole(form, field):
     if field.data is not None and not isinstance(field.data, int):
         raise ValidationError(_l("Enter a whole number."))
+
+
+def _whole(field: StringField) -> int | None:
+    """A number field's value once _must_be_whole passed: its filter made it an int, or None when empty."""
+    return cast(int | None, field.data)
 
 
 class VariantRow(Form):
@@ -61,11 +68,11 @@ class ProductForm(FlaskForm):
             price_toman=self.price_toman.data or "",
             stock=self.stock.data if isinstance(self.stock.data, int) else 0,
             made_to_order=self.made_to_order.data,
-            lead_time_days=self.lead_time_days.data,
-            weight_g=self.weight_g.data,
-            length_cm=self.length_cm.data,
-            width_cm=self.width_cm.data,
-            height_cm=self.height_cm.data,
+            lead_time_days=_whole(self.lead_time_days),
+            weight_g=_whole(self.weight_g),
+            length_cm=_whole(self.length_cm),
+            width_cm=_whole(self.width_cm),
+            height_cm=_whole(self.height_cm),
             materials=self.materials.data or "",
             tags=self.tags.data or "",
             option1_name=self.option1_name.data or "",

@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -437,14 +437,15 @@ class _Checker:
         description = normalize_text(values["description"], multiline=True)
         if len(description) > services.DESCRIPTION_MAX:
             self.error(number, "description", _l("Use at most %(num)s characters.", num=services.DESCRIPTION_MAX))
-        price, tags = values["price_toman"], []
+        price = values["price_toman"]
+        tags: list[str] = []
         for column, check in (("price_toman", services.parse_price), ("tags", services.parse_tags)):
             try:
                 result = check(values[column])
             except services.CatalogError as error:
                 self.error(number, column, error.message)
             else:
-                tags = result if column == "tags" else tags
+                tags = cast(list[str], result) if column == "tags" else tags  # parse_tags' result
         stock = self._whole_number(
             number, "stock", values["stock"], 0, services.STOCK_MAX, _l("Enter a number between 0 and 100,000.")
         )
@@ -591,7 +592,9 @@ def _ensure_producers(plan: ImportPlan, summary: ImportSummary) -> dict[str, Use
 
 def _create_shop(planned: PlannedShop, owner: User, category_id: int, staff: User) -> Shop:
     """A new shop for the producer, approved at once by the staff member importing it."""
-    craft = db.session.get(Category, category_id).name_fa
+    category = db.session.get(Category, category_id)
+    assert category is not None  # the plan checked every row's category
+    craft = category.name_fa
     shop = shops.create_shop(owner, planned.name, craft, planned.neighbourhood)
     if shop.slug != planned.key:  # the file chose the address (e.g. a Latin slug)
         shop.slug = planned.key

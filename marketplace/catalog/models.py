@@ -7,14 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.audit import AuditTrailMixin
 from ..core.dates import utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..shops.models import Shop
 
 KINDS = ("handicraft", "food", "textile", "cosmetics", "general")
 PRODUCT_STATUSES = ("draft", "in_review", "published", "changes_requested", "archived")
 
 
-class Category(db.Model):
+class Category(Model):
     """A category; top categories carry the regulatory kind that drives the registration checklist."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +33,7 @@ class Category(db.Model):
         return self.name_en if locale == "en" else self.name_fa
 
 
-class Product(db.Model):
+class Product(Model):
     """Something a producer sells. Prices are integer rial; the UI shows and takes toman."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +92,7 @@ class Product(db.Model):
         return f"<Product {self.id} {self.title!r}>"
 
 
-class ProductVariant(db.Model):
+class ProductVariant(Model):
     """One combination of the product's options (e.g. size M, colour red) with its own stock and
     an optional price difference in rial."""
 
@@ -109,7 +109,7 @@ class ProductVariant(db.Model):
     product: Mapped[Product] = relationship(back_populates="variants")
 
 
-class ProductImage(db.Model):
+class ProductImage(Model):
     """A product photo, stored by the core pipeline; position 0 is the cover."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,7 +124,7 @@ class ProductImage(db.Model):
     product: Mapped[Product] = relationship(back_populates="images")
 
 
-class ProductDecision(AuditTrailMixin, db.Model):
+class ProductDecision(AuditTrailMixin, Model):
     """Audit trail of a product's status changes: who, when, why."""
 
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)

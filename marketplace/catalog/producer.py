@@ -34,7 +34,7 @@ def _her_product(product_id: int):
 def _category_choices() -> dict:
     """Sub-categories grouped under their top category (an <optgroup> each)."""
     persian = is_persian()
-    groups = {}
+    groups: dict[str, list[tuple[int, str]]] = {}
     for category in services.all_categories():
         if category.parent is not None:
             parent = category.parent.name_fa if persian else category.parent.name_en

@@ -4,10 +4,11 @@ Plain functions with explicit arguments; they flush, never commit (the route com
 """
 
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFilter, ImageStat
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..accounts.models import User
@@ -74,7 +75,7 @@ class ProductData:
 def all_categories() -> list[Category]:
     """Every category, tree order (top categories each followed by their children)."""
     rows = db.session.scalars(select(Category).order_by(Category.position)).all()
-    return rows
+    return list(rows)
 
 
 def category_by_slug(slug: str) -> Category | None:
@@ -121,7 +122,11 @@ def parse_tags(value: str | list[str]) -> list[str]:
     return tags
 
 
-def _check_range(name: str, value: int | None, low: int, high: int, message) -> int | None:
+# _check_range gives back what it was given: an int for an int, None for None.
+_Whole = TypeVar("_Whole", int, int | None)
+
+
+def _check_range(name: str, value: _Whole, low: int, high: int, message) -> _Whole:
     if value is None:
         return None
     if not low <= value <= high:
@@ -455,7 +460,7 @@ def review_queue() -> list[Product]:
 
 # ---------------------------------------------------------------- public listings
 
-SORTS = {
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "newest": (Product.published_at.desc(), Product.id.desc()),
     "price_asc": (Product.price_rial.asc(), Product.id.desc()),
     "price_desc": (Product.price_rial.desc(), Product.id.desc()),

@@ -5,7 +5,7 @@ import logging
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..extensions import db
 
@@ -54,12 +54,14 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        code = error.code
+        assert code is not None  # Flask hands only exceptions that have a status code to handlers
         if request.path.startswith("/api/") or request.path == "/healthz":
-            return {"error": error.name, "code": error.code}, error.code
-        title, message = ERROR_TEXTS.get(error.code, (error.name, error.description))
-        response = render_error(error.code, title, message)
-        if error.code == 405 and error.valid_methods:
-            response = (response[0], error.code, {"Allow": ", ".join(error.valid_methods)})
+            return {"error": error.name, "code": code}, code
+        title, message = ERROR_TEXTS.get(code, (error.name, error.description))
+        response = render_error(code, title, message)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response = (response[0], code, {"Allow": ", ".join(error.valid_methods)})
         return response
 
     @app.errorhandler(Exception)

@@ -51,7 +51,7 @@ def build_webfont(destination: Path) -> Path:
     """Write the subset WOFF2 (weights 400–700 in one variable file) to `destination`."""
     font = TTFont(source_font())
     axes = {axis.axisTag for axis in font["fvar"].axes} if "fvar" in font else set()
-    limits = {}
+    limits: dict[str, int | tuple[int, int]] = {}
     if "wdth" in axes:
         limits["wdth"] = 100
     if "wght" in axes:

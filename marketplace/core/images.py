@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol, cast
 
 import pillow_heif
 from flask_babel import LazyString
@@ -41,6 +41,12 @@ HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"
 OTHER_IMAGE_SIGNATURES = (b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*", b"\x00\x00\x01\x00", b"8BPS")
 
 SRGB = ImageCms.createProfile("sRGB")
+
+
+class Readable(Protocol):
+    """An upload read as a file: an open file, a member of a zip, a request's FileStorage."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class ImageRejected(ValueError):
@@ -135,7 +141,7 @@ def upload_limits(config) -> dict:
     }
 
 
-def read_limited(data: bytes | BinaryIO, max_bytes: int) -> bytes:
+def read_limited(data: bytes | Readable, max_bytes: int) -> bytes:
     """The upload's bytes, refusing more than `max_bytes` without reading much past the limit."""
     raw = bytes(data) if isinstance(data, bytes | bytearray | memoryview) else data.read(max_bytes + 1)
     if len(raw) > max_bytes:
@@ -144,7 +150,7 @@ def read_limited(data: bytes | BinaryIO, max_bytes: int) -> bytes:
 
 
 def load_upload(
-    data: bytes | BinaryIO, *, max_bytes: int, max_pixels: int, draft_width: int | None = None
+    data: bytes | Readable, *, max_bytes: int, max_pixels: int, draft_width: int | None = None
 ) -> Image.Image:
     """Decode an upload into a clean RGB or RGBA image: upright, sRGB, and with nothing in `.info`.
 
@@ -322,7 +328,7 @@ def store_png(image: Image.Image, uploads_dir: Path) -> str:
 
 
 def process_upload(
-    data: bytes | BinaryIO,
+    data: bytes | Readable,
     uploads_dir: Path,
     *,
     max_bytes: int,
@@ -343,11 +349,14 @@ def dominant_color(image: Image.Image) -> str:
     if small.mode == "RGBA":
         small = Image.alpha_composite(Image.new("RGBA", small.size, "white"), small)
     quantized = small.convert("RGB").quantize(colors=8, method=Image.Quantize.MEDIANCUT)
-    palette = quantized.getpalette()
+    # A quantized image always has a palette, and its colours are (pixel count, palette index):
+    # getcolors gives None only past 256 colours.
+    palette = cast(list[int], quantized.getpalette())
+    colors = cast(list[tuple[int, int]], quantized.getcolors())
     # Median cut splits a big area into several shades; shades close to each other are counted
     # together, or a smaller but uniform area (a blue cloth beside a red one) would win.
     groups: list[tuple[list[int], list[int]]] = []  # (first shade, [pixels, red sum, green sum, blue sum])
-    for count, index in sorted(quantized.getcolors(), reverse=True):
+    for count, index in sorted(colors, reverse=True):
         shade = palette[index * 3 : index * 3 + 3]
         totals = next((totals for first, totals in groups if _near(first, shade)), None)
         if totals is None:

@@ -1,6 +1,7 @@
 """Security defaults: response headers with a per-request CSP nonce, cookie settings, safe redirects."""
 
 import secrets
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request
@@ -32,7 +33,7 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """True only for a path on this site ("/account"), never "//evil", "https://…" or "/\\evil"."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False
@@ -59,7 +60,8 @@ def init_security(app: Flask) -> None:
     apply_cookie_settings(app)
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Flask documents wrapping wsgi_app in middleware; its annotation as a method does not allow it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     @app.after_request
     def _security_headers(response):

@@ -85,8 +85,8 @@ class Canvas:
         mask = Image.new("L", (small, small), 0)
         draw = ImageDraw.Draw(mask)
         for kind, (x0, y0, x1, y1) in self.shadows:
-            box = (x0 * small, y0 * small, x1 * small, y1 * small)
-            (draw.ellipse if kind == "ellipse" else draw.rectangle)(box, fill=90)
+            area = (x0 * small, y0 * small, x1 * small, y1 * small)
+            (draw.ellipse if kind == "ellipse" else draw.rectangle)(area, fill=90)
         mask = mask.filter(ImageFilter.GaussianBlur(3))
         box = mask.getbbox()
         if box:  # only the shadowed part is scaled up and laid

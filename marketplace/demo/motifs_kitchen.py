@@ -138,7 +138,7 @@ def cookies(cv: Canvas, c: tuple, view: int) -> None:
     cv.circle(0.5, 0.5, r_tray, fill=tray)
     cv.circle(0.5, 0.5, r_tray * 0.92, fill=shade(tray, 1.3))
     rng = cv.rng
-    spots = []
+    spots: list[tuple[float, float]] = []
     size = 0.06 if view != 1 else 0.1
     for _ in range(300):
         if len(spots) >= (34 if view != 1 else 14):

@@ -1,9 +1,10 @@
 """Load the demo records into the database, idempotently."""
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -38,6 +39,20 @@ def _ensure_user(phone: str, name: str, roles: set[str], order: int) -> bool:
     return True
 
 
+def _demo_user(phone: str) -> User:
+    """A demo account; the load makes every one of them before it is looked up."""
+    user = accounts.find_user_by_phone(normalize_iranian_mobile(phone))
+    assert user is not None, phone
+    return user
+
+
+def _demo_shop(phone: str) -> Shop:
+    """A demo producer's shop; the load makes every one of them before products are added."""
+    shop = shops.owned_shop(_demo_user(phone))
+    assert shop is not None, phone
+    return shop
+
+
 def _ensure_shop(owner: User, record: tuple, staff: User, order: int) -> bool:
     """Give a demo producer her shop: story, palette, a generated logo, social page and status."""
     if shops.owned_shop(owner):
@@ -68,12 +83,14 @@ def _ensure_shop(owner: User, record: tuple, staff: User, order: int) -> bool:
 
 # ---------------------------------------------------------------- products
 
+StoredPhoto = tuple[dict, list[str]]  # (stored dict, tips)
+
 # Photos already rendered and stored in this process, by (uploads folder, widths, motif, colours,
 # seed, view): a second load (the tests load the demo many times) only checks the files exist.
-_STORED_PHOTOS: dict[tuple, tuple[dict, list[str]]] = {}
+_STORED_PHOTOS: dict[tuple, StoredPhoto] = {}
 
 
-def _photo(uploads: Path, widths: tuple[int, ...], motif: str, colours: tuple, seed: int, view: int):
+def _photo(uploads: Path, widths: tuple[int, ...], motif: str, colours: tuple, seed: int, view: int) -> StoredPhoto:
     """Render one demo photo and store it through the core pipeline: (stored dict, tips)."""
     key = (str(uploads), widths, motif, colours, seed, view)
     cached = _STORED_PHOTOS.get(key)
@@ -103,7 +120,9 @@ def _missing_products() -> list[tuple[int, products.DemoProduct]]:
     ]
 
 
-def _start_photos(pool: ThreadPoolExecutor, missing: list[tuple[int, products.DemoProduct]]) -> dict[int, list]:
+def _start_photos(
+    pool: ThreadPoolExecutor, missing: list[tuple[int, products.DemoProduct]]
+) -> dict[int, list[Future[StoredPhoto]]]:
     """Queue the drawing and storing of these products' photos: {product index: [future, …]}."""
     uploads = upload_dir(current_app)
     widths = tuple(current_app.config["IMAGE_WIDTHS"])
@@ -134,8 +153,8 @@ def _evidence(shop: Shop, code: str, product: Product | None, state: str, staff:
         return
     today = registration.today()
     expires = today + timedelta(days=20 if state == "expiring" else 540 + order)
-    fields = {"number": f"{1403 + order % 2}/{order:04d}", "issued_on": today - timedelta(days=200 + order),
-              "expires_on": expires}  # fmt: skip
+    fields: dict[str, Any] = {"number": f"{1403 + order % 2}/{order:04d}",
+              "issued_on": today - timedelta(days=200 + order), "expires_on": expires}  # fmt: skip
     if code == "LB-1":  # a photo of the printed label is the evidence
         fields = {"document_upload": photos.label_document(photos.SURFACES[order % len(photos.SURFACES)], order)}
     record = registration.submit_evidence(
@@ -188,15 +207,14 @@ def _place(product: Product, record: products.DemoProduct, staff: User, plan: di
         catalog.change_status(product, owner, "archive")
 
 
-def _ensure_products(staff: User, missing: list[tuple[int, products.DemoProduct]], pending: dict[int, list]) -> int:
+def _ensure_products(
+    staff: User, missing: list[tuple[int, products.DemoProduct]], pending: dict[int, list[Future[StoredPhoto]]]
+) -> int:
     """Create the missing demo products with their photos (being drawn in `pending`), states and
     checklists; returns how many."""
     if not missing:
         return 0
-    shop_by_index = {
-        index: shops.owned_shop(accounts.find_user_by_phone(normalize_iranian_mobile(phone)))
-        for index, (phone, *_rest) in enumerate(data.PRODUCERS)
-    }
+    shop_by_index = {index: _demo_shop(phone) for index, (phone, *_rest) in enumerate(data.PRODUCERS)}
     categories = {category.slug: category for category in catalog.all_categories()}
     for shop_index in sorted({record.shop for _index, record in missing}):
         _shop_checklist(shop_by_index[shop_index], products.CHECKLISTS.get(shop_index, {}), staff, shop_index)
@@ -204,7 +222,8 @@ def _ensure_products(staff: User, missing: list[tuple[int, products.DemoProduct]
         shop = shop_by_index[record.shop]
         product = catalog.create_product(shop, _product_data(record, categories[record.category]))
         for future in pending[index]:
-            catalog.add_photo(product, *future.result(), shop.owner)
+            stored, tips = future.result()
+            catalog.add_photo(product, stored, tips, shop.owner)
         _place(product, record, staff, products.CHECKLISTS.get(record.shop, {}), index)
     db.session.flush()
     return len(missing)
@@ -221,7 +240,7 @@ def load_demo() -> dict[str, int]:
         pending = _start_photos(pool, missing)
         try:
             _load_people_and_shops(created)
-            staff = accounts.find_user_by_phone(normalize_iranian_mobile(data.STAFF[0]))
+            staff = _demo_user(data.STAFF[0])
             created["products"] = _ensure_products(staff, missing, pending)
         except BaseException:
             pool.shutdown(cancel_futures=True)  # no point drawing the rest
@@ -238,8 +257,8 @@ def _load_people_and_shops(created: dict[str, int]) -> None:
         created["buyers"] += _ensure_user(phone, name, set(), order)
     created["staff"] += _ensure_user(data.STAFF[0], data.STAFF[1], {"staff", "admin"}, 0)
     db.session.flush()
-    staff = accounts.find_user_by_phone(normalize_iranian_mobile(data.STAFF[0]))
+    staff = _demo_user(data.STAFF[0])
     for order, record in enumerate(data.SHOPS):
-        owner = accounts.find_user_by_phone(normalize_iranian_mobile(data.PRODUCERS[order][0]))
+        owner = _demo_user(data.PRODUCERS[order][0])
         created["shops"] += _ensure_shop(owner, record, staff, order)
     db.session.flush()

@@ -10,7 +10,7 @@ from ..accounts.models import User
 from ..catalog.models import Product
 from ..core.audit import AuditTrailMixin
 from ..core.dates import utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..shops.models import Shop
 
 # Stored statuses (DESIGN §4). "expiring_soon" is never stored: it is read from expires_on.
@@ -18,7 +18,7 @@ RECORD_STATUSES = ("todo", "submitted", "verified", "rejected", "expired", "waiv
 EVENT_ACTIONS = ("submit", "verify", "reject", "waive", "expire")
 
 
-class RegistrationRecord(db.Model):
+class RegistrationRecord(Model):
     """One shop's (shop-level item) or one product's (product-level item) progress on an item.
 
     A shop-level record has no product; the partial unique index keeps one per (shop, code), the
@@ -75,7 +75,7 @@ class RegistrationRecord(db.Model):
         return f"<RegistrationRecord {self.id} shop={self.shop_id} product={self.product_id} {self.item_code}>"
 
 
-class RegistrationEvent(AuditTrailMixin, db.Model):
+class RegistrationEvent(AuditTrailMixin, Model):
     """Audit trail: every submit, verify, reject, waive and expire, with who, when and why."""
 
     record_id: Mapped[int] = mapped_column(ForeignKey("registration_record.id", ondelete="CASCADE"), index=True)

@@ -10,6 +10,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from flask_babel import get_locale
@@ -141,6 +142,7 @@ class Requirements:
     items: tuple[Item, ...]
     groups: dict = field(default_factory=dict)
     note: str = ""
+    _by_code: dict[str, Item] = field(init=False, repr=False, compare=False)  # built from items
 
     def __post_init__(self):
         object.__setattr__(self, "_by_code", {item.code: item for item in self.items})
@@ -157,7 +159,7 @@ class Requirements:
         return self.groups[group]["title"][_current_language()]
 
 
-def _fail(code: str, message: str):
+def _fail(code: str, message: str) -> NoReturn:
     raise RequirementsInvalid(f"requirements: {code}: {message}")
 
 
@@ -286,7 +288,8 @@ def _prerequisite_order(items: list[Item]) -> list[Item]:
             _fail(item.code, f"unknown prerequisite(s) {', '.join(unknown)}")
         if item.code in needs[item.code]:
             _fail(item.code, "an item cannot be its own prerequisite")
-    ordered, done = [], set()
+    ordered: list[Item] = []
+    done: set[str] = set()
     waiting = list(items)
     while waiting:
         ready = next((item for item in waiting if needs[item.code] <= done), None)

@@ -285,7 +285,7 @@ class CompoundFilter(Filter):
         self.spaces = spaces
 
     def __call__(self, tokens):
-        chain = []  # the content words of the current ZWNJ word so far, as _Part tuples
+        chain: list[tuple] = []  # the content words of the current ZWNJ word so far, as _Part tuples
         query = foreign = last = None
         for count, t in enumerate(tokens):
             last = t
@@ -534,7 +534,7 @@ def autocomplete_words(text: str) -> list[list[tuple[str, ...]]]:
             words.append([t.text])
     found = []
     for parts in words[:MAX_TYPED_WORDS]:
-        alternatives = [("".join(parts)[:LONGEST_PREFIX],)]
+        alternatives: list[tuple[str, ...]] = [("".join(parts)[:LONGEST_PREFIX],)]
         if len(parts) > 1:
             alternatives.append(tuple(parts))
         found.append(alternatives)

@@ -6,7 +6,9 @@ once, and only look at this app's models. Rows are written through the flush's o
 after_flush (never through the session, so nothing recurses), deduplicated per flush.
 """
 
-from sqlalchemy import event, insert, inspect, select
+from typing import cast
+
+from sqlalchemy import Table, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from ..catalog.models import Category, Product, ProductImage, ProductVariant
@@ -86,7 +88,7 @@ def _after_flush(session: Session, _context) -> None:
         return
     now = utcnow()
     session.connection().execute(
-        insert(SearchChange.__table__), [{"entity": e, "entity_id": i, "created_at": now} for e, i in keys]
+        insert(cast(Table, SearchChange.__table__)), [{"entity": e, "entity_id": i, "created_at": now} for e, i in keys]
     )
     session.info[COMMITTED_FLAG] = True
 

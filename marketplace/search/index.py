@@ -173,14 +173,12 @@ def _apply(writer, entity: str, ids: list[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         if entity == "product":
-            found = load_products(chunk)
-            build = product_document
+            documents = {pk: product_document(product) for pk, product in load_products(chunk).items()}
         else:
-            found = {shop.id: shop for shop in db.session.scalars(select(Shop).where(Shop.id.in_(chunk)))}
-            build = shop_document
+            shops = db.session.scalars(select(Shop).where(Shop.id.in_(chunk)))
+            documents = {shop.id: shop_document(shop) for shop in shops}
         for entity_id in chunk:
-            row = found.get(entity_id)
-            document = build(row) if row is not None else None
+            document = documents.get(entity_id)
             if document is None:
                 writer.delete_by_term("id", f"{entity}:{entity_id}")
             else:
@@ -335,8 +333,10 @@ def _add_everything(writer, progress=None) -> int:
     shop_ids = list(db.session.scalars(select(Shop.id).where(Shop.status == "approved")))
     for start in range(0, len(shop_ids), 500):
         for shop in db.session.scalars(select(Shop).where(Shop.id.in_(shop_ids[start : start + 500]))):
-            writer.add_document(**shop_document(shop))
-            count += 1
+            document = shop_document(shop)
+            if document is not None:  # it may have left "approved" since its id was read
+                writer.add_document(**document)
+                count += 1
     product_ids = list(
         db.session.scalars(
             select(Product.id).join(Shop).where(Product.status == "published", Shop.status == "approved")
@@ -419,7 +419,7 @@ def status(app: Flask) -> dict:
 def health_check() -> dict:
     """The /healthz entry for search (registered by init_search): a missing index is rebuilt first
     (unless another process is already at it); still unusable → ok False, /healthz answers 503."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
     with suppress(IndexUnavailable):
         get_index(app)
     return status(app)

@@ -9,8 +9,9 @@ Nothing here runs while a public page renders: roll-ups come from the CLI (cron)
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 
 from ..catalog.models import Category, Product
 from ..core.dates import TEHRAN, as_utc, utcnow
@@ -181,7 +182,8 @@ def roll_up(day: date) -> int:
 def prune(before: datetime | None = None) -> int:
     """Delete raw search-log rows older than `before` (default: RETENTION_DAYS ago); roll-ups stay."""
     before = before or utcnow() - timedelta(days=RETENTION_DAYS)
-    result = db.session.execute(delete(SearchLog).where(SearchLog.created_at < before))
+    # A DELETE's result is a CursorResult (it has the row count); Session.execute is typed for any statement.
+    result = cast(CursorResult, db.session.execute(delete(SearchLog).where(SearchLog.created_at < before)))
     return result.rowcount or 0
 
 

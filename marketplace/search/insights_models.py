@@ -5,10 +5,10 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class SearchDaily(db.Model):
+class SearchDaily(Model):
     """How often one normalised query was searched on one Tehran calendar day, with one category
     filter (or none), and how often it found nothing or almost nothing. Rebuilt by roll_up(day)."""
 

@@ -26,7 +26,7 @@ def session_hash(app: Flask, sid: str, day: date | None = None) -> str:
 
 def log_search(query: str, raw_length: int, filters: dict, result_count: int) -> None:
     """Record this search once the response has been sent (call inside a request)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
     if not app.config.get("SEARCH_LOG_ENABLED", True):
         return
     sid = session.get(SESSION_KEY)

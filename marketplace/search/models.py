@@ -6,12 +6,12 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.dates import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 ENTITIES = ("product", "shop")
 
 
-class SearchChange(db.Model):
+class SearchChange(Model):
     """One row per change to something a search document is built from, written in the same
     transaction as the change; the indexer applies them in id order and remembers the last id.
     AUTOINCREMENT on SQLite: ids are never reused, even after old rows are pruned."""
@@ -24,7 +24,7 @@ class SearchChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class SearchLog(db.Model):
+class SearchLog(Model):
     """One search as buyers typed it (normalised), anonymous: the session is a salted daily hash."""
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)

@@ -7,6 +7,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import numpy as np
 from flask import Flask, current_app
@@ -192,7 +193,7 @@ def _closest_term(reader, word: str) -> str | None:
         for name in FUZZY_FIELDS:
             found = _terms_within(reader, name, word, distance, 1)
             if found:
-                return max(sorted(found), key=lambda term, name=name: reader.doc_frequency(name, term))
+                return max(sorted(found), key=partial(reader.doc_frequency, name))
     return None
 
 
@@ -338,7 +339,7 @@ def _catch_up(app: Flask):
 
 def search(params: SearchParams) -> SearchResult:
     """Search public products. Falls back to the database (and says so) when the index is unusable."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
     result = SearchResult(params=params)
     category = category_by_slug(params.category) if params.category else None
     words = query_words(params.q)
@@ -390,7 +391,7 @@ def _suggest(view, words: list[str], allowed, typed: str = "") -> str | None:
     """A corrected query (each unknown word replaced by the closest indexed word) that finds products;
     the words that were fine are shown as the buyer typed them."""
     reader = view.searcher.reader()
-    surface = {}
+    surface: dict[str, str] = {}
     for token in normalize_query(typed).split():
         analysed = analyze(token)
         if len(analysed) == 1:
@@ -425,13 +426,13 @@ def _load_public(ids: list[int]) -> list[Product]:
 def autocomplete(text: str) -> dict:
     """Up to SUGGEST_LIMIT products, categories and shops whose words start like the buyer's: every
     typed word must begin a word of the name; shorter names first (BM25F on the n-grams), then newer."""
-    app = current_app._get_current_object()
-    empty = {"products": [], "categories": [], "shops": []}
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    empty: dict[str, list] = {"products": [], "categories": [], "shops": []}
     text = _clean_text(text)[:60]
     if not text.strip():
         return empty
     words = autocomplete_words(text)
-    out = {"products": [], "categories": _matching_categories(text), "shops": []}
+    out: dict[str, list] = {"products": [], "categories": _matching_categories(text), "shops": []}
     if not words:
         return out
     try:
@@ -459,11 +460,11 @@ def autocomplete(text: str) -> dict:
     return out
 
 
-def _matching_categories(text: str) -> list[dict]:
+def _matching_categories(text: str) -> list[Category]:
     wanted = normalize_query(text)
     if not wanted:
         return []
-    found = []
+    found: list[Category] = []
     for category in db.session.scalars(select(Category).order_by(Category.position)):
         names = (normalize_query(category.name_fa), normalize_query(category.name_en))
         if any(name.startswith(wanted) or f" {wanted}" in f" {name}" for name in names):

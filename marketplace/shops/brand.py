@@ -115,6 +115,7 @@ def readable_url(url: str) -> str:
 def kit_inputs(shop: Shop, price_toman: int | None = None) -> "kit.KitInputs":
     """Everything the kit renderers need, from the shop row."""
     palette = services.shop_palette(shop) or CURATED[0].palette
+    assert shop.logo_files is not None  # the kit is offered once she has a logo
     logo = open_image(uploads_dir() / shop.logo_files["1024"])
     photo_path = largest_variant(shop.kit_photo)
     phone = shop.contact_phone if shop.show_phone and shop.contact_phone else None

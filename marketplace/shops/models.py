@@ -8,14 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..core.audit import AuditTrailMixin
 from ..core.dates import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 SHOP_STATUSES = ("draft", "submitted", "approved", "changes_requested", "suspended")
 SOCIAL_PLATFORMS = ("instagram", "telegram", "eitaa", "rubika", "bale", "whatsapp")
 WIZARD_STEPS = ("name", "story", "colours", "logo", "kit", "social")
 
 
-class Shop(db.Model):
+class Shop(Model):
     """A producer's shop. One per producer for now; every read goes through shops.access."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,7 @@ class Shop(db.Model):
         return f"<Shop {self.id} {self.slug}>"
 
 
-class ShopSlug(db.Model):
+class ShopSlug(Model):
     """A slug the shop had before a rename; /shop/<old> redirects to the current one."""
 
     slug: Mapped[str] = mapped_column(String(80), primary_key=True)
@@ -88,7 +88,7 @@ class ShopSlug(db.Model):
     shop: Mapped[Shop] = relationship(back_populates="old_slugs")
 
 
-class ShopDecision(AuditTrailMixin, db.Model):
+class ShopDecision(AuditTrailMixin, Model):
     """Audit trail: who did what to a shop's status, when and why."""
 
     shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)

@@ -1,5 +1,7 @@
 """The producer's shop settings page (the public storefront lives in catalog, since it lists products)."""
 
+from typing import cast
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -43,7 +45,7 @@ def settings():
                 contact_phone=form.contact_phone.data or "",
                 show_phone=form.show_phone.data,
                 city=form.city.data or "",
-                weekly_capacity=form.weekly_capacity.data,
+                weekly_capacity=cast(int | None, form.weekly_capacity.data),  # a whole number once validated
                 away=form.away.data,
                 away_until=form.away_until.date,
             )

@@ -217,9 +217,10 @@ def story_paragraphs(story: str) -> list[str]:
 def shop_palette(shop: Shop) -> Palette | None:
     """The shop's palette, or None before she chose one. Only validated hex values come out."""
     colours = [parse_hex(c) for c in (shop.color_primary, shop.color_accent, shop.color_background, shop.color_text)]
-    if not all(colours):
+    found = [colour for colour in colours if colour]
+    if len(found) < len(colours):
         return None
-    return Palette(*colours)
+    return Palette(*found)
 
 
 def set_palette(shop: Shop, palette: Palette, code: str) -> None:

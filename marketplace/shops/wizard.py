@@ -76,9 +76,13 @@ def step_name():
     elif submitted and form.action.data != "ideas":
         try:
             if shop is None:
-                shop = services.create_shop(current_user, form.name.data, form.craft.data, form.neighbourhood.data)
+                shop = services.create_shop(
+                    current_user, form.name.data or "", form.craft.data or "", form.neighbourhood.data or ""
+                )
             else:
-                services.update_identity(shop, form.name.data, form.craft.data, form.neighbourhood.data)
+                services.update_identity(
+                    shop, form.name.data or "", form.craft.data or "", form.neighbourhood.data or ""
+                )
         except services.ShopError as error:
             db.session.rollback()
             _show_error(form, error)
@@ -123,7 +127,7 @@ def step_story():
             form.story.data = services.draft_story(answers, first_name)
             return _render_step("story", shop, form, drafted=True)
         try:
-            services.update_story(shop, form.tagline.data, form.story.data, answers)
+            services.update_story(shop, form.tagline.data or "", form.story.data or "", answers)
         except services.ShopError as error:
             db.session.rollback()
             _show_error(form, error)
@@ -135,7 +139,8 @@ def step_story():
 def _form_palette(form) -> Palette | None:
     """The palette in the four colour fields, when all four are colours."""
     colours = [parse_hex(form[name].data) for name in PALETTE_FIELDS]
-    return Palette(*colours) if all(colours) else None
+    found = [colour for colour in colours if colour]
+    return Palette(*found) if len(found) == len(colours) else None
 
 
 def _fill_palette(form, palette: Palette) -> None:
@@ -160,7 +165,8 @@ def step_colours():
         action, choice = form.action.data, form.choice.data or "custom"
         if action == "photo":
             try:
-                image = load_upload(request.files.get("photo"), draft_width=256, **brand.load_limits())
+                # No file part at all is refused like an empty one, not a crash.
+                image = load_upload(request.files.get("photo", b""), draft_width=256, **brand.load_limits())
             except ImageRejected as error:
                 _rejected(form, "photo", error)
             else:
@@ -169,10 +175,12 @@ def step_colours():
                 form.choice.data = "photo"
         elif action == "suggest":
             palette = _form_palette(form)
+            assert palette is not None  # the four colour fields passed validation
             _fill_palette(form, Palette(**{**palette.as_dict(), **check_palette(palette).suggestions}))
             form.choice.data = "custom"
         else:
             palette = curated.get(choice) or _form_palette(form)
+            assert palette is not None  # the four colour fields passed validation
             try:
                 services.set_palette(shop, palette, choice)
             except services.ShopError as error:
@@ -200,7 +208,8 @@ def step_logo():
     if form.validate_on_submit():
         if form.action.data == "upload":
             try:
-                image = load_upload(request.files.get("logo_file"), draft_width=1024, **brand.load_limits())
+                # No file part at all is refused like an empty one, not a crash.
+                image = load_upload(request.files.get("logo_file", b""), draft_width=1024, **brand.load_limits())
             except ImageRejected as error:
                 _rejected(form, "logo_file", error)
             else:

@@ -108,7 +108,7 @@ def shop_detail(shop_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            shop_services.change_status(shop, current_user, form.action.data, form.reason.data or "")
+            shop_services.change_status(shop, current_user, form.action.data or "", form.reason.data or "")
         except (shop_services.ShopError, KeyError) as error:
             db.session.rollback()
             form.reason.errors = [getattr(error, "message", _("Unknown action."))]

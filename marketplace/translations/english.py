@@ -17,7 +17,7 @@ def fill_english(path: Path = CATALOGUE) -> int:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            if not all(message.string):
+            if not all(message.string or ()):  # a plural's is a tuple; Babel's annotation also allows None
                 message.string = (message.id[0], message.id[1])
                 filled += 1
         elif not message.string:

@@ -349,6 +349,25 @@ def test_settings_banner_and_bad_upload(app, client, producer, login, shop_of):
     assert bad_date.status_code == 422 and 'value="1404/13/40"' in bad_date.get_data(as_text=True)
 
 
+def test_wizard_upload_without_a_file_part_is_refused_not_a_crash(app, client, producer, login, shop_of):
+    """A POST that names the upload action but carries no file part (not even an empty one) gets the
+    same message as an empty file, next to the field; it used to be a 500."""
+    shop_of(producer, "کارگاه مریم")
+    login(producer)
+    colours = post_form(
+        client,
+        "/dashboard/shop/setup/colours",
+        {"choice": "custom", "action": "photo", **CURATED[0].palette.as_dict()},
+        token_from="/dashboard/shop/setup/colours",
+    )
+    assert colours.status_code == 422 and "این فایل عکس نیست" in colours.get_data(as_text=True)
+    logo = post_form(
+        client, "/dashboard/shop/setup/logo", {"action": "upload"}, token_from="/dashboard/shop/setup/logo"
+    )
+    assert logo.status_code == 422 and "این فایل عکس نیست" in logo.get_data(as_text=True)
+    assert get_shop(app, producer.id).logo_files is None
+
+
 def test_staff_queue_and_decisions(app, client, make_user, login, shop_of):
     owner = make_user(roles={"producer"})
     shop_id, slug = shop_of(owner, "صابون توس", status="submitted")
