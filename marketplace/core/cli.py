@@ -17,7 +17,7 @@ outbox_cli = AppGroup("outbox", help="Durable side effects (text messages …): 
 @click.option("--poll", type=float, default=None, help="Seconds to sleep when nothing is due (OUTBOX_POLL_SECONDS).")
 def work_command(poll: float | None) -> None:
     """Run the worker until SIGTERM or Ctrl-C (the row in hand is finished first)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -27,7 +27,8 @@ def work_command(poll: float | None) -> None:
 @outbox_cli.command("run-once")
 def run_once_command() -> None:
     """Carry out every row due now, then exit (for cron); prints what happened."""
-    counts = outbox.drain(current_app._get_current_object())
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    counts = outbox.drain(app)
     click.echo(", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
 
 

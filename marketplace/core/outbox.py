@@ -24,12 +24,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import JSON, DateTime, Index, String, Text, func, or_, select, text, update
+from sqlalchemy import JSON, DateTime, Index, String, Text, delete, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model, db
 from .dates import as_utc, utcnow
 
 log = logging.getLogger("marketplace.outbox")
@@ -38,7 +38,7 @@ Handler = Callable[["OutboxMessage"], None]
 _handlers: dict[str, Handler] = {}
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One side effect to carry out after commit. Pending while `done_at` and `failed_at` are
     empty; `locked_until` is the lease of the worker that claimed it."""
 
@@ -209,6 +209,7 @@ def carry_out(message: OutboxMessage, token: str, config: dict, now: datetime | 
     slow provider never holds a database lock; the outcome is written in a short one after."""
     message_id = message.id
     kind, attempts = message.kind, message.attempts
+    values: dict[str, Any]
     function = _handlers.get(kind)
     try:
         if function is None:
@@ -383,7 +384,9 @@ def prune(keep_days: int, now: datetime | None = None) -> int:
     """Delete rows done more than `keep_days` ago (failed rows stay until staff act); returns the count."""
     cutoff = (now or utcnow()) - timedelta(days=keep_days)
     result = db.session.execute(
-        OutboxMessage.__table__.delete().where(OutboxMessage.done_at.is_not(None), OutboxMessage.done_at < cutoff)
+        delete(OutboxMessage)
+        .where(OutboxMessage.done_at.is_not(None), OutboxMessage.done_at < cutoff)
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount  # type: ignore[attr-defined]  # DELETE results have rowcount
 
