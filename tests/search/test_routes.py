@@ -11,15 +11,23 @@ from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.search import index
 from marketplace.search.models import SearchLog
+from tests.factories import ProductFactory, ShopFactory, category_id
 from tests.search.conftest import indexed_ids, synced
 
 
 @pytest.fixture
-def shelf(app, make_shop, make_product):
-    shop_id = make_shop("چرم مریم", neighbourhood="گلشهر")
+def shelf(app, make):
+    shop = make(ShopFactory, name="چرم مریم", neighbourhood="گلشهر", status="approved")
     ids = {
-        "bag": make_product(shop_id, "کیف چرمی دست‌دوز زنانه", price_toman=850_000, description="چرم طبیعی"),
-        "belt": make_product(shop_id, "کمربند چرمی", price_toman=300_000),
+        "bag": make(
+            ProductFactory,
+            shop=shop,
+            title="کیف چرمی دست‌دوز زنانه",
+            price_toman=850_000,
+            description="چرم طبیعی",
+            status="published",
+        ).id,
+        "belt": make(ProductFactory, shop=shop, title="کمربند چرمی", price_toman=300_000, status="published").id,
     }
     synced(app)
     return ids
@@ -141,18 +149,14 @@ def test_healthz_reports_search(client, shelf):
     assert check["ok"] is True and check["documents"] == 3 and check["lag"] == 0
 
 
-def test_a_request_that_changes_products_syncs_after_its_response(app, client, make_user, login):
-    from marketplace.catalog.models import Category
+def test_a_request_that_changes_products_syncs_after_its_response(app, client, make_user, login, make):
     from marketplace.search.models import SearchChange
-    from marketplace.shops import services as shops
     from tests.conftest import post_form
 
     producer = make_user(roles={"producer"})
+    make(ShopFactory, owner=producer, name="کارگاه تازه", craft="چرم", status="approved")
     with app.app_context():
-        shop = shops.create_shop(db.session.merge(producer), "کارگاه تازه", "چرم", "گلشهر")
-        shop.status = "approved"
-        db.session.commit()
-        leather = db.session.scalar(select(Category.id).where(Category.slug == "leather"))
+        leather = category_id("leather")
     synced(app)
     login(producer)
     form = {"title": "کیف کوچک", "category_id": str(leather), "price_toman": "۱۵۰٬۰۰۰", "stock": "1", "description": ""}
