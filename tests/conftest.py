@@ -11,12 +11,13 @@ import re
 import secrets
 import shutil
 import tempfile
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import orm
+from sqlalchemy import event, orm
 
 from marketplace import create_app
 from marketplace.extensions import db, limiter
@@ -214,3 +215,21 @@ def login(client):
         return post_form(the_client, "/login", data)
 
     return do_login
+
+
+@contextmanager
+def statements(app):
+    """Record the SQL statements run on the app's database inside the block (to assert on work
+    done, never on time): `with statements(app) as ran: …` then `len(ran)`."""
+    ran = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_connection, _cursor, statement, *_args):
+        ran.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield ran
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
