@@ -154,6 +154,7 @@ class ProductFactory(ModelFactory):
     weight_g = None
     materials = ""
     tags = ""
+    photos = 0
     status = "draft"
     published_at = factory.LazyAttribute(lambda o: utcnow() if o.status == "published" else None)
 
@@ -172,18 +173,13 @@ class ProductFactory(ModelFactory):
             tags=kwargs["tags"],
         )
         product = catalog.create_product(_in_session(kwargs["shop"]), data)
+        for shade in range(kwargs["photos"]):  # before the status: a photo sends a published one to review
+            stored, tips = uploaded_photo(shade_photo_bytes(shade))
+            catalog.add_photo(product, stored, tips, product.shop.owner)
         product.status = kwargs["status"]
         product.published_at = kwargs["published_at"]
         session.flush()
         return product
-
-    @factory.post_generation
-    def photos(product, create, count, **_kwargs):  # noqa: N805 (factory-boy passes the product)
-        for n in range(count or 0):
-            stored, tips = uploaded_photo(shade_photo_bytes(n))
-            catalog.add_photo(product, stored, tips, product.shop.owner)
-        if count:
-            db.session.flush()
 
 
 # ---------------------------------------------------------------- files a test uploads
