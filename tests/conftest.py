@@ -1,29 +1,29 @@
 """Shared fixtures: the app on a migrated database (SQLite, or PostgreSQL when TEST_DATABASE_URL is
-set), one rolled-back transaction per test, a user factory and a login helper.
+set), one rolled-back transaction per test, `make` (any factory of tests/factories.py, committed),
+`make_user`, a producer and a staff member, and a login helper.
 
 REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 / REQUIRE_REDIS=1 turn a missing service into a failure
 instead of a skip (CI sets them).
 """
 
-import itertools
 import os
 import re
 import secrets
 import shutil
 import tempfile
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import orm
+from sqlalchemy import event, orm
 
 from marketplace import create_app
-from marketplace.accounts import services as account_services
 from marketplace.core import notify
 from marketplace.extensions import db, limiter
+from tests.factories import GOOD_PASSWORD, UserFactory
 
-GOOD_PASSWORD = "saffron and turquoise"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
@@ -151,24 +151,47 @@ def app_ctx(app):
         yield
 
 
-_phones = itertools.count(1)
+@pytest.fixture
+def make(app):
+    """make(Factory, **fields): one row made by a factory of tests/factories.py in its own app
+    context and committed (a savepoint of the test's transaction); returned detached, columns
+    loaded. For route tests, which make their rows outside any app context."""
+
+    def build(factory, **fields):
+        with app.app_context():
+            row = factory(**fields)
+            db.session.commit()
+            db.session.refresh(row)
+            return row
+
+    return build
 
 
 @pytest.fixture
-def make_user(app):
+def make_user(make):
     """Create and commit a user: make_user(roles={"producer"}, password=…, phone=…)."""
 
     def build(
         phone=None, password=GOOD_PASSWORD, roles=frozenset({"buyer"}), name="کاربر آزمایشی", active=True, locale=None
     ):
-        with app.app_context():
-            phone = phone or f"+98912{next(_phones):07d}"
-            user = account_services.create_user(phone, name, password, roles=set(roles) | {"buyer"}, locale=locale)
-            user.active = active
-            db.session.commit()
-            return db.session.get(type(user), user.id)
+        fields = {"phone": phone} if phone else {}
+        return make(
+            UserFactory, password=password, roles=roles, display_name=name, active=active, locale=locale, **fields
+        )
 
     return build
+
+
+@pytest.fixture
+def producer(make_user):
+    """A producer (committed, detached: merge it into a service test's session)."""
+    return make_user(roles={"producer"}, name="مریم رضایی")
+
+
+@pytest.fixture
+def staff(make_user):
+    """A centre staff member, on a fixed number so a test can type it in any spelling."""
+    return make_user(roles={"staff"}, name="کارشناس مرکز", phone="+989153009999")
 
 
 def csrf_token(client, path="/login") -> str:
@@ -199,3 +222,21 @@ def login(client):
         return post_form(the_client, "/login", data)
 
     return do_login
+
+
+@contextmanager
+def statements(app):
+    """Record the SQL statements run on the app's database inside the block (to assert on work
+    done, never on time): `with statements(app) as ran: …` then `len(ran)`."""
+    ran = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_connection, _cursor, statement, *_args):
+        ran.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield ran
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

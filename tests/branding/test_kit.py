@@ -1,7 +1,5 @@
 """The brand kit: exact print and screen sizes, dpi, and QR codes that scan to the storefront."""
 
-import time
-
 import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
@@ -69,16 +67,13 @@ def test_kit_items_have_the_print_sizes():
 def test_render_kit_sizes_and_dpi(logo, photo, with_photo, logo_style):
     extra = {"photo": photo, "price_text": "۴۸۰٬۰۰۰ تومان"} if with_photo else {}
     extra["logo_style"] = logo_style
-    started = time.perf_counter()
-    kit = render_kit(_inputs(logo, **extra))
-    elapsed = time.perf_counter() - started
+    kit = render_kit(_inputs(logo, **extra))  # its time is measured by bench/branding.py
     assert set(kit) == {item.key for item in KIT_ITEMS}
     for item in KIT_ITEMS:
         image = kit[item.key]
         assert image.mode == "RGB"
         assert image.size == (item.width, item.height), item.key
         assert image.info["dpi"] == (item.dpi, item.dpi), item.key
-    assert elapsed < 30  # a hang guard only; bench/branding.py measures the real time
 
 
 def test_photo_fills_the_post_and_story(logo, photo):

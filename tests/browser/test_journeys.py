@@ -175,7 +175,7 @@ def test_new_producer_builds_her_shop_at_phone_width(live_server, phone_page):
 def test_producer_lists_a_product_with_two_photos(live_server, phone_page, tmp_path):
     """A demo producer with an approved shop adds a product with two photos at 390 px, sees its
     checklist and sends it for review."""
-    from tests.catalog.conftest import photo_bytes
+    from tests.factories import photo_bytes
 
     first, second = tmp_path / "one.jpg", tmp_path / "two.jpg"
     first.write_bytes(photo_bytes(colour=(190, 60, 50)))

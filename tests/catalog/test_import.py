@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
-from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
@@ -18,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.registration.models import RegistrationRecord
 from marketplace.shops.models import Shop
 from tests.conftest import post_form
+from tests.factories import ShopFactory, photo_bytes
 
 HEADER = (
     "shop_slug,shop_name,owner_phone,owner_name,neighbourhood,title,description,category,price_toman,stock,"
@@ -33,21 +33,10 @@ GOOD_ROWS = [
 ]
 
 
-def photo(colour, size=(900, 700), fmt="JPEG") -> bytes:
-    """A photo-like image with stripes (real edges), encoded as `fmt`."""
-    image = Image.new("RGB", size, colour)
-    draw = ImageDraw.Draw(image)
-    for x in range(0, size[0], 36):
-        draw.rectangle((x, 0, x + 10, size[1]), fill=(240, 225, 190))
-    buffer = io.BytesIO()
-    image.save(buffer, format=fmt)
-    return buffer.getvalue()
-
-
 PHOTOS = {
-    "litteh-1.jpg": photo((110, 120, 50)),
-    "litteh-2.png": photo((90, 60, 40), fmt="PNG"),
-    "quince.jpg": photo((180, 50, 40)),
+    "litteh-1.jpg": photo_bytes((900, 700), (110, 120, 50)),
+    "litteh-2.png": photo_bytes((900, 700), (90, 60, 40), fmt="PNG"),
+    "quince.jpg": photo_bytes((900, 700), (180, 50, 40)),
 }
 
 
@@ -70,11 +59,6 @@ def files(tmp_path):
         return str(path), str(images)
 
     return build
-
-
-@pytest.fixture
-def staff(make_user):
-    return make_user(roles={"staff"}, name="کارشناس مرکز", phone="+989153009999")
 
 
 def run(app, *args):
@@ -160,14 +144,10 @@ def test_bad_rows_are_reported_and_nothing_is_written(app, files, staff):
     ]  # fmt: skip
 
 
-def test_more_row_problems(app, files, staff, make_user):
+def test_more_row_problems(app, files, staff, make_user, make):
     make_user(phone="+989157770003", roles={"producer"})
     owner = make_user(phone="+989157770004", roles={"producer"})
-    with app.app_context():
-        from marketplace.shops import services as shops
-
-        shops.create_shop(db.session.merge(owner), "کارگاه موجود", "گلدوزی", "گلشهر")
-        db.session.commit()
+    make(ShopFactory, owner=owner, name="کارگاه موجود", craft="گلدوزی")
     Path(files()[1], "broken.jpg").write_bytes(b"not a photo")
     rows = [
         ",کارگاه نو,09157770003,,گلشهر,چیز,,jams,120000,1,,,",  # existing producer: no name needed
@@ -254,13 +234,9 @@ def test_publish_publishes_and_waives_missing_items(app, files, staff):
     assert again.exit_code == 0 and line(app, 4, 0) in again.output and line(app, 6, 0) in again.output
 
 
-def test_publish_needs_photos_and_an_approved_shop(app, files, staff, make_user):
+def test_publish_needs_photos_and_an_approved_shop(app, files, staff, make_user, make):
     owner = make_user(phone="+989157770010", roles={"producer"})
-    with app.app_context():
-        from marketplace.shops import services as shops
-
-        shops.create_shop(db.session.merge(owner), "کارگاه پیش‌نویس", "گلدوزی", "گلشهر")
-        db.session.commit()
+    make(ShopFactory, owner=owner, name="کارگاه پیش‌نویس", craft="گلدوزی")
     rows = [
         "کارگاه-پیش‌نویس,,,,,شال,,scarves,500000,1,,,x.jpg",
         ",کارگاه نو,09157770011,مینا,,شال,,scarves,500000,1,,,",

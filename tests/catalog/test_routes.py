@@ -2,15 +2,15 @@
 
 import io
 import re
+from urllib.parse import unquote
 
-import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from tests.catalog.conftest import category_id, photo_bytes
 from tests.conftest import post_form
+from tests.factories import ShopFactory, category_id, photo_bytes
 
 
 def product_form(**overrides):
@@ -32,11 +32,6 @@ def get_product(app, product_id):
         product = db.session.get(Product, product_id)
         _ = product.images, product.variants, product.decisions, product.shop
         return product
-
-
-@pytest.fixture
-def producer(make_user):
-    return make_user(roles={"producer"}, name="مریم رضایی")
 
 
 def create(app, client, **overrides):
@@ -63,8 +58,8 @@ def upload(client, product_id, *photos):
     )
 
 
-def test_create_edit_and_photos(app, client, producer, login, shop_for):
-    shop_for(producer)
+def test_create_edit_and_photos(app, client, producer, login, make):
+    make(ShopFactory, owner=producer, branded=True, status="approved")
     login(producer)
     bad = post_form(
         client, "/dashboard/products/new", product_form(price_toman="-5"), token_from="/dashboard/products/new"
@@ -146,8 +141,8 @@ def test_create_edit_and_photos(app, client, producer, login, shop_for):
     assert "روسری گلدوزی شده" in client.get("/dashboard/products").get_data(as_text=True)
 
 
-def test_photo_metadata_never_served(app, client, producer, login, shop_for):
-    shop_for(producer)
+def test_photo_metadata_never_served(app, client, producer, login, make):
+    make(ShopFactory, owner=producer, branded=True, status="approved")
     login(producer)
     product_id = create(app, client)
     exif = Image.Exif()
@@ -161,15 +156,15 @@ def test_photo_metadata_never_served(app, client, producer, login, shop_for):
         assert not Image.open(io.BytesIO(served)).getexif()
 
 
-def test_second_producer_never_reaches_anothers_products(app, client, producer, login, make_user, shop_for):
-    shop_for(producer)
+def test_second_producer_never_reaches_anothers_products(app, client, producer, login, make_user, make):
+    make(ShopFactory, owner=producer, branded=True, status="approved")
     login(producer)
     product_id = create(app, client)
     upload(client, product_id, photo_bytes())
     image_id = get_product(app, product_id).images[0].id
 
     intruder = make_user(roles={"producer"})
-    shop_for(intruder, name="سفال سیدی")
+    make(ShopFactory, owner=intruder, name="سفال سیدی", branded=True, status="approved")
     other = app.test_client()
     login(intruder, the_client=other)
     base = f"/dashboard/products/{product_id}"
@@ -197,8 +192,8 @@ def test_second_producer_never_reaches_anothers_products(app, client, producer, 
     assert app.test_client().get("/dashboard/products").status_code == 302
 
 
-def test_public_pages(app, client, producer, login, shop_for):
-    shop_id, shop_slug = shop_for(producer)
+def test_public_pages(app, client, producer, login, make):
+    shop_slug = make(ShopFactory, owner=producer, branded=True, status="approved").slug
     login(producer)
     product_id = create(app, client, description="بند اول\n\nبند دوم <b>پررنگ</b>")
     upload(client, product_id, photo_bytes())
@@ -208,7 +203,8 @@ def test_public_pages(app, client, producer, login, shop_for):
         db.session.commit()
         slug = product.slug
     visitor = app.test_client()
-    assert visitor.get(f"/p/{product_id}").headers["Location"].endswith(f"/p/{product_id}/" + slug) or True
+    short = visitor.get(f"/p/{product_id}")  # the address without the slug moves to the canonical one
+    assert short.status_code == 301 and unquote(short.headers["Location"]).endswith(f"/p/{product_id}/{slug}")
     page = visitor.get(f"/p/{product_id}/{slug}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -223,8 +219,8 @@ def test_public_pages(app, client, producer, login, shop_for):
     assert "روسری گلدوزی شده" in visitor.get("/").get_data(as_text=True)
 
 
-def test_category_sorting_and_paging(app, client, producer, login, shop_for):
-    shop_for(producer)
+def test_category_sorting_and_paging(app, client, producer, login, make):
+    make(ShopFactory, owner=producer, branded=True, status="approved")
     login(producer)
     ids = [create(app, client, title=f"روسری شماره {n}", price_toman=str(100_000 + n * 1000)) for n in range(26)]
     with app.app_context():
@@ -239,8 +235,8 @@ def test_category_sorting_and_paging(app, client, producer, login, shop_for):
     assert "روسری شماره 25" in second and "روسری شماره 0<" not in second
 
 
-def test_staff_moderation(app, client, producer, login, make_user, shop_for):
-    shop_for(producer)
+def test_staff_moderation(app, client, producer, login, make_user, make):
+    make(ShopFactory, owner=producer, branded=True, status="approved")
     login(producer)
     product_id = create(app, client)
     upload(client, product_id, photo_bytes())
@@ -278,8 +274,8 @@ def test_staff_moderation(app, client, producer, login, make_user, shop_for):
     assert "عکس تار است" in history
 
 
-def test_food_waits_for_its_licences(app, client, producer, login, make_user, shop_for):
-    shop_for(producer)
+def test_food_waits_for_its_licences(app, client, producer, login, make_user, make):
+    make(ShopFactory, owner=producer, branded=True, status="approved")
     login(producer)
     with app.app_context():
         jams = category_id("jams")

@@ -3,11 +3,11 @@
 import pytest
 from PIL import Image, ImageFilter
 
+from marketplace.branding.palette import CURATED
 from marketplace.catalog import services
 from marketplace.catalog.services import ProductData, VariantData
 from marketplace.extensions import db
-from marketplace.shops.models import Shop
-from tests.catalog.conftest import category_id
+from tests.factories import ShopFactory, UserFactory, category_id, stored_photo
 
 
 @pytest.fixture(autouse=True)
@@ -16,10 +16,9 @@ def _ctx(app_ctx):
 
 
 @pytest.fixture
-def shop(make_user, shop_for):
-    producer = make_user(roles={"producer"})
-    shop_id, _slug = shop_for(producer)
-    return db.session.get(Shop, shop_id)
+def shop():
+    """An approved shop with a curated palette, in this test's session."""
+    return ShopFactory(name="گلدوزی مریم", craft="گلدوزی", palette=CURATED[0], status="approved")
 
 
 def data(**overrides) -> ProductData:
@@ -104,17 +103,13 @@ def test_photo_tips():
     assert "blurry" in services.photo_tips(sharp.filter(ImageFilter.GaussianBlur(8)))
 
 
-def fake_stored(key: str) -> dict:
-    return {"key": key, "width": 640, "height": 480, "dominant_color": "#aa3322", "variants": {"640": f"{key}.webp"}}
-
-
 def test_photos_order_cover_and_limit(shop):
     product = services.create_product(shop, data())
     for n in range(8):
-        services.add_photo(product, fake_stored(f"k{n}"), [], shop.owner)
+        services.add_photo(product, stored_photo(n), [], shop.owner)
     db.session.flush()
     with pytest.raises(services.CatalogError):
-        services.add_photo(product, fake_stored("k9"), [], shop.owner)
+        services.add_photo(product, stored_photo(9), [], shop.owner)
     third = product.images[2]
     services.make_cover(product, third.id, shop.owner)
     assert product.cover is third and [i.position for i in product.images] == list(range(8))
@@ -130,7 +125,7 @@ def test_completeness(shop):
     assert score == 15 + 10 + 10  # title, weight, specific category
     services.update_product(product, data(description="ک" * 160, tags="الف، ب، ج"), shop.owner)
     for n in range(3):
-        services.add_photo(product, fake_stored(f"c{n}"), [], shop.owner)
+        services.add_photo(product, stored_photo(n), [], shop.owner)
     assert services.completeness(product)[0] == 100
 
 
@@ -142,16 +137,16 @@ def test_editing_a_published_product_sends_it_back(shop):
     assert services.update_product(product, data(title="کوسن گلدوزی بزرگ"), shop.owner) is True
     assert product.status == "in_review"
     product.status = "published"
-    services.add_photo(product, fake_stored("new"), [], shop.owner)
+    services.add_photo(product, stored_photo(10), [], shop.owner)
     assert product.status == "in_review"
 
 
-def test_status_machine(shop, make_user):
-    staff = db.session.merge(make_user(roles={"staff"}))
+def test_status_machine(shop):
+    staff = UserFactory(roles={"staff"})
     product = services.create_product(shop, data(category_id=category_id("decor")))
     with pytest.raises(services.CatalogError):
         services.change_status(product, shop.owner, "submit")  # no photo yet
-    services.add_photo(product, fake_stored("s1"), [], shop.owner)
+    services.add_photo(product, stored_photo(11), [], shop.owner)
     services.change_status(product, shop.owner, "submit")
     with pytest.raises(services.CatalogError) as error:
         services.change_status(product, staff, "request_changes", "")
@@ -167,7 +162,7 @@ def test_status_machine(shop, make_user):
 
 def test_duplicate(shop):
     product = services.create_product(shop, data(option1_name="رنگ", variants=[VariantData("آبی", "", 2)]))
-    services.add_photo(product, fake_stored("d1"), ["dark"], shop.owner)
+    services.add_photo(product, stored_photo(12), ["dark"], shop.owner)
     copy = services.duplicate_product(product)
     assert copy.id != product.id and copy.status == "draft" and copy.title.endswith("(کپی)")
     assert [v.value1 for v in copy.variants] == ["آبی"] and copy.images[0].stored == product.images[0].stored

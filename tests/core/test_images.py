@@ -5,7 +5,6 @@ import io
 import random
 import re
 import struct
-import time
 import zlib
 
 import pillow_heif
@@ -265,10 +264,11 @@ def test_too_many_bytes_is_refused_without_reading_everything():
 
 
 def test_pixel_count_is_checked_from_the_header_before_decoding():
-    started = time.perf_counter()
-    assert rejection(png_header_only(8000, 6000)).reason == "too_many_pixels"  # 48 MP > 40 MP
+    # These files cannot be decoded (see png_header_only): a refusal for their size, with the size
+    # read from the header as its detail, can only come from the check made before decoding.
+    big = rejection(png_header_only(8000, 6000))
+    assert big.reason == "too_many_pixels" and str(big) == "too_many_pixels: 8000x6000"  # 48 MP > 40 MP
     assert rejection(png_header_only(500, 500), max_pixels=200_000).reason == "too_many_pixels"
-    assert time.perf_counter() - started < 2
     assert rejection(png_header_only(100, 100)).reason == "corrupt"  # the same file, small: decoded and broken
 
 

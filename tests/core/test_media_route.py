@@ -5,16 +5,11 @@ import io
 from PIL import Image
 
 from marketplace.core.images import process_upload, store_png, upload_dir, upload_limits
-
-
-def photo_bytes(colour=(200, 40, 40), size=(700, 400)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "JPEG")
-    return buffer.getvalue()
+from tests.factories import photo_bytes
 
 
 def test_serves_a_stored_variant_as_immutable_webp(app, client):
-    stored = process_upload(photo_bytes(), upload_dir(app), **upload_limits(app.config))
+    stored = process_upload(photo_bytes(size=(700, 400)), upload_dir(app), **upload_limits(app.config))
     path = stored.variants[640]
 
     response = client.get(f"/media/{path}")
@@ -69,7 +64,9 @@ def test_nothing_outside_the_uploads_folder_nor_missing_files(app, client):
 
 
 def test_no_cookie_on_a_cacheable_response_even_when_logged_in(app, client, make_user, login):
-    stored = process_upload(photo_bytes(colour=(20, 20, 200)), upload_dir(app), **upload_limits(app.config))
+    stored = process_upload(
+        photo_bytes(size=(700, 400), colour=(20, 20, 200)), upload_dir(app), **upload_limits(app.config)
+    )
     login(make_user())
     response = client.get(f"/media/{stored.variants[320]}")
     assert response.status_code == 200

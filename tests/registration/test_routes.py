@@ -15,7 +15,7 @@ from marketplace.registration import services
 from marketplace.registration.models import RegistrationEvent, RegistrationRecord
 from marketplace.shops.models import Shop
 from tests.conftest import post_form
-from tests.registration.conftest import gps_photo_bytes, make_product, make_shop, pdf_bytes
+from tests.factories import ProductFactory, ShopFactory, gps_photo_bytes, pdf_bytes
 
 
 @pytest.fixture
@@ -26,11 +26,11 @@ def world(app, make_user):
     buyer = make_user(name="علی رحیمی")
     staff = make_user(roles={"staff"}, name="کارشناس مرکز")
     with app.app_context():
-        shop = make_shop(owner)
-        pickle = make_product(shop, "food", weight_g=None, materials="")
-        scarf = make_product(shop, "handicraft", title="رومیزی گلدوزی")
-        rival_shop = make_shop(rival, name="مربای التیمور", neighbourhood="التیمور")
-        jam = make_product(rival_shop, "food", title="مربای به")
+        shop = ShopFactory(owner=owner, name="ترشی خانگی توس", craft="ترشی خانگی", neighbourhood="توس")
+        pickle = ProductFactory(shop=shop, kind="food", title="ترشی لیته", weight_g=None, materials="")
+        scarf = ProductFactory(shop=shop, kind="handicraft", title="رومیزی گلدوزی")
+        rival_shop = ShopFactory(owner=rival, name="مربای التیمور", neighbourhood="التیمور")
+        jam = ProductFactory(shop=rival_shop, kind="food", title="مربای به")
         db.session.commit()
         ids = {"shop": shop.id, "pickle": pickle.id, "scarf": scarf.id, "rival_shop": rival_shop.id, "jam": jam.id}
     return {"owner": owner, "rival": rival, "buyer": buyer, "staff": staff, **ids}
@@ -97,7 +97,7 @@ def test_producer_checklist_pages(app, login, world):
 def test_kinds_can_be_picked_before_any_product(app, login, make_user):
     newcomer = make_user(roles={"producer"})
     with app.app_context():
-        make_shop(newcomer, name="صابون گیاهی توس")
+        ShopFactory(owner=newcomer, name="صابون گیاهی توس")
         db.session.commit()
     the_client = browser(app, login, newcomer)
     everything = the_client.get("/dashboard/registration").get_data(as_text=True)

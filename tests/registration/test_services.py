@@ -13,7 +13,7 @@ from marketplace.core.images import upload_limits
 from marketplace.extensions import db
 from marketplace.registration import services
 from marketplace.registration.models import RegistrationEvent, RegistrationRecord
-from tests.registration.conftest import HOME_LATITUDE, gps_photo_bytes, make_product, make_shop, pdf_bytes
+from tests.factories import HOME_LATITUDE, ProductFactory, ShopFactory, gps_photo_bytes, pdf_bytes
 
 NOW = utcnow()
 TODAY = services.today(NOW)
@@ -31,7 +31,7 @@ def people(producer, staff):
 
 @pytest.fixture
 def shop(people):
-    return make_shop(people[0])
+    return ShopFactory(owner=people[0], name="ترشی خانگی توس", craft="ترشی خانگی", neighbourhood="توس")
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def records_count():
 
 def test_food_blocked_until_hb1_and_health_licence_and_label(people, shop, submit):
     _producer, staff = people
-    product = make_product(shop, "food")
+    product = ProductFactory(shop=shop, kind="food")
     blockers = blocker_texts(product)
     assert len(blockers) == 3
     assert "HB-1" in blockers[0] and "FD-1" in blockers[1] and "FD-2" in blockers[1] and "LB-1" in blockers[2]
@@ -94,7 +94,7 @@ def test_food_blocked_until_hb1_and_health_licence_and_label(people, shop, submi
 
 def test_fd2_also_satisfies_the_food_health_licence(people, shop, submit):
     staff = people[1]
-    product = make_product(shop, "food", title="مربای هویج")
+    product = ProductFactory(shop=shop, kind="food", title="مربای هویج")
     verified(submit, staff, shop, "HB-1")
     verified(submit, staff, shop, "FD-2", product)
     verified(submit, staff, shop, "LB-1", product)
@@ -103,7 +103,7 @@ def test_fd2_also_satisfies_the_food_health_licence(people, shop, submit):
 
 def test_cosmetics_need_fd2_not_fd1(people, shop, submit):
     staff = people[1]
-    soap = make_product(shop, "cosmetics", title="صابون زیتون")
+    soap = ProductFactory(shop=shop, kind="cosmetics", title="صابون زیتون")
     assert len(services.publish_blockers(soap)) == 3
     verified(submit, staff, shop, "HB-1")
     with pytest.raises(services.RegistrationError) as refused:
@@ -115,13 +115,13 @@ def test_cosmetics_need_fd2_not_fd1(people, shop, submit):
 
 
 def test_handicraft_textile_general_are_never_blocked(shop):
-    for kind in ("handicraft", "textile", "decor"):
-        assert services.publish_blockers(make_product(shop, kind, title=f"کار {kind}")) == []
+    for kind in ("handicraft", "textile", "general"):
+        assert services.publish_blockers(ProductFactory(shop=shop, kind=kind, title=f"کار {kind}")) == []
 
 
 def test_a_waiver_unblocks_and_is_audited(people, shop):
     staff = people[1]
-    product = make_product(shop, "food")
+    product = ProductFactory(shop=shop, kind="food")
     with pytest.raises(services.RegistrationError) as no_reason:
         services.waive(shop, None, "HB-1", staff, "  ")
     assert no_reason.value.field == "reason"
@@ -139,16 +139,16 @@ def test_a_waiver_unblocks_and_is_audited(people, shop):
 
 def test_waive_missing_for_imports(people, shop):
     staff = people[1]
-    product = make_product(shop, "food")
+    product = ProductFactory(shop=shop, kind="food")
     assert services.waive_missing(product, staff, "ورود گروهی") == 3
     assert services.publish_blockers(product) == []
-    other = make_product(shop, "food", title="ترشی بادمجان")
+    other = ProductFactory(shop=shop, kind="food", title="ترشی بادمجان")
     assert services.waive_missing(other, staff, "ورود گروهی") == 2  # HB-1 is the shop's, already waived
 
 
 def test_prerequisites_come_first_and_is_next(people, shop, submit):
     staff = people[1]
-    product = make_product(shop, "food")
+    product = ProductFactory(shop=shop, kind="food")
     rows = {row.item.code: row for row in services.checklist_for_product(product)}
     assert [row.item.code for row in services.checklist_for_product(product) if row.is_next] == ["HB-1"]
     assert [[item.code for item in members] for members in rows["FD-1"].blocked_by] == [["HB-1"]]
@@ -173,7 +173,7 @@ def test_prerequisites_come_first_and_is_next(people, shop, submit):
 
 def test_shop_checklist_kinds_and_next(people, shop):
     assert services.shop_kinds(shop) == ["handicraft", "food", "textile", "cosmetics", "general"]
-    make_product(shop, "handicraft", title="رومیزی گلدوزی")
+    ProductFactory(shop=shop, kind="handicraft", title="رومیزی گلدوزی")
     assert services.shop_kinds(shop) == ["handicraft"]
     rows = services.checklist_for_shop(shop)
     codes = [row.item.code for row in rows]
@@ -187,7 +187,7 @@ def test_shop_checklist_kinds_and_next(people, shop):
 
 
 def test_reading_never_writes(people, shop):
-    product = make_product(shop, "food")
+    product = ProductFactory(shop=shop, kind="food")
     before = records_count()
     services.checklist_for_shop(shop)
     services.checklist_for_product(product)
@@ -227,7 +227,7 @@ def test_verified_items_cannot_be_resent_until_they_near_their_end(people, shop,
 
 def test_expiry_warning_then_expired(people, shop, submit):
     staff = people[1]
-    product = make_product(shop, "food")
+    product = ProductFactory(shop=shop, kind="food")
     end = TODAY + timedelta(days=100)
     hb = verified(submit, staff, shop, "HB-1", number="9", issued_on=TODAY - timedelta(days=10), expires_on=end)
     verified(submit, staff, shop, "FD-1", product)
@@ -304,7 +304,7 @@ def test_evidence_fields_are_checked(shop, submit, evidence, field):
 
 def test_required_evidence_per_item(people, shop, submit):
     staff = people[1]
-    product = make_product(shop, "food")
+    product = ProductFactory(shop=shop, kind="food")
     verified(submit, staff, shop, "HB-1")
     verified(submit, staff, shop, "FD-1", product)
     with pytest.raises(services.RegistrationError) as label:
@@ -316,9 +316,9 @@ def test_required_evidence_per_item(people, shop, submit):
     assert submit(shop, "HC-1", number="۵۵۶۶", expires_on=TODAY + timedelta(days=400)).number == "5566"
 
 
-def test_items_belong_to_her_shop_and_products(people, shop, submit, make_user):
-    other_shop = make_shop(db.session.merge(make_user(roles={"producer"})), name="مربای التیمور")
-    theirs = make_product(other_shop, "food")
+def test_items_belong_to_her_shop_and_products(people, shop, submit):
+    other_shop = ShopFactory(name="مربای التیمور")
+    theirs = ProductFactory(shop=other_shop, kind="food")
     with pytest.raises(services.RegistrationError):
         submit(shop, "FD-1", theirs, number="1")
     with pytest.raises(services.RegistrationError):
@@ -329,7 +329,7 @@ def test_items_belong_to_her_shop_and_products(people, shop, submit, make_user):
 
 def test_badges(people, shop, submit):
     staff = people[1]
-    pickle = make_product(shop, "food")
+    pickle = ProductFactory(shop=shop, kind="food")
     assert services.badges(pickle) == []
     verified(submit, staff, shop, "HB-1")
     submit(shop, "FD-1", pickle, number="31")
@@ -341,7 +341,7 @@ def test_badges(people, shop, submit):
         ("HB-1", "دارای مجوز مشاغل خانگی"),
         ("FD-1", "دارای مجوز بهداشت"),  # FD-2 has the same badge: shown once
     ]
-    kilim = make_product(shop, "handicraft", title="گلیم")
+    kilim = ProductFactory(shop=shop, kind="handicraft", title="گلیم")
     verified(submit, staff, shop, "CR-3", kilim, document_upload=pdf_bytes())
     assert [str(b["label"]) for b in services.badges(kilim)] == ["دارای مجوز مشاغل خانگی", "مهر اصالت"]
     services.waive(shop, None, "TM-1", staff, "بعداً")
@@ -351,7 +351,7 @@ def test_badges(people, shop, submit):
 def test_food_label_flags_missing_fields(people, shop, submit):
     staff = people[1]
     shop.neighbourhood = ""
-    product = make_product(shop, "food", weight_g=None, materials="")
+    product = ProductFactory(shop=shop, kind="food", weight_g=None, materials="")
     label = services.food_label(product, shop)
     assert {line.key for line in label.missing} == {"weight", "ingredients", "address", "licence"}
     assert label["brand"].value == shop.name and label["type"].value == "ترشی و شور"
@@ -366,12 +366,14 @@ def test_food_label_flags_missing_fields(people, shop, submit):
     assert label.missing == []
     assert label["weight"].value == "۵۰۰ گرم" and label["address"].value == "توس، مشهد"
     assert label["licence"].value == "FD/1403/221" and label["phone"].value.startswith("۰۹")
-    assert services.label_applies(product) and not services.label_applies(make_product(shop, "textile", title="شال"))
+    assert services.label_applies(product) and not services.label_applies(
+        ProductFactory(shop=shop, kind="textile", title="شال")
+    )
 
 
 def test_dashboard_summary(people, shop, submit):
     staff = people[1]
-    product = make_product(shop, "food")
+    product = ProductFactory(shop=shop, kind="food")
     summary = services.dashboard_summary(shop)
     assert summary.next_row.item.code == "HB-1" and summary.blocked_products == 1
     verified(submit, staff, shop, "HB-1", expires_on=services.today() + timedelta(days=12), number="3")

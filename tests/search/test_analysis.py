@@ -1,7 +1,6 @@
 """The Persian analyzer: the public cases (../shared/data/persian-search-cases.md), compounds, Whoosh use."""
 
 import pickle
-import time
 
 import pytest
 from whoosh import fields, index
@@ -12,7 +11,9 @@ from whoosh.query import And, Or, Term
 from marketplace.search.analysis import (
     AUTOCOMPLETE,
     AUTOCOMPLETE_QUERY,
+    LONGEST_PREFIX,
     MAX_QUERY_WORDS,
+    MAX_TYPED_WORDS,
     PERSIAN,
     STOPWORDS,
     CompoundFilter,
@@ -99,13 +100,6 @@ HOSTILE = [
     "\ufdfc \ufefb \uff2b\uff29\uff26",
     "ـــ\u200c\u200d ـ",
 ]
-
-
-def _timed(function, *args):
-    started = time.perf_counter()
-    result = function(*args)
-    assert time.perf_counter() - started < 0.2
-    return result
 
 
 # ---------------------------------------------------------------- the public cases
@@ -410,12 +404,18 @@ def test_autocomplete_joins_only_zwnj_words():
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_input_never_raises_and_is_fast(text):
-    for function in (normalize, normalize_query, analyze, query_groups):
-        _timed(function, text)
-    _timed(lambda value: list(AUTOCOMPLETE(value, mode="index")), text)
-    _timed(autocomplete_words, text)
-    _timed(lambda value: list(PERSIAN(value, positions=True, chars=True, mode="index")), text)
+def test_hostile_input_never_raises_and_stays_bounded(text):
+    # What each call costs on these inputs is measured by bench/hostile.py, not asserted here.
+    normalized = normalize(text)
+    assert normalize(normalized) == normalized
+    assert all(term and term == term.strip() for term in analyze(text))
+    assert len(query_groups(text)) <= MAX_QUERY_WORDS
+    assert all(2 <= len(gram) <= LONGEST_PREFIX for gram in (t.text for t in AUTOCOMPLETE(text, mode="index")))
+    words = autocomplete_words(text)
+    assert len(words) <= MAX_TYPED_WORDS
+    assert all(len(parts[0]) <= LONGEST_PREFIX for alternatives in words for parts in alternatives)
+    spans = [(t.startchar, t.endchar) for t in PERSIAN(text, positions=True, chars=True, mode="index")]
+    assert all(0 <= start <= end <= len(text) for start, end in spans)
 
 
 def test_mixed_scripts_keep_their_words():

@@ -9,16 +9,30 @@ from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.search import arrays, index, query
 from marketplace.search.query import SearchParams
+from tests.factories import ProductFactory, ShopFactory
 from tests.search.conftest import synced
 
 
 @pytest.fixture
-def segments(app, make_shop, make_product):
+def segments(app, make):
     """Products indexed in three syncs (three segments), one of them changed since (a deletion)."""
-    shop = make_shop("کارگاه نرگس", neighbourhood="طلاب")
-    first = [make_product(shop, f"کیف چرمی {n}", price_toman=100_000 + n * 1000) for n in range(3)]
+    shop = make(ShopFactory, name="کارگاه نرگس", neighbourhood="طلاب", status="approved")
+    first = [
+        make(ProductFactory, shop=shop, title=f"کیف چرمی {n}", price_toman=100_000 + n * 1000, status="published").id
+        for n in range(3)
+    ]
     synced(app)
-    second = [make_product(shop, "گلیم دستباف", category="carpets-kilims", made_to_order=True, stock=0)]
+    second = [
+        make(
+            ProductFactory,
+            shop=shop,
+            title="گلیم دستباف",
+            category="carpets-kilims",
+            made_to_order=True,
+            stock=0,
+            status="published",
+        ).id
+    ]
     synced(app)
     with app.app_context():
         db.session.get(Product, first[0]).price_rial = 9_990_000
@@ -89,10 +103,10 @@ def test_columns_carry_the_document_values(app, segments):
     assert view.price_rial[changed] == 9_990_000
 
 
-def test_a_segments_arrays_are_read_once(app, segments, make_shop, make_product):
+def test_a_segments_arrays_are_read_once(app, segments, make):
     before = _view(app)
     kept = {id(segment) for segment in before._segments}
-    make_product(make_shop(), "سینی مسی")
+    make(ProductFactory, shop=make(ShopFactory, status="approved"), title="سینی مسی", status="published")
     synced(app)
     after = _view(app)
     assert after is not before

@@ -6,6 +6,7 @@ from marketplace.catalog.models import Category, Product, ProductImage
 from marketplace.extensions import db
 from marketplace.search.models import SearchChange
 from marketplace.shops.models import Shop
+from tests.factories import ProductFactory, ShopFactory
 
 
 def changes_after(app, start: int) -> list[tuple[str, int]]:
@@ -21,16 +22,16 @@ def newest_change(app) -> int:
         return db.session.scalar(select(db.func.max(SearchChange.id))) or 0
 
 
-def test_new_product_logs_a_change(app, make_shop, make_product):
-    shop_id = make_shop()
+def test_new_product_logs_a_change(app, make):
+    shop = make(ShopFactory, status="approved")
     start = newest_change(app)
-    product_id = make_product(shop_id, "کیف چرمی")
+    product_id = make(ProductFactory, shop=shop, title="کیف چرمی", status="published").id
     assert ("product", product_id) in changes_after(app, start)
 
 
-def test_each_entity_logged_once_per_flush(app, make_shop, make_product):
-    shop_id = make_shop()
-    product_id = make_product(shop_id, "کیف چرمی")
+def test_each_entity_logged_once_per_flush(app, make):
+    shop = make(ShopFactory, status="approved")
+    product_id = make(ProductFactory, shop=shop, title="کیف چرمی", status="published").id
     start = newest_change(app)
     with app.app_context():
         product = db.session.get(Product, product_id)
@@ -41,9 +42,9 @@ def test_each_entity_logged_once_per_flush(app, make_shop, make_product):
     assert changes_after(app, start) == [("product", product_id)]
 
 
-def test_rolled_back_change_leaves_no_row(app, make_shop, make_product):
-    shop_id = make_shop()
-    product_id = make_product(shop_id, "کیف چرمی")
+def test_rolled_back_change_leaves_no_row(app, make):
+    shop = make(ShopFactory, status="approved")
+    product_id = make(ProductFactory, shop=shop, title="کیف چرمی", status="published").id
     start = newest_change(app)
     with app.app_context():
         db.session.get(Product, product_id).title = "عنوان دیگر"
@@ -53,29 +54,32 @@ def test_rolled_back_change_leaves_no_row(app, make_shop, make_product):
     assert changes_after(app, start) == []
 
 
-def test_shop_rename_logs_shop_and_its_products(app, make_shop, make_product):
-    shop_id = make_shop()
-    first, second = make_product(shop_id, "کیف"), make_product(shop_id, "کمربند")
+def test_shop_rename_logs_shop_and_its_products(app, make):
+    shop = make(ShopFactory, status="approved")
+    first, second = (
+        make(ProductFactory, shop=shop, title="کیف", status="published").id,
+        make(ProductFactory, shop=shop, title="کمربند", status="published").id,
+    )
     start = newest_change(app)
     with app.app_context():
-        db.session.get(Shop, shop_id).name = "چرم نو"
+        db.session.get(Shop, shop.id).name = "چرم نو"
         db.session.commit()
-    assert sorted(changes_after(app, start)) == sorted([("shop", shop_id), ("product", first), ("product", second)])
+    assert sorted(changes_after(app, start)) == sorted([("shop", shop.id), ("product", first), ("product", second)])
 
 
-def test_shop_story_edit_logs_only_the_shop(app, make_shop, make_product):
-    shop_id = make_shop()
-    make_product(shop_id, "کیف")
+def test_shop_story_edit_logs_only_the_shop(app, make):
+    shop = make(ShopFactory, status="approved")
+    make(ProductFactory, shop=shop, title="کیف", status="published")
     start = newest_change(app)
     with app.app_context():
-        db.session.get(Shop, shop_id).story = "داستان تازه"
+        db.session.get(Shop, shop.id).story = "داستان تازه"
         db.session.commit()
-    assert changes_after(app, start) == [("shop", shop_id)]
+    assert changes_after(app, start) == [("shop", shop.id)]
 
 
-def test_category_rename_logs_its_products(app, make_shop, make_product):
-    shop_id = make_shop()
-    product_id = make_product(shop_id, "کیف", category="leather")
+def test_category_rename_logs_its_products(app, make):
+    shop = make(ShopFactory, status="approved")
+    product_id = make(ProductFactory, shop=shop, title="کیف", category="leather", status="published").id
     start = newest_change(app)
     with app.app_context():
         db.session.scalar(select(Category).where(Category.slug == "handicrafts")).name_fa = "هنرهای دستی"

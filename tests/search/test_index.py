@@ -12,24 +12,28 @@ from marketplace.extensions import db
 from marketplace.search import index
 from marketplace.search.models import SearchChange
 from marketplace.shops.models import Shop
+from tests.factories import ProductFactory, ShopFactory
 from tests.search.conftest import indexed_ids, public_ids, synced
 
 
-def test_sync_makes_the_index_match_the_database(app, make_shop, make_product):
-    shop_id = make_shop()
-    suspended = make_shop(status="suspended")
-    published = make_product(shop_id, "کیف چرمی")
-    make_product(shop_id, "پیش‌نویس", status="draft")
-    make_product(shop_id, "بایگانی", status="archived")
-    make_product(suspended, "کیف شاهانه")
+def test_sync_makes_the_index_match_the_database(app, make):
+    shop = make(ShopFactory, status="approved")
+    suspended = make(ShopFactory, status="suspended")
+    published = make(ProductFactory, shop=shop, title="کیف چرمی", status="published").id
+    make(ProductFactory, shop=shop, title="پیش‌نویس", status="draft")
+    make(ProductFactory, shop=shop, title="بایگانی", status="archived")
+    make(ProductFactory, shop=suspended, title="کیف شاهانه", status="published")
     synced(app)
     assert indexed_ids(app) == public_ids(app) == {published}
-    assert indexed_ids(app, "shop") == {shop_id}
+    assert indexed_ids(app, "shop") == {shop.id}
 
 
-def test_sync_follows_status_changes_and_deletes(app, make_shop, make_product):
-    shop_id = make_shop()
-    first, second = make_product(shop_id, "کیف چرمی"), make_product(shop_id, "کمربند چرمی")
+def test_sync_follows_status_changes_and_deletes(app, make):
+    shop = make(ShopFactory, status="approved")
+    first, second = (
+        make(ProductFactory, shop=shop, title="کیف چرمی", status="published").id,
+        make(ProductFactory, shop=shop, title="کمربند چرمی", status="published").id,
+    )
     synced(app)
     assert indexed_ids(app) == {first, second}
     with app.app_context():
@@ -44,15 +48,15 @@ def test_sync_follows_status_changes_and_deletes(app, make_shop, make_product):
     synced(app)
     assert indexed_ids(app) == {first}
     with app.app_context():
-        db.session.get(Shop, shop_id).status = "suspended"
+        db.session.get(Shop, shop.id).status = "suspended"
         db.session.commit()
     synced(app)
     assert indexed_ids(app) == public_ids(app) == set()
     assert indexed_ids(app, "shop") == set()
 
 
-def test_sync_records_the_last_change_and_is_idempotent(app, make_shop, make_product):
-    make_product(make_shop(), "کیف چرمی")
+def test_sync_records_the_last_change_and_is_idempotent(app, make):
+    make(ProductFactory, shop=make(ShopFactory, status="approved"), title="کیف چرمی", status="published")
     synced(app)
     with app.app_context():
         state = index.status(app)
@@ -60,16 +64,18 @@ def test_sync_records_the_last_change_and_is_idempotent(app, make_shop, make_pro
         assert synced(app) == 0
 
 
-def test_status_reports_lag(app, make_shop, make_product):
-    shop_id = make_shop()
+def test_status_reports_lag(app, make):
+    shop = make(ShopFactory, status="approved")
     synced(app)
-    make_product(shop_id, "کیف چرمی")
+    make(ProductFactory, shop=shop, title="کیف چرمی", status="published")
     with app.app_context():
         assert index.status(app)["lag"] >= 1
 
 
-def test_rebuild_swaps_in_a_new_directory(app, make_shop, make_product, search_index_folder):
-    product_id = make_product(make_shop(), "کیف چرمی")
+def test_rebuild_swaps_in_a_new_directory(app, make, search_index_folder):
+    product_id = make(
+        ProductFactory, shop=make(ShopFactory, status="approved"), title="کیف چرمی", status="published"
+    ).id
     with app.app_context():
         index.rebuild(app)
         first = os.path.realpath(search_index_folder)
@@ -83,8 +89,10 @@ def test_rebuild_swaps_in_a_new_directory(app, make_shop, make_product, search_i
     ]
 
 
-def test_missing_index_is_rebuilt_by_sync(app, make_shop, make_product, search_index_folder):
-    product_id = make_product(make_shop(), "کیف چرمی")
+def test_missing_index_is_rebuilt_by_sync(app, make, search_index_folder):
+    product_id = make(
+        ProductFactory, shop=make(ShopFactory, status="approved"), title="کیف چرمی", status="published"
+    ).id
     with app.app_context():
         assert index.status(app)["ok"] is False
         index.sync(app)
@@ -93,8 +101,10 @@ def test_missing_index_is_rebuilt_by_sync(app, make_shop, make_product, search_i
 
 
 @pytest.mark.parametrize("damage", ["delete", "corrupt"])
-def test_lost_or_corrupt_index_recovers(app, make_shop, make_product, search_index_folder, damage):
-    product_id = make_product(make_shop(), "کیف چرمی")
+def test_lost_or_corrupt_index_recovers(app, make, search_index_folder, damage):
+    product_id = make(
+        ProductFactory, shop=make(ShopFactory, status="approved"), title="کیف چرمی", status="published"
+    ).id
     with app.app_context():
         index.rebuild(app)
     real = os.path.realpath(search_index_folder)
@@ -115,12 +125,14 @@ def test_lost_or_corrupt_index_recovers(app, make_shop, make_product, search_ind
     assert indexed_ids(app) == {product_id}
 
 
-def test_index_with_an_old_schema_is_rebuilt(app, make_shop, make_product, search_index_folder):
+def test_index_with_an_old_schema_is_rebuilt(app, make, search_index_folder):
     """An index built by an earlier version (other fields) is not used as it is: it is rebuilt."""
     from whoosh import index as whoosh_index
     from whoosh.fields import ID, Schema
 
-    product_id = make_product(make_shop(), "کیف چرمی")
+    product_id = make(
+        ProductFactory, shop=make(ShopFactory, status="approved"), title="کیف چرمی", status="published"
+    ).id
     with app.app_context():
         index.rebuild(app)
     real = os.path.realpath(search_index_folder)
@@ -135,8 +147,10 @@ def test_index_with_an_old_schema_is_rebuilt(app, make_shop, make_product, searc
     assert indexed_ids(app) == {product_id}
 
 
-def test_index_ahead_of_the_log_is_rebuilt(app, make_shop, make_product):
-    product_id = make_product(make_shop(), "کیف چرمی")
+def test_index_ahead_of_the_log_is_rebuilt(app, make):
+    product_id = make(
+        ProductFactory, shop=make(ShopFactory, status="approved"), title="کیف چرمی", status="published"
+    ).id
     synced(app)
     ix = index.open_index(app)
     writer = ix.writer()
@@ -154,15 +168,15 @@ def test_lock_times_out_while_another_writer_holds_it(app):
         pass
 
 
-def test_young_gap_in_the_log_is_not_skipped(app, make_shop, make_product):
+def test_young_gap_in_the_log_is_not_skipped(app, make):
     """PostgreSQL hands out ids at insert: a transaction still open leaves a gap that later fills.
     The recorded position stops before a young gap, so that change is applied when it commits."""
-    shop_id = make_shop()
-    late = make_product(shop_id, "کیف دیرآمده", status="draft")
+    shop = make(ShopFactory, status="approved")
+    late = make(ProductFactory, shop=shop, title="کیف دیرآمده", status="draft").id
     synced(app)
     with app.app_context():
         start = index.status(app)["last_change"]
-        db.session.add(SearchChange(id=start + 2, entity="shop", entity_id=shop_id))  # start + 1 is "in flight"
+        db.session.add(SearchChange(id=start + 2, entity="shop", entity_id=shop.id))  # start + 1 is "in flight"
         db.session.commit()
         index.sync(app)
         assert index.status(app)["last_change"] == start

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.catalog.models import Category, Product
 from marketplace.core.dates import TEHRAN, utcnow
 from marketplace.extensions import db
 from marketplace.search import insights
 from marketplace.search.insights_models import SearchDaily
 from marketplace.search.models import SearchLog
 from marketplace.shops import services as shops
+from tests.factories import ProductFactory, ShopFactory, category_id
 
 DAY = date(2026, 3, 10)
 _sessions = itertools.count(1)
@@ -44,10 +44,6 @@ def log(query, when, results=5, category=None, session=None, times=1):
             )
         )
     db.session.flush()
-
-
-def category_id(slug):
-    return db.session.scalar(select(Category.id).where(Category.slug == slug))
 
 
 def daily_rows(day):
@@ -141,25 +137,19 @@ def test_rising_searches_need_a_minimum_and_twice_last_week(ctx):
 
 
 @pytest.fixture
-def producer(app, make_user):
-    """A producer with a published leather bag; returns the user."""
-    user = make_user(roles={"producer"})
-    with app.app_context():
-        shop = shops.create_shop(db.session.merge(user), "چرم نیلوفر", "چرم‌دوزی", "سجاد")
-        db.session.flush()
-        db.session.add(
-            Product(
-                shop_id=shop.id,
-                category_id=category_id("leather"),
-                title="کیف چرمی دست‌دوز زنانه",
-                slug="کیف-چرمی",
-                price_rial=12_000_000,
-                tags=["کوله"],
-                status="published",
-            )
-        )
-        db.session.commit()
-    return user
+def leather_producer(make, producer):
+    """The shared producer, with a published leather bag (tagged «کوله») in her shop."""
+    shop = make(ShopFactory, owner=producer, name="چرم نیلوفر", craft="چرم‌دوزی", neighbourhood="سجاد")
+    make(
+        ProductFactory,
+        shop=shop,
+        category="leather",
+        title="کیف چرمی دست‌دوز زنانه",
+        price_toman=1_200_000,
+        tags="کوله",
+        status="published",
+    )
+    return producer
 
 
 def _searches_for_scope():
@@ -173,9 +163,9 @@ def _searches_for_scope():
     log("کیف ۰۹۱۵۱۲۳۴۵۶۷", at(today), session="lonely", times=3)  # one person only: private
 
 
-def test_producer_scope_is_her_categories_and_words(app, ctx, producer):
+def test_producer_scope_is_her_categories_and_words(app, ctx, leather_producer):
     _searches_for_scope()
-    shop = shops.owned_shop(producer)
+    shop = shops.owned_shop(leather_producer)
     scope = insights.producer_scope(shop)
     assert {category_id("leather"), category_id("handicrafts")} <= scope.category_ids
     assert category_id("jams") not in scope.category_ids
@@ -193,11 +183,11 @@ def test_insights_page_access(client, make_user, login):
     assert client.get("/insights").status_code == 403
 
 
-def test_producer_page_shows_her_unmet_demand_in_persian(app, client, login, producer):
+def test_producer_page_shows_her_unmet_demand_in_persian(app, client, login, leather_producer):
     with app.app_context():
         _searches_for_scope()
         db.session.commit()
-    login(producer)
+    login(leather_producer)
     html = client.get("/insights").get_data(as_text=True)
     shown = set(re.findall(r"<bdi>([^<]*)</bdi>", html))
     assert {"کیف", "کمربند", "کیف پول", "کوله پشتی"} <= shown

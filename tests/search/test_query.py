@@ -7,20 +7,52 @@ import pytest
 
 from marketplace.search import index, query
 from marketplace.search.query import SearchParams
+from tests.factories import ProductFactory, ShopFactory
 from tests.search.conftest import synced
 
 
 @pytest.fixture
-def shelf(app, make_shop, make_product):
+def shelf(app, make):
     """A small catalogue, indexed."""
-    golshahr = make_shop("چرم مریم", neighbourhood="گلشهر")
-    altimur = make_shop("سفره‌خانهٔ زهرا", neighbourhood="التیمور")
+    golshahr = make(ShopFactory, name="چرم مریم", neighbourhood="گلشهر", status="approved")
+    altimur = make(ShopFactory, name="سفره‌خانهٔ زهرا", neighbourhood="التیمور", status="approved")
     ids = {
-        "bag": make_product(golshahr, "کیف چرمی دست‌دوز زنانه", price_toman=850_000, description="چرم طبیعی گاوی"),
-        "wallet": make_product(golshahr, "کیف پول مردانه", price_toman=250_000, stock=0),
-        "belt": make_product(golshahr, "کمربند چرمی", price_toman=300_000, made_to_order=True, stock=0),
-        "jam": make_product(altimur, "مربای هویج خانگی", category="jams", price_toman=90_000),
-        "kilim": make_product(altimur, "گلیم دستباف", category="carpets-kilims", price_toman=4_000_000),
+        "bag": make(
+            ProductFactory,
+            shop=golshahr,
+            title="کیف چرمی دست‌دوز زنانه",
+            price_toman=850_000,
+            description="چرم طبیعی گاوی",
+            status="published",
+        ).id,
+        "wallet": make(
+            ProductFactory, shop=golshahr, title="کیف پول مردانه", price_toman=250_000, stock=0, status="published"
+        ).id,
+        "belt": make(
+            ProductFactory,
+            shop=golshahr,
+            title="کمربند چرمی",
+            price_toman=300_000,
+            made_to_order=True,
+            stock=0,
+            status="published",
+        ).id,
+        "jam": make(
+            ProductFactory,
+            shop=altimur,
+            title="مربای هویج خانگی",
+            category="jams",
+            price_toman=90_000,
+            status="published",
+        ).id,
+        "kilim": make(
+            ProductFactory,
+            shop=altimur,
+            title="گلیم دستباف",
+            category="carpets-kilims",
+            price_toman=4_000_000,
+            status="published",
+        ).id,
     }
     synced(app)
     return ids
@@ -71,9 +103,9 @@ def test_arabic_letters_and_spacing_variants(app, shelf, text):
         ("کیف دست دوز", "کیف دستدوز"),
     ],
 )
-def test_compounds_meet_however_they_are_written(app, make_shop, make_product, title, typed):
-    shop = make_shop("کارگاه آزمایشی")
-    product_id = make_product(shop, title)
+def test_compounds_meet_however_they_are_written(app, make, title, typed):
+    shop = make(ShopFactory, name="کارگاه آزمایشی", status="approved")
+    product_id = make(ProductFactory, shop=shop, title=title, status="published").id
     synced(app)
     _result, ids = run(app, q=typed)
     assert product_id in ids
@@ -109,10 +141,18 @@ def test_sorts(app, shelf):
     assert ids == [shelf["belt"], shelf["wallet"], shelf["bag"]]
 
 
-def test_pagination(app, make_shop, make_product):
-    shop_id = make_shop()
+def test_pagination(app, make):
+    shop = make(ShopFactory, status="approved")
     made = [
-        make_product(shop_id, f"گلیم شمارهٔ {n}", category="carpets-kilims", price_toman=100_000 + n) for n in range(23)
+        make(
+            ProductFactory,
+            shop=shop,
+            title=f"گلیم شمارهٔ {n}",
+            category="carpets-kilims",
+            price_toman=100_000 + n,
+            status="published",
+        ).id
+        for n in range(23)
     ]
     synced(app)
     first, first_ids = run(app, q="گلیم", sort="price_asc")
@@ -133,8 +173,14 @@ def test_facets_count_the_whole_result(app, shelf):
     assert list(facets["shop"].values()) == [2]
 
 
-def test_highlight_escapes_html(app, make_shop, make_product):
-    product_id = make_product(make_shop(), "<script>alert(1)</script> کیف", description="<b>کیف</b> زیبا")
+def test_highlight_escapes_html(app, make):
+    product_id = make(
+        ProductFactory,
+        shop=make(ShopFactory, status="approved"),
+        title="<script>alert(1)</script> کیف",
+        description="<b>کیف</b> زیبا",
+        status="published",
+    ).id
     synced(app)
     result, ids = run(app, q="کیف")
     assert ids == [product_id]
@@ -158,26 +204,25 @@ def test_autocomplete_prefixes(app, shelf):
         assert query.autocomplete("") == {"products": [], "categories": [], "shops": []}
 
 
-def test_database_fallback_when_the_index_is_missing(app, shelf, search_index_folder, monkeypatch):
+def test_database_fallback_when_the_index_is_missing(app, shelf, search_index_folder):
     real = os.path.realpath(search_index_folder)
     os.unlink(search_index_folder)
     shutil.rmtree(real)
     app.extensions.pop("search_index", None)
     app.extensions.pop("search_searcher", None)
-
-    def refuse(*_args, **_kwargs):
-        raise index.LockTimeout("busy")
-
-    monkeypatch.setattr(index, "rebuild", refuse)  # another worker is rebuilding: answer from the database
-    result, ids = run(app, q="کیف چرمی")
+    with app.app_context(), index.index_lock(app):  # another worker is rebuilding: answer from the database
+        result, ids = run(app, q="کیف چرمی")
     assert result.degraded and result.mode == "database"
     assert ids == [shelf["bag"]]
 
 
-def test_autocomplete_finds_a_zwnj_word_however_the_name_spells_it(app, make_shop, make_product):
-    shop = make_shop()
-    ids = {make_product(shop, title) for title in ("جعبه دست‌ساز", "جعبه دستساز", "جعبه دست ساز")}
-    make_product(shop, "جعبه چوبی")
+def test_autocomplete_finds_a_zwnj_word_however_the_name_spells_it(app, make):
+    shop = make(ShopFactory, status="approved")
+    ids = {
+        make(ProductFactory, shop=shop, title=title, status="published").id
+        for title in ("جعبه دست‌ساز", "جعبه دستساز", "جعبه دست ساز")
+    }
+    make(ProductFactory, shop=shop, title="جعبه چوبی", status="published")
     synced(app)
     with app.test_request_context():
         assert {hit["pk"] for hit in query.autocomplete("دست\u200cسا")["products"]} == ids

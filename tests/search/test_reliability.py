@@ -18,6 +18,7 @@ from marketplace.extensions import db
 from marketplace.search import index
 from marketplace.search.models import SearchChange
 from marketplace.shops.models import Shop
+from tests.factories import ShopFactory, UserFactory
 
 WRITERS = 4
 UPDATES = 50
@@ -40,11 +41,8 @@ def _prepare(instance: str, products: int) -> tuple:
     app = create_app(_config(instance))
     with app.app_context():
         upgrade()
-        from marketplace.accounts import services as accounts
-
-        owner = accounts.create_user("+989150000001", "مریم", "saffron and turquoise", roles={"producer"})
-        shop = Shop(owner=owner, name="چرم مریم", slug="چرم-مریم", neighbourhood="گلشهر", status="approved")
-        db.session.add(shop)
+        owner = UserFactory(phone="+989150000001", display_name="مریم", roles={"producer"})
+        shop = ShopFactory(owner=owner, name="چرم مریم", neighbourhood="گلشهر", status="approved")
         db.session.commit()
         index.rebuild(app)
         leather = db.session.scalar(select(Category.id).where(Category.slug == "leather"))

@@ -4,7 +4,6 @@ import io
 import re
 from urllib.parse import unquote
 
-import pytest
 from PIL import Image
 
 from marketplace.branding.palette import CURATED
@@ -12,6 +11,7 @@ from marketplace.extensions import db
 from marketplace.shops import services
 from marketplace.shops.models import Shop
 from tests.conftest import post_form
+from tests.factories import ShopFactory
 
 
 def png_bytes(colour=(200, 30, 30), size=(300, 200)):
@@ -26,28 +26,6 @@ def get_shop(app, owner_id):
         if shop is not None:
             _ = shop.decisions, shop.old_slugs
         return shop
-
-
-@pytest.fixture
-def producer(make_user):
-    return make_user(roles={"producer"}, name="مریم رضایی")
-
-
-@pytest.fixture
-def shop_of(app):
-    """Make a shop for a user directly (for tests about other routes)."""
-
-    def build(user, name, status="draft", logo=False):
-        with app.app_context():
-            owner = db.session.merge(user)
-            shop = services.create_shop(owner, name, "گلدوزی", "گلشهر")
-            services.update_story(shop, "گلدوزی با نقش‌های قدیمی", "داستان من " * 20, {})
-            services.set_palette(shop, CURATED[0].palette, CURATED[0].code)
-            shop.status = status
-            db.session.commit()
-            return shop.id, shop.slug
-
-    return build
 
 
 def test_wizard_journey_to_review(app, client, producer, login):
@@ -197,8 +175,8 @@ def test_wizard_journey_to_review(app, client, producer, login):
     assert "منتظر بررسی" in client.get("/dashboard").get_data(as_text=True)
 
 
-def test_name_check_json(client, producer, login, make_user, shop_of):
-    shop_of(make_user(roles={"producer"}), "ترشی خانگی توس")
+def test_name_check_json(client, producer, login, make_user, make):
+    make(ShopFactory, owner=make_user(roles={"producer"}), name="ترشی خانگی توس", craft="گلدوزی", branded=True)
     login(producer)
     taken = client.get("/dashboard/shop/name-check?name=ترشي خانگي توس").get_json()
     assert taken == {"slug": "ترشی-خانگی-توس", "ok": False, "message": taken["message"]} and taken["message"]
@@ -206,9 +184,9 @@ def test_name_check_json(client, producer, login, make_user, shop_of):
     assert free["ok"] is True and free["slug"] == "گلدوزی-مریم"
 
 
-def test_storefront_visibility(app, client, make_user, login, shop_of):
+def test_storefront_visibility(app, client, make_user, login, make):
     owner = make_user(roles={"producer"})
-    _shop_id, slug = shop_of(owner, "سفال سیدی")
+    slug = make(ShopFactory, owner=owner, name="سفال سیدی", craft="گلدوزی", branded=True).slug
     assert client.get(f"/shop/{slug}").status_code == 404  # draft: not public
     login(make_user(roles={"producer"}))
     assert client.get(f"/shop/{slug}").status_code == 404  # another producer
@@ -221,9 +199,10 @@ def test_storefront_visibility(app, client, make_user, login, shop_of):
     assert staff.get(f"/shop/{slug}").status_code == 200
 
 
-def test_public_storefront_page(app, client, make_user, shop_of):
+def test_public_storefront_page(app, client, make_user, make):
     owner = make_user(roles={"producer"})
-    shop_id, slug = shop_of(owner, "گلیم گلشهر", status="approved")
+    made = make(ShopFactory, owner=owner, name="گلیم گلشهر", craft="گلدوزی", branded=True, status="approved")
+    shop_id, slug = made.id, made.slug
     with app.app_context():
         shop = db.session.get(Shop, shop_id)
         services.update_story(shop, "گلیم با رنگ گیاهی", "بند اول <script>alert(1)</script>\n\nبند دوم", {})
@@ -243,9 +222,10 @@ def test_public_storefront_page(app, client, make_user, shop_of):
     assert f'<style nonce="{nonce}">' in html
 
 
-def test_renamed_shop_redirects(app, client, make_user, shop_of):
+def test_renamed_shop_redirects(app, client, make_user, make):
     owner = make_user(roles={"producer"})
-    shop_id, slug = shop_of(owner, "مربای التیمور", status="approved")
+    made = make(ShopFactory, owner=owner, name="مربای التیمور", craft="گلدوزی", branded=True, status="approved")
+    shop_id, slug = made.id, made.slug
     with app.app_context():
         services.update_identity(db.session.get(Shop, shop_id), "مربای خانگی التیمور", "مربا", "التیمور")
         db.session.commit()
@@ -309,8 +289,8 @@ def test_producer_never_reaches_another_shop(app, client, make_user, login, prod
     assert client.get("/staff/shops").status_code == 403
 
 
-def test_settings_banner_and_bad_upload(app, client, producer, login, shop_of):
-    shop_of(producer, "بافتنی طاهره")
+def test_settings_banner_and_bad_upload(app, client, producer, login, make):
+    make(ShopFactory, owner=producer, name="بافتنی طاهره", craft="گلدوزی", branded=True)
     login(producer)
     not_image = post_form(
         client,
@@ -349,10 +329,10 @@ def test_settings_banner_and_bad_upload(app, client, producer, login, shop_of):
     assert bad_date.status_code == 422 and 'value="1404/13/40"' in bad_date.get_data(as_text=True)
 
 
-def test_wizard_upload_without_a_file_part_is_refused_not_a_crash(app, client, producer, login, shop_of):
+def test_wizard_upload_without_a_file_part_is_refused_not_a_crash(app, client, producer, login, make):
     """A POST that names the upload action but carries no file part (not even an empty one) gets the
     same message as an empty file, next to the field; it used to be a 500."""
-    shop_of(producer, "کارگاه مریم")
+    make(ShopFactory, owner=producer, name="کارگاه مریم", craft="گلدوزی", branded=True)
     login(producer)
     colours = post_form(
         client,
@@ -368,9 +348,10 @@ def test_wizard_upload_without_a_file_part_is_refused_not_a_crash(app, client, p
     assert get_shop(app, producer.id).logo_files is None
 
 
-def test_staff_queue_and_decisions(app, client, make_user, login, shop_of):
+def test_staff_queue_and_decisions(app, client, make_user, login, make):
     owner = make_user(roles={"producer"})
-    shop_id, slug = shop_of(owner, "صابون توس", status="submitted")
+    made = make(ShopFactory, owner=owner, name="صابون توس", craft="گلدوزی", branded=True, status="submitted")
+    shop_id, slug = made.id, made.slug
     login(make_user(roles={"staff"}))
     queue = client.get("/staff/shops").get_data(as_text=True)
     assert "صابون توس" in queue

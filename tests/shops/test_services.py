@@ -14,8 +14,9 @@ def _ctx(app_ctx):
 
 
 @pytest.fixture
-def producer(make_user):
-    return db.session.merge(make_user(roles={"producer"}, name="مریم رضایی"))
+def producer(producer):
+    """The shared producer (tests/conftest.py), in this test's session."""
+    return db.session.merge(producer)
 
 
 @pytest.mark.parametrize(
