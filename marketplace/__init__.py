@@ -68,8 +68,8 @@ def _import_models() -> None:
     """Import every domain's tables so the metadata (and Alembic's autogenerate) sees them all."""
     from .accounts import models as _accounts  # noqa: F401
     from .catalog import models as _catalog  # noqa: F401
+    from .insights import models as _insights  # noqa: F401
     from .registration import models as _registration  # noqa: F401
-    from .search import insights_models as _search_insights  # noqa: F401
     from .search import models as _search  # noqa: F401
     from .shops import models as _shops  # noqa: F401
 
@@ -142,18 +142,18 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import access  # noqa: F401  (registers the user loader)
     from .accounts.routes import bp as accounts_bp
     from .api.routes import bp as api_bp
-    from .catalog.producer import bp as products_bp
-    from .catalog.routes import bp as catalog_bp
+    from .catalog.routes.producer import bp as products_bp
+    from .catalog.routes.public import bp as catalog_bp
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
+    from .insights.routes import bp as insights_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
-    from .search.insights_routes import bp as insights_bp
     from .search.routes import bp as search_bp
-    from .shops.routes import bp as shops_bp
-    from .shops.wizard import bp as wizard_bp
-    from .staff.products import bp as staff_products_bp
-    from .staff.routes import bp as staff_bp
+    from .shops.routes.settings import bp as shops_bp
+    from .shops.routes.wizard import bp as wizard_bp
+    from .staff.routes.console import bp as staff_bp
+    from .staff.routes.products import bp as staff_products_bp
 
     for blueprint in (
         core_bp,
@@ -176,11 +176,15 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
-    from .catalog.cli import catalog_cli
     from .demo.cli import demo_cli
+    from .insights.cli import insights_command
+    from .registration.cli import registration_cli
     from .search.cli import search_cli
+    from .staff.cli import staff_cli
 
     app.cli.add_command(users_cli)
-    app.cli.add_command(catalog_cli)
+    app.cli.add_command(staff_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(registration_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(insights_command)

@@ -7,10 +7,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import index
-from .insights_cli import insights_command
 
 search_cli = AppGroup("search", help="The search index: apply changes, rebuild, status.")
-search_cli.add_command(insights_command)
 
 
 @search_cli.command("sync")

@@ -4,12 +4,12 @@
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..registration import services as registration
-from ..shops import brand
-from ..shops import services as shops
-from . import services
-from .models import Product
+from ...extensions import db
+from ...registration import services as registration
+from ...shops import brand
+from ...shops import services as shops
+from .. import services
+from ..models import Product
 
 bp = Blueprint("catalog", __name__)
 

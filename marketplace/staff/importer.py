@@ -20,6 +20,8 @@ from sqlalchemy import select
 
 from ..accounts import services as accounts
 from ..accounts.models import User
+from ..catalog import services
+from ..catalog.models import Category, Product
 from ..core.images import ImageRejected, load_upload, read_limited, store_variants
 from ..core.money import RIAL_PER_TOMAN
 from ..core.persian import normalize_text, to_latin_digits
@@ -27,8 +29,6 @@ from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
 from ..shops import services as shops
 from ..shops.models import Shop
-from . import services
-from .models import Category, Product
 
 COLUMNS = (
     "shop_slug", "shop_name", "owner_phone", "owner_name", "neighbourhood", "title", "description",

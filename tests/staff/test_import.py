@@ -1,4 +1,4 @@
-"""Bulk import by staff: `flask catalog import` and /staff/import. Every row is checked first and
+"""Bulk import by staff: `flask staff import` and /staff/import. Every row is checked first and
 nothing is written when one is wrong; a second import updates instead of duplicating."""
 
 import io
@@ -11,12 +11,12 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.catalog import importer
 from marketplace.catalog.models import Product
 from marketplace.core.images import upload_dir, upload_limits
 from marketplace.extensions import db
 from marketplace.registration.models import RegistrationRecord
 from marketplace.shops.models import Shop
+from marketplace.staff import importer
 from tests.conftest import post_form
 
 HEADER = (
@@ -78,7 +78,7 @@ def staff(make_user):
 
 
 def run(app, *args):
-    return app.test_cli_runner().invoke(args=["catalog", "import", *args])
+    return app.test_cli_runner().invoke(args=["staff", "import", *args])
 
 
 def line(app, index: int, count: int) -> str:
