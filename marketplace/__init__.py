@@ -49,6 +49,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from .core.errors import init_errors
     from .core.security import init_security
     from .core.templating import init_templating
+    from .registration import init_registration
     from .search import init_search
 
     require_raqm()  # Persian logos and kit images need real shaping: refuse to start without it
@@ -57,6 +58,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     init_errors(app)
+    init_registration(app)
     init_search(app)
     _import_models()
     _register_blueprints(app)

@@ -11,12 +11,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..accounts.models import User
+from ..core import events
 from ..core.dates import utcnow
 from ..core.errors import RuleError
 from ..core.money import RIAL_PER_TOMAN, parse_toman
 from ..core.persian import normalize_text
 from ..extensions import db
-from ..registration import services as registration
 from ..shops.models import Shop
 from ..shops.services import slugify
 from .models import Category, Product, ProductDecision, ProductImage, ProductVariant
@@ -415,13 +415,14 @@ def _record(product: Product, actor: User | None, action: str, target: str, reas
 
 
 def publish_blockers(product: Product) -> list:
-    """Why the product cannot be published now (empty when it can)."""
+    """Why the product cannot be published now (empty when it can): catalog's own rules, then
+    every answer to the product_publish_blockers signal (registration's mandatory items)."""
     problems = []
     if product.shop.status != "approved":
         problems.append(_l("The shop is not approved yet."))
     if not product.images:
         problems.append(_l("Add at least one photo."))
-    return problems + list(registration.publish_blockers(product))
+    return problems + events.collect(events.product_publish_blockers, product)
 
 
 def change_status(product: Product, actor: User, action: str, reason: str = "") -> None:

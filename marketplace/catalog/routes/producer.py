@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ...accounts.access import role_required
 from ...core.images import ImageRejected, load_upload, store_variants, upload_dir, upload_limits
-from ...core.templating import is_persian
+from ...core.numerals import is_persian
 from ...extensions import db
 from ...shops.services import owned_shop
 from .. import services
