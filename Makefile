@@ -17,7 +17,7 @@ run: assets migrate
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: ruff, then the whole suite on SQLite (with browser journeys), then again on PostgreSQL
+## test: ruff and import-linter, then the whole suite on SQLite (with browser journeys), then again on PostgreSQL
 test: assets lint test-sqlite test-postgres
 
 venv: $(BIN)/.installed
@@ -43,6 +43,7 @@ demo: migrate
 lint: venv
 	$(BIN)/ruff check marketplace tests bench wsgi.py
 	$(BIN)/ruff format --check marketplace tests bench wsgi.py
+	$(BIN)/lint-imports --no-logo
 
 test-sqlite: assets
 	$(BIN)/python -m pytest
@@ -67,4 +68,4 @@ bench: assets
 	$(BIN)/python bench/search.py
 
 clean:
-	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache .import_linter_cache
