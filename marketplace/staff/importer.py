@@ -417,57 +417,49 @@ class _Checker:
             )
         return category
 
-    def _whole_number(self, number: int, column: str, value: str, low: int, high: int, message) -> int | None:
+    def _whole_number(self, number: int, column: str, value: str, message) -> int | None:
+        """A cell read as a whole number in any digits (None when empty); the catalogue checks its range."""
         text = to_latin_digits(normalize_text(value)).replace(",", "").replace("\u066c", "")
         if not text:
             return None
-        if not text.isdigit() or not low <= int(text) <= high:
+        if not text.isdigit():
             self.error(number, column, message)
             return None
         return int(text)
 
     def _product_data(self, number: int, values: dict[str, str], category: Category | None):
-        """The row's product fields, each checked with the same rules as the producer's form."""
+        """The row's product fields, checked by the catalogue's own rules (catalog.check_product),
+        every problem reported at once; only reading the cells as numbers is the importer's."""
         before = len(self.errors)
-        title = normalize_text(values["title"])
-        if not title:
-            self.error(number, "title", _l("Write a title for your product."))
-        elif len(title) > services.TITLE_MAX:
-            self.error(number, "title", _l("Use at most %(num)s characters.", num=services.TITLE_MAX))
-        description = normalize_text(values["description"], multiline=True)
-        if len(description) > services.DESCRIPTION_MAX:
-            self.error(number, "description", _l("Use at most %(num)s characters.", num=services.DESCRIPTION_MAX))
-        price, tags = values["price_toman"], []
-        for column, check in (("price_toman", services.parse_price), ("tags", services.parse_tags)):
-            try:
-                result = check(values[column])
-            except services.CatalogError as error:
-                self.error(number, column, error.message)
-            else:
-                tags = result if column == "tags" else tags
-        stock = self._whole_number(
-            number, "stock", values["stock"], 0, services.STOCK_MAX, _l("Enter a number between 0 and 100,000.")
-        )
+        stock = self._whole_number(number, "stock", values["stock"], _l("Enter a number between 0 and 100,000."))
         days = self._whole_number(
             number,
             "made_to_order_days",
             values["made_to_order_days"],
-            0,
-            60,
             _l("Write how many days it takes, from 1 to 60."),
         )
-        if len(self.errors) > before or category is None:
-            return None
-        return services.ProductData(
-            title=title,
-            description=description,
-            category_id=category.id,
-            price_toman=price,
+        data = services.ProductData(
+            title=values["title"],
+            description=values["description"],
+            category_id=category.id if category else 0,
+            price_toman=values["price_toman"],
             stock=stock or 0,
             made_to_order=bool(days),
             lead_time_days=days or None,
-            tags=tags,
+            tags=values["tags"],
         )
+        try:
+            checked = services.check_product(data)
+        except services.ProductInvalid as invalid:
+            for field, message in invalid.errors:
+                column = FIELD_COLUMNS.get(field, field)
+                if not any(e.row == number and e.column == column for e in self.errors):
+                    self.error(number, column, message)  # an unknown category is reported once
+            return None
+        if len(self.errors) > before:
+            return None
+        data.title, data.description, data.tags = checked.title, checked.description, checked.tags
+        return data
 
     def _photos(self, number: int, value: str) -> list[str]:
         names = list(dict.fromkeys(_file_name_key(part) for part in value.split("|") if part.strip()))

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Product
 from marketplace.core.images import upload_dir, upload_limits
 from marketplace.extensions import db
@@ -185,6 +186,24 @@ def test_more_row_problems(app, files, staff, make_user):
         (3, "title"), (4, "owner_phone"), (5, "owner_name"), (5, "stock"),
         (5, "made_to_order_days"), (5, "images"), (5, "images"),
     ]  # fmt: skip
+
+
+def test_rows_are_checked_by_the_catalogue_rules_all_at_once(app, files, staff):
+    """One row breaking several catalogue rules gets every one of them, in the catalogue's words."""
+    rows = [",کارگاه نو,09157770003,مینا,گلشهر," + "ک" * 121 + ",,jams,500,100001,61," + "|".join("abcdefghijk") + ","]
+    path, images = files(rows)
+    with app.test_request_context(), pytest.raises(importer.ImportFailed) as failed:
+        importer.plan_import(
+            importer.read_csv(Path(path).read_bytes()), importer.FolderImages(images), upload_limits(app.config)
+        )
+    errors = failed.value.errors
+    assert [(e.row, e.column) for e in errors] == [
+        (2, "title"), (2, "price_toman"), (2, "stock"), (2, "made_to_order_days"), (2, "tags"),
+    ]  # fmt: skip
+    with app.test_request_context(), pytest.raises(catalog.CatalogError) as own:
+        catalog.parse_price("500")
+    with app.test_request_context():
+        assert str(errors[1].message) == str(own.value.message)  # the catalogue's message, not a copy
 
 
 def test_header_problems_are_clear(app, files, staff):

@@ -74,11 +74,13 @@ def _form(product=None):
 
 
 def _show_error(form, error: services.CatalogError) -> None:
-    target = getattr(form, error.field, None)
-    if target is None or error.field == "variants":
-        form.form_errors.append(error.message)
-    else:
-        target.errors = [*target.errors, error.message]
+    """Each message next to its field (every one of them when the service found several)."""
+    for field, message in getattr(error, "errors", [(error.field, error.message)]):
+        target = getattr(form, field, None)
+        if target is None or field == "variants":
+            form.form_errors.append(message)
+        else:
+            target.errors = [*target.errors, message]
 
 
 @bp.get("")
