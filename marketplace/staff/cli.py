@@ -76,7 +76,9 @@ def import_command(csv_file: Path, images_dir: Path | None, publish: bool, dry_r
         try:
             rows = importer.read_csv(csv_file.read_bytes())
             with click.progressbar(length=len(rows), label=_("Checking")) as bar:
-                plan = importer.plan_import(rows, images, limits, publish=publish, on_row=lambda: bar.update(1))
+                plan = importer.plan_import(
+                    rows, images, limits, publish=publish, actor=staff, on_row=lambda: bar.update(1)
+                )
             if dry_run:
                 summary = plan.summary()
             else:

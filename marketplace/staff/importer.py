@@ -40,6 +40,9 @@ MAX_CSV_BYTES = 5 * 2**20
 MAX_ZIP_FILES = 2000
 # Stored with the shop approvals and checklist waivers the import records.
 IMPORT_REASON = "ثبت گروهی به دست کارشناس مرکز"
+STAFF_ACCOUNT_MESSAGE = _l(
+    "This mobile number belongs to a centre staff account. Only an administrator can import products for it."
+)
 # A service's field name → the CSV column its message belongs to.
 FIELD_COLUMNS = {"category_id": "category", "lead_time_days": "made_to_order_days", "photos": "images"}
 
@@ -86,6 +89,17 @@ class ImportSummary:
             (_l("Photos added"), self.photos_added),
             (_l("Checklist items waived"), self.waivers),
         ]
+
+
+def is_staff_account(user: User) -> bool:
+    """A centre staff member's or an administrator's account."""
+    return user.has_role("staff") or user.has_role("admin")
+
+
+def may_import_for_staff(actor: User | None) -> bool:
+    """Only an administrator's import may make a staff or admin account a producer or give it a shop
+    (staff may not change other staff's accounts: staff.services.may_manage)."""
+    return actor is not None and actor.has_role("admin")
 
 
 # ---------------------------------------------------------------- photos
@@ -264,8 +278,9 @@ class ImportPlan:
 class _Checker:
     """Collects the problems of every row; plan_import() drives it."""
 
-    def __init__(self, images, limits: dict, publish: bool):
+    def __init__(self, images, limits: dict, publish: bool, actor: User | None = None):
         self.images, self.limits, self.publish = images, limits, publish
+        self.may_touch_staff = may_import_for_staff(actor)
         self.errors: list[RowError] = []
         self.shops: dict[str, PlannedShop] = {}
         self.producers: dict[str, User | None] = {}
@@ -384,6 +399,9 @@ class _Checker:
         if phone in self.producers:
             return
         user = accounts.find_user_by_phone(phone)
+        if user is not None and is_staff_account(user) and not self.may_touch_staff:
+            self.error(number, "owner_phone", STAFF_ACCOUNT_MESSAGE)
+            return
         self.producers[phone] = user
         planned = self.shops[key]
         if user is not None:
@@ -498,13 +516,15 @@ def plan_import(
     limits: dict,
     *,
     publish: bool = False,
+    actor: User | None = None,
     on_row: Callable[[], None] | None = None,
 ) -> ImportPlan:
     """Check every row (shops, producers, product fields, photos) without writing anything.
 
-    `images` is a FolderImages, a ZipImages or None; `limits` is core.images.upload_limits().
-    Raises ImportFailed listing every problem of every row."""
-    checker = _Checker(images, limits, publish)
+    `images` is a FolderImages, a ZipImages or None; `limits` is core.images.upload_limits();
+    `actor` is the staff member importing (only an admin may import for staff or admin accounts;
+    None counts as not an admin). Raises ImportFailed listing every problem of every row."""
+    checker = _Checker(images, limits, publish, actor)
     planned = []
     for number, values in rows:
         row = checker.check_row(number, values)
@@ -531,7 +551,7 @@ def apply_plan(
     """Write a checked plan: producers, approved shops, products, photos, publication. Flushes;
     the caller commits, or rolls back on ImportFailed (a rule that only the write could check)."""
     summary = ImportSummary()
-    owners = _ensure_producers(plan, summary)
+    owners = _ensure_producers(plan, summary, staff)
     shops_by_key = {key: planned.shop for key, planned in plan.shops.items() if planned.shop is not None}
     photos: dict[str, tuple[dict, list[str]]] = {}
     errors = []
@@ -565,9 +585,12 @@ def apply_plan(
     return summary
 
 
-def _ensure_producers(plan: ImportPlan, summary: ImportSummary) -> dict[str, User]:
+def _ensure_producers(plan: ImportPlan, summary: ImportSummary, staff: User) -> dict[str, User]:
     owners = {}
     for phone, user in plan.producers.items():
+        if user is not None and is_staff_account(user) and not may_import_for_staff(staff):
+            # plan_import refuses these rows; a plan made for another importer must not slip through
+            raise ImportFailed([RowError(0, "owner_phone", STAFF_ACCOUNT_MESSAGE)])
         if user is None:
             # She sets her own password with "forgot password" on her phone; nobody knows this one.
             user = accounts.create_user(
@@ -644,7 +667,7 @@ def run_import(
     raw: bytes, images, staff: User, uploads_dir: Path, limits: dict, *, publish: bool = False, dry_run: bool = False
 ) -> ImportSummary:
     """Read, check and (unless `dry_run`) write a whole file; raises ImportFailed with every problem."""
-    plan = plan_import(read_csv(raw), images, limits, publish=publish)
+    plan = plan_import(read_csv(raw), images, limits, publish=publish, actor=staff)
     if dry_run:
         return plan.summary()
     return apply_plan(plan, images, staff, uploads_dir, limits)

@@ -403,3 +403,64 @@ def test_sample_file_is_valid(app, client, staff, login):
     photos = zip_bytes({"litteh-1.jpg": PHOTOS["litteh-1.jpg"], "litteh-2.jpg": PHOTOS["quince.jpg"]})
     checked = upload(client, response.data, photos, dry_run=True)
     assert checked.status_code == 200, checked.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- staff and admin accounts (issue 10 item 9)
+
+STAFF_ROW = ",کارگاه تازه,{phone},نام,گلشهر,ترشی لیته,توضیح,pickles,120000,3,,,"
+
+
+def roles_and_shop(app, phone):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.phone == phone))
+        return set(user.roles), db.session.scalar(
+            select(func.count()).select_from(Shop).where(Shop.owner_id == user.id)
+        )
+
+
+@pytest.mark.parametrize("roles", [{"staff"}, {"staff", "admin"}, {"admin"}])
+def test_staff_importer_cannot_touch_staff_or_admin_accounts(app, files, staff, make_user, roles):
+    colleague = make_user(roles=roles, phone="+989153008888")
+    before = roles_and_shop(app, colleague.phone)
+    path, _images = files([STAFF_ROW.format(phone="0915 300 8888")])
+    result = run(app, path, "--staff", "09153009999")
+    assert result.exit_code == 1
+    assert "owner_phone" in result.output and "مدیر" in result.output  # only an administrator may
+    assert roles_and_shop(app, colleague.phone) == before == (roles | {"buyer"}, 0)
+
+
+def test_staff_importer_cannot_add_to_a_shop_owned_by_staff(app, files, staff, make_user):
+    colleague = make_user(roles={"staff", "producer"}, phone="+989153008888")
+    with app.app_context():
+        from marketplace.shops import services as shops
+
+        slug = shops.create_shop(db.session.merge(colleague), "کارگاه کارشناس", "گلدوزی", "گلشهر").slug
+        db.session.commit()
+    before = counts(app)
+    path, _images = files([f"{slug},,,,,ترشی لیته,توضیح,pickles,120000,3,,,"])
+    with app.test_request_context(), pytest.raises(importer.ImportFailed) as failed:
+        importer.plan_import(importer.read_csv(Path(path).read_bytes()), None, upload_limits(app.config), actor=staff)
+    assert [(e.row, e.column) for e in failed.value.errors] == [(2, "owner_phone")]
+    with app.test_request_context():
+        assert str(failed.value.errors[0].message) == (
+            "این شماره مال حساب یکی از کارکنان مرکز است. فقط مدیر سامانه می‌تواند برای آن کالا وارد کند."
+        )
+    assert counts(app) == before
+
+
+def test_admin_importer_may_import_for_a_staff_account(app, files, make_user):
+    make_user(roles={"staff", "admin"}, phone="+989153007777")
+    colleague = make_user(roles={"staff"}, phone="+989153008888")
+    path, _images = files([STAFF_ROW.format(phone="09153008888")])
+    result = run(app, path, "--staff", "09153007777")
+    assert result.exit_code == 0, result.output
+    assert roles_and_shop(app, colleague.phone) == ({"buyer", "staff", "producer"}, 1)
+
+
+def test_import_page_refuses_a_staff_phone_for_staff(app, client, staff, make_user, login):
+    make_user(roles={"admin"}, phone="+989153008888")
+    login(staff)
+    before = counts(app)
+    response = upload(client, csv_bytes([STAFF_ROW.format(phone="09153008888")]))
+    assert response.status_code == 422 and counts(app) == before
+    assert "فقط مدیر سامانه" in response.get_data(as_text=True)
