@@ -15,6 +15,7 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ## run: install, build assets, migrate, load demo data when empty, serve on http://127.0.0.1:5000
 run: assets migrate
 	$(FLASK) demo load --if-empty
+	$(FLASK) search sync  # a missing or unreadable index is rebuilt here, never by a request
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: ruff and import-linter, then the whole suite on SQLite (with browser journeys), then again on PostgreSQL
@@ -59,6 +60,7 @@ messages: venv
 	$(BIN)/python -m marketplace.translations.english
 
 serve-gunicorn: assets migrate
+	$(FLASK) search sync
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
 bench: assets
