@@ -119,30 +119,31 @@ def get_index(app: Flask):
 
 def rebuild_index_if_needed(app: Flask, lock_timeout: float = 1.0) -> bool:
     """Rebuild the index when it is missing, unreadable, of an old schema or ahead of the change log
-    (a restored backup); True when this call rebuilt it. Cheap when the index is fine. Called at
-    start-up (`flask search sync`) and by the background worker's loop, never in a request; call it
-    inside an app context. Another process already rebuilding (the lock is held) → False."""
-    try:
-        ix = _cached_index(app)
-        healthy = last_applied(ix) <= (db.session.scalar(select(func.max(SearchChange.id))) or 0)
-    except IndexUnavailable:
-        app.extensions.get("search_index", {}).clear()
-        healthy = False
-    db.session.rollback()  # end the read transaction: a rebuild reads everything afresh
-    if healthy:
+    (a restored backup); True when this call rebuilt it, False when the index is fine (a cheap check)
+    or another process holds the lock (it is rebuilding). Called inside an app context at start-up
+    (`flask search sync`) and by the background worker's loop; never in a request or by /healthz."""
+    if _index_usable(app):
         return False
     try:
         with index_lock(app, lock_timeout):
-            try:
-                if last_applied(open_index(app)) <= (db.session.scalar(select(func.max(SearchChange.id))) or 0):
-                    return False  # rebuilt by another process while we waited for the lock
-            except IndexUnavailable:
-                pass
+            if _index_usable(app):
+                return False  # another process rebuilt it while we waited for the lock
             log.warning("search index unusable: rebuilding it from the database")
             _rebuild_locked(app)
             return True
     except LockTimeout:
         return False
+
+
+def _index_usable(app: Flask) -> bool:
+    """The index opens, has the current schema and is not ahead of the database's change log."""
+    try:
+        usable = last_applied(_cached_index(app)) <= (db.session.scalar(select(func.max(SearchChange.id))) or 0)
+    except IndexUnavailable:
+        app.extensions.get("search_index", {}).clear()
+        usable = False
+    db.session.rollback()  # end the read transaction: a rebuild then reads everything afresh
+    return usable
 
 
 def last_applied(ix) -> int:

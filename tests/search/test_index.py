@@ -174,3 +174,28 @@ def test_young_gap_in_the_log_is_not_skipped(app, make_shop, make_product):
         index.sync(app)
         assert index.status(app)["last_change"] == start + 2
     assert indexed_ids(app) == {late}
+
+
+def test_rebuild_index_if_needed(app, make_shop, make_product, search_index_folder):
+    """What start-up and the worker call: rebuilds a missing index or one ahead of the log, else nothing."""
+    product_id = make_product(make_shop(), "کیف چرمی")
+    with app.app_context():
+        assert index.rebuild_index_if_needed(app) is True  # missing
+        assert index.rebuild_index_if_needed(app) is False  # usable: nothing to do
+        writer = index.open_index(app).writer()
+        writer.update_document(id=index.META_ID, kind="meta", last_change=10**12)  # a restored backup
+        writer.commit()
+        assert index.rebuild_index_if_needed(app) is True
+        assert index.status(app)["last_change"] < 10**12
+    assert indexed_ids(app) == {product_id}
+
+
+def test_the_web_process_never_rebuilds_a_lost_index(app, make_shop, make_product, search_index_folder):
+    """After a request that changed products, the app syncs the log; with the index lost it leaves
+    the rebuild to the worker (a request must stay fast)."""
+    make_product(make_shop(), "کیف چرمی")
+    index.sync_quietly(app)
+    assert not os.path.lexists(search_index_folder)
+    with app.app_context():
+        assert index.sync(app) == 2  # `flask search sync` (start-up) rebuilds it: the shop and the product
+    assert os.path.lexists(search_index_folder)
