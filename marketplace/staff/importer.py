@@ -41,7 +41,8 @@ MAX_ZIP_FILES = 2000
 # Stored with the shop approvals and checklist waivers the import records.
 IMPORT_REASON = "ثبت گروهی به دست کارشناس مرکز"
 STAFF_ACCOUNT_MESSAGE = _l(
-    "This mobile number belongs to a centre staff account. Only an administrator can import products for it."
+    "This number (or this shop's owner) is a centre staff account. "
+    "Only an administrator can import products for staff accounts."
 )
 # A service's field name → the CSV column its message belongs to.
 FIELD_COLUMNS = {"category_id": "category", "lead_time_days": "made_to_order_days", "photos": "images"}

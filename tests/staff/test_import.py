@@ -443,7 +443,7 @@ def test_staff_importer_cannot_add_to_a_shop_owned_by_staff(app, files, staff, m
     assert [(e.row, e.column) for e in failed.value.errors] == [(2, "owner_phone")]
     with app.test_request_context():
         assert str(failed.value.errors[0].message) == (
-            "این شماره مال حساب یکی از کارکنان مرکز است. فقط مدیر سامانه می‌تواند برای آن کالا وارد کند."
+            "این شماره (یا صاحب این غرفه) از کارکنان مرکز است. فقط مدیر سامانه می‌تواند برای حساب کارکنان کالا وارد کند."
         )
     assert counts(app) == before
 
