@@ -16,9 +16,10 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ## and run the outbox worker beside it (Procfile, started by honcho; Ctrl-C stops both)
 run: assets migrate
 	$(FLASK) demo load --if-empty
+	$(FLASK) search sync  # a missing or unreadable index is rebuilt here, never by a request
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
-## test: ruff and mypy, then the whole suite on SQLite (with browser journeys), then again on PostgreSQL
+## test: ruff, import-linter and mypy, then the whole suite on SQLite (with browser journeys), then again on PostgreSQL
 test: assets lint test-sqlite test-postgres
 
 venv: $(BIN)/.installed
@@ -44,6 +45,7 @@ demo: migrate
 lint: venv
 	$(BIN)/ruff check marketplace tests bench wsgi.py
 	$(BIN)/ruff format --check marketplace tests bench wsgi.py
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy
 
 test-sqlite: assets
@@ -60,6 +62,7 @@ messages: venv
 	$(BIN)/python -m marketplace.translations.english
 
 serve-gunicorn: assets migrate
+	$(FLASK) search sync
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
 bench: assets
@@ -70,4 +73,4 @@ bench: assets
 	$(BIN)/python bench/outbox.py
 
 clean:
-	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -50,6 +50,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from .core.outbox import init_outbox
     from .core.security import init_security
     from .core.templating import init_templating
+    from .registration import init_registration
     from .search import init_search
 
     require_raqm()  # Persian logos and kit images need real shaping: refuse to start without it
@@ -59,6 +60,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_templating(app)
     init_errors(app)
     init_outbox(app)
+    init_registration(app)
     init_search(app)
     _import_models()
     _register_blueprints(app)
@@ -71,8 +73,8 @@ def _import_models() -> None:
     from .accounts import models as _accounts  # noqa: F401
     from .catalog import models as _catalog  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
+    from .insights import models as _insights  # noqa: F401
     from .registration import models as _registration  # noqa: F401
-    from .search import insights_models as _search_insights  # noqa: F401
     from .search import models as _search  # noqa: F401
     from .shops import models as _shops  # noqa: F401
 
@@ -145,18 +147,18 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import access  # noqa: F401  (registers the user loader)
     from .accounts.routes import bp as accounts_bp
     from .api.routes import bp as api_bp
-    from .catalog.producer import bp as products_bp
-    from .catalog.routes import bp as catalog_bp
+    from .catalog.routes.producer import bp as products_bp
+    from .catalog.routes.public import bp as catalog_bp
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
+    from .insights.routes import bp as insights_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
-    from .search.insights_routes import bp as insights_bp
     from .search.routes import bp as search_bp
-    from .shops.routes import bp as shops_bp
-    from .shops.wizard import bp as wizard_bp
-    from .staff.products import bp as staff_products_bp
-    from .staff.routes import bp as staff_bp
+    from .shops.routes.settings import bp as shops_bp
+    from .shops.routes.wizard import bp as wizard_bp
+    from .staff.routes.console import bp as staff_bp
+    from .staff.routes.products import bp as staff_products_bp
 
     for blueprint in (
         core_bp,
@@ -179,13 +181,17 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
-    from .catalog.cli import catalog_cli
     from .core.cli import outbox_cli
     from .demo.cli import demo_cli
+    from .insights.cli import insights_command
+    from .registration.cli import registration_cli
     from .search.cli import search_cli
+    from .staff.cli import staff_cli
 
     app.cli.add_command(users_cli)
-    app.cli.add_command(catalog_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(staff_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(registration_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(insights_command)

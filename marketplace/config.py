@@ -35,6 +35,8 @@ IMAGE_WIDTHS = (320, 640, 1280)
 SEARCH_INDEX_FOLDER = "search-index"
 SEARCH_SYNC_AFTER_REQUEST = True
 SEARCH_LOG_ENABLED = True
+# Seconds between the outbox worker's search-index turns (rebuild when lost, apply pending changes).
+SEARCH_WORKER_SYNC_SECONDS = 5
 # Memory each rebuild process may use to sort postings before spilling to disk (about 1 GB holds 100k products).
 SEARCH_REBUILD_MEMORY_MB = 1024
 

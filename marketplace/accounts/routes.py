@@ -1,13 +1,13 @@
 """Sign-up, log in and out, the account page, password change and reset."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.persian import to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..core.security import is_safe_next
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from . import services
 from .forms import (
     ActionForm,
@@ -192,8 +192,15 @@ def reset_confirm():
 
 
 @bp.post("/locale")
+@csrf.exempt
 def switch_locale():
-    """Switch the language; remembered in a cookie and, when logged in, on the account."""
+    """Switch the language; remembered in a cookie and, when logged in, on the account.
+
+    CSRF is checked whenever the visitor has a session. A visitor without one gets no token in the
+    footer's form (so public pages such as /search set no cookie), and a forged switch could only
+    change the language cookie of someone who has no account open here."""
+    if session or current_user.is_authenticated:
+        csrf.protect()
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LOCALES"]:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -4,7 +4,7 @@ Plain functions with explicit arguments; they flush, never commit (the route com
 """
 
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFilter, ImageStat
@@ -12,12 +12,12 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..accounts.models import User
+from ..core import events
 from ..core.dates import utcnow
 from ..core.errors import RuleError
 from ..core.money import RIAL_PER_TOMAN, parse_toman
 from ..core.persian import normalize_text
 from ..extensions import db
-from ..registration import services as registration
 from ..shops.models import Shop
 from ..shops.services import slugify
 from .models import Category, Product, ProductDecision, ProductImage, ProductVariant
@@ -122,61 +122,116 @@ def parse_tags(value: str | list[str]) -> list[str]:
     return tags
 
 
-# _check_range gives back what it was given: an int for an int, None for None.
-_Whole = TypeVar("_Whole", int, int | None)
+class ProductInvalid(CatalogError):
+    """Every problem of a product's data, found at once: `errors` lists (field, message) pairs in
+    form order; `field` and `message` are the first, for callers that show only one."""
+
+    def __init__(self, errors: list[tuple[str, object]]):
+        super().__init__(*errors[0])
+        self.errors = errors
 
 
-def _check_range(name: str, value: _Whole, low: int, high: int, message) -> _Whole:
-    if value is None:
-        return None
-    if not low <= value <= high:
-        raise CatalogError(name, message)
-    return value
+@dataclass
+class CheckedProduct:
+    """A product's data after check_product(): normalised, in range, prices in rial."""
+
+    title: str
+    description: str
+    category: Category
+    price_rial: int
+    made_to_order: bool
+    lead_time_days: int | None
+    stock: int
+    weight_g: int | None
+    sizes: dict[str, int | None]
+    materials: str
+    tags: list[str]
+    option1_name: str
+    option2_name: str
+    variants: list[VariantData]
+
+
+def _in_range(value: int | None, low: int, high: int) -> bool:
+    return value is None or low <= value <= high
+
+
+def check_product(data: ProductData) -> CheckedProduct:
+    """Check every field of `data` (the producer's form and the staff import use this one set of
+    rules) and return the cleaned values; raises ProductInvalid listing every problem at once."""
+    errors: list[tuple[str, object]] = []
+
+    def attempt(check, value):
+        try:
+            return check(value)
+        except CatalogError as error:
+            errors.append((error.field, error.message))
+            return None
+
+    title = normalize_text(data.title)
+    description = normalize_text(data.description, multiline=True)
+    if not title:
+        errors.append(("title", _l("Write a title for your product.")))
+    elif len(title) > TITLE_MAX:
+        errors.append(("title", _l("Use at most %(num)s characters.", num=TITLE_MAX)))
+    if len(description) > DESCRIPTION_MAX:
+        errors.append(("description", _l("Use at most %(num)s characters.", num=DESCRIPTION_MAX)))
+    category = db.session.get(Category, data.category_id) if data.category_id else None
+    if category is None:
+        errors.append(("category_id", _l("Choose a category.")))
+    price_rial = attempt(parse_price, data.price_toman)
+    lead_time = data.lead_time_days if data.made_to_order else None
+    if data.made_to_order and (lead_time is None or not _in_range(lead_time, 1, 60)):
+        errors.append(("lead_time_days", _l("Write how many days it takes, from 1 to 60.")))
+    stock = data.stock or 0
+    if not _in_range(stock, 0, STOCK_MAX):
+        errors.append(("stock", _l("Enter a number between 0 and 100,000.")))
+    if not _in_range(data.weight_g, 1, 100_000):
+        errors.append(("weight_g", _l("Write the weight in grams, from 1 to 100,000.")))
+    sizes = {name: getattr(data, name) for name in ("length_cm", "width_cm", "height_cm")}
+    for name, value in sizes.items():
+        if not _in_range(value, 1, 1000):
+            errors.append((name, _l("Write a size in centimetres, from 1 to 1,000.")))
+    materials = normalize_text(data.materials)
+    if len(materials) > 200:
+        errors.append(("materials", _l("Use at most %(num)s characters.", num=200)))
+    tags = attempt(parse_tags, data.tags)
+    option1, option2 = normalize_text(data.option1_name)[:30], normalize_text(data.option2_name)[:30]
+    variants = attempt(lambda rows: _clean_variants(option1, option2, rows), data.variants)
+    if errors:
+        raise ProductInvalid(errors)
+    assert category is not None  # a missing category is one of the errors above
+    return CheckedProduct(
+        title=title,
+        description=description,
+        category=category,
+        price_rial=price_rial,
+        made_to_order=data.made_to_order,
+        lead_time_days=lead_time,
+        stock=stock,
+        weight_g=data.weight_g,
+        sizes=sizes,
+        materials=materials,
+        tags=tags,
+        option1_name=option1,
+        option2_name=option2,
+        variants=variants,
+    )
 
 
 def _apply(product: Product, data: ProductData) -> None:
     """Validate `data` completely, then write it onto `product` (nothing is written on an error)."""
-    title = normalize_text(data.title)
-    description = normalize_text(data.description, multiline=True)
-    if not title:
-        raise CatalogError("title", _l("Write a title for your product."))
-    if len(title) > TITLE_MAX:
-        raise CatalogError("title", _l("Use at most %(num)s characters.", num=TITLE_MAX))
-    if len(description) > DESCRIPTION_MAX:
-        raise CatalogError("description", _l("Use at most %(num)s characters.", num=DESCRIPTION_MAX))
-    category = db.session.get(Category, data.category_id) if data.category_id else None
-    if category is None:
-        raise CatalogError("category_id", _l("Choose a category."))
-    price_rial = parse_price(data.price_toman)
-    lead_time = None
-    if data.made_to_order:
-        lead_time = _check_range(
-            "lead_time_days", data.lead_time_days, 1, 60, _l("Write how many days it takes, from 1 to 60.")
-        )
-        if lead_time is None:
-            raise CatalogError("lead_time_days", _l("Write how many days it takes, from 1 to 60."))
-    stock = _check_range("stock", data.stock or 0, 0, STOCK_MAX, _l("Enter a number between 0 and 100,000."))
-    weight = _check_range("weight_g", data.weight_g, 1, 100_000, _l("Write the weight in grams, from 1 to 100,000."))
-    sizes = {
-        name: _check_range(name, getattr(data, name), 1, 1000, _l("Write a size in centimetres, from 1 to 1,000."))
-        for name in ("length_cm", "width_cm", "height_cm")
-    }
-    materials = normalize_text(data.materials)
-    if len(materials) > 200:
-        raise CatalogError("materials", _l("Use at most %(num)s characters.", num=200))
-    tags = parse_tags(data.tags)
-    option1, option2 = normalize_text(data.option1_name)[:30], normalize_text(data.option2_name)[:30]
-    variants = _clean_variants(option1, option2, data.variants)
-
-    product.title, product.description, product.category = title, description, category
-    product.slug = slugify(title) or "product"
-    product.price_rial = price_rial
-    product.made_to_order, product.lead_time_days = data.made_to_order, lead_time
-    product.stock = sum(v.stock for v in variants) if variants else stock
-    product.weight_g = weight
-    for name, value in sizes.items():
+    checked = check_product(data)
+    variants = checked.variants
+    product.title, product.description, product.category = checked.title, checked.description, checked.category
+    product.slug = slugify(checked.title) or "product"
+    product.price_rial = checked.price_rial
+    product.made_to_order, product.lead_time_days = checked.made_to_order, checked.lead_time_days
+    product.stock = sum(v.stock for v in variants) if variants else checked.stock
+    product.weight_g = checked.weight_g
+    for name, value in checked.sizes.items():
         setattr(product, name, value)
-    product.materials, product.tags = materials, tags
+    product.materials, product.tags = checked.materials, checked.tags
+    option1, option2 = checked.option1_name, checked.option2_name
     product.option1_name, product.option2_name = option1, option2 if option1 else ""
     product.variants = [
         ProductVariant(
@@ -420,13 +475,14 @@ def _record(product: Product, actor: User | None, action: str, target: str, reas
 
 
 def publish_blockers(product: Product) -> list:
-    """Why the product cannot be published now (empty when it can)."""
+    """Why the product cannot be published now (empty when it can): catalog's own rules, then
+    every answer to the product_publish_blockers signal (registration's mandatory items)."""
     problems = []
     if product.shop.status != "approved":
         problems.append(_l("The shop is not approved yet."))
     if not product.images:
         problems.append(_l("Add at least one photo."))
-    return problems + list(registration.publish_blockers(product))
+    return problems + events.collect(events.product_publish_blockers, product)
 
 
 def change_status(product: Product, actor: User, action: str, reason: str = "") -> None:

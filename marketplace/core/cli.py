@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from . import outbox
+from .app import current_app_object
 
 outbox_cli = AppGroup("outbox", help="Durable side effects (text messages …): the worker and its queue.")
 
@@ -17,7 +18,7 @@ outbox_cli = AppGroup("outbox", help="Durable side effects (text messages …): 
 @click.option("--poll", type=float, default=None, help="Seconds to sleep when nothing is due (OUTBOX_POLL_SECONDS).")
 def work_command(poll: float | None) -> None:
     """Run the worker until SIGTERM or Ctrl-C (the row in hand is finished first)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    app = current_app_object()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -27,7 +28,7 @@ def work_command(poll: float | None) -> None:
 @outbox_cli.command("run-once")
 def run_once_command() -> None:
     """Carry out every row due now, then exit (for cron); prints what happened."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    app = current_app_object()
     counts = outbox.drain(app)
     click.echo(", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
 

@@ -21,7 +21,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
-from .templating import fa_digits
+from .numerals import fa_digits
 
 pillow_heif.register_heif_opener(thumbnails=False)
 

@@ -5,26 +5,10 @@ from flask_babel import get_locale, gettext, ngettext
 from jinja2 import pass_context
 
 from . import dates, money
-from .persian import format_number, to_persian_digits
+from .images import StoredImage
+from .numerals import fa_digits, is_persian, number
 from .phone import display_phone
 from .security import csp_nonce
-
-
-def is_persian() -> bool:
-    """True while the current request is shown in Persian."""
-    return str(get_locale() or "fa") == "fa"
-
-
-def fa_digits(value: object) -> str:
-    """Persian digits in the Persian UI; Latin digits are left alone in English."""
-    if value is None:
-        return ""
-    return to_persian_digits(value) if is_persian() else str(value)
-
-
-def number(value: int) -> str:
-    """A grouped number in the current locale: «۱۲٬۰۰۰» or 12,000."""
-    return format_number(int(value), persian=is_persian())
 
 
 def jalali(value, with_time: bool = True) -> str:
@@ -78,15 +62,11 @@ def media_url(path: str, external: bool = False) -> str:
 
 def media_src(stored: dict, width: int = 640, external: bool = False) -> str:
     """URL of the stored image's variant for `width` pixels (the JSON form of core.images.StoredImage)."""
-    from .images import StoredImage  # images uses this module's fa_digits for its messages
-
     return media_url(StoredImage.from_dict(stored).url_path(width), external)
 
 
 def media_srcset(stored: dict) -> str:
     """The srcset attribute for a stored image, every WebP width listed."""
-    from .images import StoredImage
-
     return StoredImage.from_dict(stored).srcset(media_url)
 
 

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 
 from ..core.images import ImageRejected, load_upload, write_atomic
-from ..core.templating import fa_digits
+from ..core.numerals import fa_digits
 
 FOLDER = "evidence"
 PDF_MIME = "application/pdf"

@@ -1,7 +1,6 @@
 """Registration pages: the producer's checklists, evidence forms, printable label and documents
 (/dashboard/registration/…), and the centre's evidence queue and waivers (/staff/registration/…)."""
 
-import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +20,6 @@ from .models import RegistrationRecord
 from .requirements import load_requirements
 
 bp = Blueprint("registration", __name__)
-bp.cli.help = "Registration checklist tools."
 
 KIND_LABELS = {
     "handicraft": _l("Handicrafts"),
@@ -41,14 +39,6 @@ DOCUMENT_CSP = (
 def _check_requirements(_state) -> None:
     """A broken requirements.json stops the app at start, with a message naming the item."""
     load_requirements()
-
-
-@bp.cli.command("expire")
-def expire_command() -> None:
-    """Mark verified items whose end date has passed as expired (run daily)."""
-    expired = services.expire_due()
-    db.session.commit()
-    click.echo(f"{len(expired)} registration item(s) expired")
 
 
 # ---------------------------------------------------------------- producer

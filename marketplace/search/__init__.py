@@ -5,10 +5,14 @@ from flask import Flask
 
 
 def init_search(app: Flask) -> None:
-    """Listen for changes to searchable rows, sync after requests that made some, and report in /healthz."""
+    """Listen for changes to searchable rows, sync after requests that made some, report in
+    /healthz, and have the outbox worker rebuild a lost index and apply changes made outside
+    requests (imports, the shell) every few seconds."""
+    from ..core import outbox
     from .changes import register_listeners
-    from .index import health_check, init_sync
+    from .index import health_check, init_sync, keep_index_current
 
     register_listeners()
     init_sync(app)
     app.extensions.setdefault("health_checks", {})["search"] = health_check
+    outbox.every(app, app.config["SEARCH_WORKER_SYNC_SECONDS"], "search-index")(keep_index_current)

@@ -3,14 +3,12 @@
 import time
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
+from ..core.app import current_app_object
 from . import index
-from .insights_cli import insights_command
 
 search_cli = AppGroup("search", help="The search index: apply changes, rebuild, status.")
-search_cli.add_command(insights_command)
 
 
 @search_cli.command("sync")
@@ -18,7 +16,7 @@ search_cli.add_command(insights_command)
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between syncs with --watch.")
 def sync_command(watch: bool, interval: float) -> None:
     """Apply pending changes to the index (a missing or broken index is rebuilt)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    app = current_app_object()
     while True:
         applied = index.sync(app)
         if applied or not watch:
@@ -31,7 +29,7 @@ def sync_command(watch: bool, interval: float) -> None:
 @search_cli.command("rebuild")
 def rebuild_command() -> None:
     """Build a new index from the database and swap it in."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    app = current_app_object()
     with click.progressbar(length=1, label="indexing products") as bar:
 
         def progress(done: int, total: int) -> None:
@@ -45,7 +43,7 @@ def rebuild_command() -> None:
 @search_cli.command("status")
 def status_command() -> None:
     """Documents, last applied change and lag."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    app = current_app_object()
     state = index.status(app)
     for key in ("state", "documents", "last_change", "lag"):
         click.echo(f"{key}: {state.get(key)}")

@@ -13,16 +13,16 @@ import gc
 import logging
 import os
 import shutil
-import threading
 import time
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, current_app, g
+from flask import Flask, g
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 
 from ..catalog.models import Product
+from ..core.app import current_app_object
 from ..extensions import db
 from ..shops.models import Shop
 from .documents import load_products, make_schema, product_document, shop_document
@@ -32,9 +32,6 @@ log = logging.getLogger("marketplace.search")
 
 META_ID = "meta"
 LOCK_TIMEOUT = 30.0
-# A lost index is rebuilt inside the request that noticed it up to this many products (about a
-# second); above, in a background thread while searches are answered from the database.
-INLINE_REBUILD_LIMIT = 5000
 BATCH = 2000
 # A gap in the change ids younger than this may be a transaction still committing (PostgreSQL
 # hands out ids at insert time): the recorded position stops before it, so it is applied later.
@@ -112,48 +109,42 @@ def _cached_index(app: Flask):
 
 
 def get_index(app: Flask):
-    """The index for queries. Missing or unreadable → rebuilt: at once for a small catalogue, in a
-    background thread for a big one (IndexUnavailable meanwhile: callers answer from the database)."""
+    """The index for queries, or IndexUnavailable (callers answer from the database meanwhile).
+    A request never rebuilds it: rebuild_index_if_needed() does, at start-up and in the worker."""
     try:
         return _cached_index(app)
     except IndexUnavailable:
         app.extensions.get("search_index", {}).clear()
-        with app.app_context():
-            products = db.session.scalar(select(func.count()).select_from(Product)) or 0
-        if products > INLINE_REBUILD_LIMIT:
-            _rebuild_in_background(app)
-            raise
-        try:
-            with app.app_context():
-                rebuild(app, lock_timeout=0.5)
-        except LockTimeout:
-            raise IndexUnavailable("rebuilding") from None
-        except Exception:
-            log.exception("search index rebuild failed")
-            raise IndexUnavailable("missing") from None
-        return _cached_index(app)
+        raise
 
 
-_background = threading.Lock()
+def rebuild_index_if_needed(app: Flask, lock_timeout: float = 1.0) -> bool:
+    """Rebuild the index when it is missing, unreadable, of an old schema or ahead of the change log
+    (a restored backup); True when this call rebuilt it, False when the index is fine (a cheap check)
+    or another process holds the lock (it is rebuilding). Called inside an app context at start-up
+    (`flask search sync`) and by the background worker's loop; never in a request or by /healthz."""
+    if _index_usable(app):
+        return False
+    try:
+        with index_lock(app, lock_timeout):
+            if _index_usable(app):
+                return False  # another process rebuilt it while we waited for the lock
+            log.warning("search index unusable: rebuilding it from the database")
+            _rebuild_locked(app)
+            return True
+    except LockTimeout:
+        return False
 
 
-def _rebuild_in_background(app: Flask) -> None:
-    """Start one rebuild thread in this process (other processes wait on the index lock)."""
-    if not _background.acquire(blocking=False):
-        return
-
-    def run():
-        try:
-            with app.app_context():
-                rebuild(app, lock_timeout=1.0)
-        except LockTimeout:
-            pass  # another process is rebuilding
-        except Exception:
-            log.exception("background search index rebuild failed")
-        finally:
-            _background.release()
-
-    threading.Thread(target=run, name="search-rebuild", daemon=True).start()
+def _index_usable(app: Flask) -> bool:
+    """The index opens, has the current schema and is not ahead of the database's change log."""
+    try:
+        usable = last_applied(_cached_index(app)) <= (db.session.scalar(select(func.max(SearchChange.id))) or 0)
+    except IndexUnavailable:
+        app.extensions.get("search_index", {}).clear()
+        usable = False
+    db.session.rollback()  # end the read transaction: a rebuild then reads everything afresh
+    return usable
 
 
 def last_applied(ix) -> int:
@@ -211,21 +202,22 @@ def _log_position() -> int:
     return _watermark([(row.id, row.created_at) for row in rows], rows[0].id - 1)
 
 
-def sync(app: Flask, lock_timeout: float = LOCK_TIMEOUT) -> int:
+def sync(app: Flask, lock_timeout: float = LOCK_TIMEOUT, rebuild_missing: bool = True) -> int:
     """Apply every pending change to the index; returns how many changes were applied.
     A missing or unreadable index is rebuilt instead; an index ahead of the database's log (a
-    restored backup, another database) too."""
+    restored backup, another database) too, unless `rebuild_missing` is False (the web process:
+    it leaves rebuilds to start-up and the worker, see rebuild_index_if_needed)."""
     with index_lock(app, lock_timeout):
         try:
             ix = open_index(app)
         except IndexUnavailable:
-            return _rebuild_locked(app)
+            return _rebuild_locked(app) if rebuild_missing else 0
         applied = 0
         start = last_applied(ix)
         newest = db.session.scalar(select(func.max(SearchChange.id))) or 0
         if start > newest:
-            log.warning("search index is ahead of the change log (%s > %s): rebuilding", start, newest)
-            return _rebuild_locked(app)
+            log.warning("search index is ahead of the change log (%s > %s)", start, newest)
+            return _rebuild_locked(app) if rebuild_missing else 0
         while True:
             rows = db.session.execute(
                 select(SearchChange.id, SearchChange.entity, SearchChange.entity_id, SearchChange.created_at)
@@ -256,14 +248,25 @@ def sync(app: Flask, lock_timeout: float = LOCK_TIMEOUT) -> int:
 
 
 def sync_quietly(app: Flask, lock_timeout: float = 2.0) -> None:
-    """Sync in its own app context and session, never raising (the next sync catches up)."""
+    """Sync in its own app context and session, never raising (the next sync catches up). Used by
+    the web process, so it never rebuilds a lost index (start-up and the worker do)."""
     try:
         with app.app_context():
-            sync(app, lock_timeout=lock_timeout)
+            sync(app, lock_timeout=lock_timeout, rebuild_missing=False)
     except LockTimeout:
         log.info("search index busy; the process holding it, or the next sync, applies the changes")
     except Exception:
         log.exception("search sync failed; the next sync will catch up")
+
+
+def keep_index_current(app: Flask) -> None:
+    """The worker's periodic task: rebuild a missing, unreadable or stale index, then apply pending
+    changes. A busy index (another process syncing or rebuilding) is left for the next turn."""
+    try:
+        rebuild_index_if_needed(app)
+        sync(app, lock_timeout=1.0)
+    except LockTimeout:
+        log.info("search index busy; the worker applies the changes at its next turn")
 
 
 def init_sync(app: Flask) -> None:
@@ -417,9 +420,6 @@ def status(app: Flask) -> dict:
 
 
 def health_check() -> dict:
-    """The /healthz entry for search (registered by init_search): a missing index is rebuilt first
-    (unless another process is already at it); still unusable → ok False, /healthz answers 503."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
-    with suppress(IndexUnavailable):
-        get_index(app)
-    return status(app)
+    """The /healthz entry for search (registered by init_search). It only reports: an unusable index
+    → ok False (/healthz answers 503) until start-up or the worker rebuilds it."""
+    return status(current_app_object())

@@ -5,33 +5,32 @@ write never breaks a search."""
 import hashlib
 import hmac
 import logging
-import secrets
 from datetime import date
 
-from flask import Flask, after_this_request, current_app, session
+from flask import Flask, after_this_request, request
 
+from ..core.app import current_app_object
 from ..extensions import db
 from .models import SearchLog
 
 log = logging.getLogger("marketplace.search")
-SESSION_KEY = "search_sid"
 
 
 def session_hash(app: Flask, sid: str, day: date | None = None) -> str:
-    """An anonymous, per-day identifier of a browser session: HMAC of a random session id with a
-    salt that changes every day, so one person's searches cannot be linked across days."""
+    """An anonymous, per-day identifier of a visitor: HMAC of her address and browser with a salt
+    that changes every day, so one person's searches cannot be linked across days."""
     salt = hmac.new(app.config["SECRET_KEY"].encode(), f"search-log:{day or date.today()}".encode(), "sha256")
     return hmac.new(salt.digest(), sid.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def log_search(query: str, raw_length: int, filters: dict, result_count: int) -> None:
     """Record this search once the response has been sent (call inside a request)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    app = current_app_object()
     if not app.config.get("SEARCH_LOG_ENABLED", True):
         return
-    sid = session.get(SESSION_KEY)
-    if not sid:
-        sid = session[SESSION_KEY] = secrets.token_urlsafe(12)
+    # The visitor is her address and browser (hashed with the day's salt below), never a cookie:
+    # anonymous searches and the API set none.
+    sid = f"{request.remote_addr}|{request.user_agent.string}"
     row = {
         "query": query[:200],
         "raw_length": raw_length,

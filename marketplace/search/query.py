@@ -10,12 +10,13 @@ from datetime import timedelta
 from functools import partial
 
 import numpy as np
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Category, Product
 from ..catalog.services import category_and_children_ids, category_by_slug, public_products
+from ..core.app import current_app_object
 from ..core.dates import utcnow
 from ..core.money import RIAL_PER_TOMAN
 from ..core.persian import normalize_text, to_latin_digits
@@ -339,7 +340,7 @@ def _catch_up(app: Flask):
 
 def search(params: SearchParams) -> SearchResult:
     """Search public products. Falls back to the database (and says so) when the index is unusable."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    app = current_app_object()
     result = SearchResult(params=params)
     category = category_by_slug(params.category) if params.category else None
     words = query_words(params.q)
@@ -426,7 +427,7 @@ def _load_public(ids: list[int]) -> list[Product]:
 def autocomplete(text: str) -> dict:
     """Up to SUGGEST_LIMIT products, categories and shops whose words start like the buyer's: every
     typed word must begin a word of the name; shorter names first (BM25F on the n-grams), then newer."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as the app, not its proxy
+    app = current_app_object()
     empty: dict[str, list] = {"products": [], "categories": [], "shops": []}
     text = _clean_text(text)[:60]
     if not text.strip():

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 from marketplace import create_app
 from marketplace.demo.services import load_demo
 from marketplace.extensions import db
+from marketplace.search.index import rebuild_index_if_needed
 from tests.conftest import skip_or_fail
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -42,6 +43,7 @@ def live_server():
         upgrade()
         load_demo()
         db.session.commit()
+        rebuild_index_if_needed(app)  # as at start-up: requests never build the search index
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

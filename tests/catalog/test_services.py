@@ -79,6 +79,18 @@ def test_bad_fields_refused_and_nothing_written(shop, overrides, field):
     db.session.rollback()
 
 
+def test_every_problem_is_reported_at_once(shop):
+    """check_product (used by the form and the staff import) lists every bad field, not the first."""
+    bad = data(title="", category_id=0, price_toman="abc", stock=-1, weight_g=0, tags=",".join("abcdefghijk"))
+    with pytest.raises(services.ProductInvalid) as invalid:
+        services.create_product(shop, bad)
+    assert [field for field, _message in invalid.value.errors] == [
+        "title", "category_id", "price_toman", "stock", "weight_g", "tags",
+    ]  # fmt: skip
+    assert invalid.value.field == "title"  # the first, for callers that show one message
+    assert services.check_product(data()).price_rial == 2_500_000
+
+
 def test_options_with_own_stock_and_price(shop):
     rows = [VariantData("کوچک", "قرمز", 2, 0), VariantData("بزرگ", "قرمز", 1, 50_000), VariantData("", "", 0, 0)]
     product = services.create_product(shop, data(option1_name="اندازه", option2_name="رنگ", variants=rows))

@@ -2,11 +2,13 @@
 
 import os
 import shutil
+import threading
 
 import pytest
 from sqlalchemy import update
 
 from marketplace.catalog.models import Product
+from marketplace.core import outbox
 from marketplace.core.dates import utcnow
 from marketplace.extensions import db
 from marketplace.search import index
@@ -142,8 +144,9 @@ def test_index_with_an_old_schema_is_rebuilt(app, make, search_index_folder):
     app.extensions.pop("search_index", None)
     with app.app_context():
         with pytest.raises(index.IndexUnavailable, match="old schema"):
-            index.open_index(app)
-        index.get_index(app)
+            index.get_index(app)  # a query never rebuilds it
+        assert index.rebuild_index_if_needed(app) is True  # start-up or the worker does
+        assert index.rebuild_index_if_needed(app) is False  # and only once
     assert indexed_ids(app) == {product_id}
 
 
@@ -187,3 +190,49 @@ def test_young_gap_in_the_log_is_not_skipped(app, make):
         index.sync(app)
         assert index.status(app)["last_change"] == start + 2
     assert indexed_ids(app) == {late}
+
+
+def test_rebuild_index_if_needed(app, make, search_index_folder):
+    """What start-up and the worker call: rebuilds a missing index or one ahead of the log, else nothing."""
+    shop = make(ShopFactory, neighbourhood="گلشهر", status="approved")
+    product_id = make(ProductFactory, shop=shop, title="کیف چرمی", status="published").id
+    with app.app_context():
+        assert index.rebuild_index_if_needed(app) is True  # missing
+        assert index.rebuild_index_if_needed(app) is False  # usable: nothing to do
+        writer = index.open_index(app).writer()
+        writer.update_document(id=index.META_ID, kind="meta", last_change=10**12)  # a restored backup
+        writer.commit()
+        assert index.rebuild_index_if_needed(app) is True
+        assert index.status(app)["last_change"] < 10**12
+    assert indexed_ids(app) == {product_id}
+
+
+def test_the_web_process_never_rebuilds_a_lost_index(app, make, search_index_folder):
+    """After a request that changed products, the app syncs the log; with the index lost it leaves
+    the rebuild to the worker (a request must stay fast)."""
+    shop = make(ShopFactory, neighbourhood="گلشهر", status="approved")
+    make(ProductFactory, shop=shop, title="کیف چرمی", status="published")
+    index.sync_quietly(app)
+    assert not os.path.lexists(search_index_folder)
+    with app.app_context():
+        assert index.sync(app) == 2  # `flask search sync` (start-up) rebuilds it: the shop and the product
+    assert os.path.lexists(search_index_folder)
+
+
+def test_the_worker_loop_rebuilds_a_lost_index_and_applies_changes(app, make, search_index_folder):
+    """`flask outbox work` runs search's periodic task: a lost index comes back, and a change made
+    outside any request (an import, the shell) reaches the index without a request to sync it."""
+    shop = make(ShopFactory, neighbourhood="گلشهر", status="approved")
+    first = make(ProductFactory, shop=shop, title="کیف چرمی", status="published").id
+    stop = threading.Event()
+    with app.app_context():
+        outbox.every(app, 0, "test-stop-after-one-turn")(lambda app: stop.set())
+        try:
+            outbox.work(app, stop, poll_seconds=0)
+            assert indexed_ids(app) == {first}
+            second = make(ProductFactory, shop=shop, title="کیف پول", status="published").id
+            stop.clear()
+            outbox.work(app, stop, poll_seconds=0)
+        finally:
+            app.extensions["worker_tasks"].pop("test-stop-after-one-turn")
+    assert indexed_ids(app) == {first, second}

@@ -129,17 +129,25 @@ def test_a_change_committed_elsewhere_reaches_the_index_at_the_next_search(app, 
 
 
 def test_page_answers_from_the_database_without_an_index(app, client, shelf, search_index_folder):
+    """A lost index: search answers from the database and /healthz reports it; neither rebuilds it
+    (requests stay fast); the worker's rebuild_index_if_needed() does."""
     real = os.path.realpath(search_index_folder)
     os.unlink(search_index_folder)
     shutil.rmtree(real)
     app.extensions.pop("search_index", None)
     app.extensions.pop("search_searcher", None)
-    with app.app_context(), index.index_lock(app):  # another worker is rebuilding
-        html = client.get("/search", query_string={"q": "کیف"}).get_data(as_text=True)
-        health = client.get("/healthz")
+    html = client.get("/search", query_string={"q": "کیف"}).get_data(as_text=True)
     assert f"/p/{shelf['bag']}/" in html and 'class="notice"' in html
+    assert client.get("/api/v1/search", query_string={"q": "کیف"}).get_json()["total"] == 1
+    health = client.get("/healthz")
     assert health.status_code == 503
     assert health.get_json()["checks"]["search"]["ok"] is False
+    assert not os.path.lexists(search_index_folder)  # nothing in the request path rebuilt it
+
+    with app.app_context():
+        assert index.rebuild_index_if_needed(app) is True
+    assert client.get("/healthz").status_code == 200
+    assert indexed_ids(app) == {shelf["bag"], shelf["belt"]}
 
 
 def test_healthz_reports_search(client, shelf):

@@ -17,10 +17,10 @@ from ..catalog.models import Category, Product
 from ..core.dates import TEHRAN, as_utc, utcnow
 from ..core.persian import normalize_text, to_latin_digits
 from ..extensions import db
+from ..search.analysis import analyze
+from ..search.models import SearchLog
 from ..shops.models import Shop
-from .analysis import analyze
-from .insights_models import SearchDaily
-from .models import SearchLog
+from .models import SearchDaily
 
 RETENTION_DAYS = 90  # raw SearchLog rows older than this are pruned; roll-ups stay
 FEW_RESULTS = 2  # 1–2 results is "almost nothing"

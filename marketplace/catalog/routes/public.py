@@ -4,12 +4,12 @@
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..registration import services as registration
-from ..shops import brand
-from ..shops import services as shops
-from . import services
-from .models import Product
+from ...core import events
+from ...extensions import db
+from ...shops import brand
+from ...shops import services as shops
+from .. import services
+from ..models import Product
 
 bp = Blueprint("catalog", __name__)
 
@@ -52,7 +52,7 @@ def product(product_id: int, slug: str | None = None):
         low=low,
         high=high,
         available=services.in_stock(product),
-        badges=registration.badges(product),
+        badges=events.collect(events.product_badges, product),
         shop_palette=shops.shop_palette(product.shop),
         more_shop=services.more_from_shop(product),
         more_category=services.more_from_category(product),

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from ..shops import services as shops
-from . import insights
+from . import services as insights
 
 bp = Blueprint("insights", __name__)
 
@@ -22,7 +22,7 @@ def page():
         abort(403)
     today = insights.today()
     return render_template(
-        "search/insights.html",
+        "insights/page.html",
         data=insights.insights_for(scope, today),
         has_products=scope is None or bool(scope.category_ids),
         since=today - timedelta(days=insights.WINDOW_DAYS - 1),

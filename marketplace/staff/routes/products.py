@@ -4,12 +4,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.access import role_required
-from ..catalog import services as catalog
-from ..catalog.forms import ProductDecisionForm
-from ..catalog.models import Product
-from ..extensions import db
-from ..registration import services as registration
+from ...accounts.access import role_required
+from ...catalog import services as catalog
+from ...catalog.forms import ProductDecisionForm
+from ...catalog.models import Product
+from ...extensions import db
+from ...registration import services as registration
 
 bp = Blueprint("staff_products", __name__, url_prefix="/staff/products")
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from marketplace.core.dates import TEHRAN, utcnow
 from marketplace.extensions import db
-from marketplace.search import insights
-from marketplace.search.insights_models import SearchDaily
+from marketplace.insights import services as insights
+from marketplace.insights.models import SearchDaily
 from marketplace.search.models import SearchLog
 from marketplace.shops import services as shops
 from tests.factories import ProductFactory, ShopFactory, category_id
@@ -218,10 +218,10 @@ def test_cli_rolls_up_a_day_then_prunes(app, ctx):
     log("جاجیم", at(old), times=2)
     log("جاجیم", at(DAY), results=0, times=3)
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["search", "insights", "--roll-up", "--day", "۲۰۲۶-۰۳-۱۰"])
+    result = runner.invoke(args=["insights", "--roll-up", "--day", "۲۰۲۶-۰۳-۱۰"])
     assert result.exit_code == 0, result.output
     assert daily_rows(DAY) == {("جاجیم", None): (3, 3, 3, 0)}
-    result = runner.invoke(args=["search", "insights", "--roll-up", "--day", str(old), "--prune"])
+    result = runner.invoke(args=["insights", "--roll-up", "--day", str(old), "--prune"])
     assert result.exit_code == 0, result.output
     assert "pruned 5" in result.output  # DAY is long gone too
     assert daily_rows(old) == {("جاجیم", None): (2, 2, 0, 0)}
@@ -230,18 +230,18 @@ def test_cli_rolls_up_a_day_then_prunes(app, ctx):
 
 def test_cli_refuses_unclear_requests(app, ctx):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["search", "insights"]).exit_code == 2
-    assert runner.invoke(args=["search", "insights", "--prune", "--day", "2026-03-10"]).exit_code == 2
-    assert runner.invoke(args=["search", "insights", "--roll-up", "--day", "yesterday"]).exit_code == 2
+    assert runner.invoke(args=["insights"]).exit_code == 2
+    assert runner.invoke(args=["insights", "--prune", "--day", "2026-03-10"]).exit_code == 2
+    assert runner.invoke(args=["insights", "--roll-up", "--day", "yesterday"]).exit_code == 2
     today = str(insights.today())
-    assert runner.invoke(args=["search", "insights", "--roll-up", "--day", today]).exit_code == 2
+    assert runner.invoke(args=["insights", "--roll-up", "--day", today]).exit_code == 2
 
 
 def test_cli_catches_up_every_pending_day(app, ctx):
     yesterday = insights.today() - timedelta(days=1)
     log("قندان", at(yesterday - timedelta(days=1)))
     log("قندان", at(yesterday), times=2)
-    result = app.test_cli_runner().invoke(args=["search", "insights", "--roll-up"])
+    result = app.test_cli_runner().invoke(args=["insights", "--roll-up"])
     assert result.exit_code == 0, result.output
     assert daily_rows(yesterday) == {("قندان", None): (2, 2, 0, 0)}
     assert daily_rows(yesterday - timedelta(days=1)) == {("قندان", None): (1, 1, 0, 0)}

@@ -4,19 +4,18 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts import services as accounts
-from ..accounts.access import role_required
-from ..accounts.models import User
-from ..catalog import importer
-from ..catalog import services as catalog
-from ..core import outbox
-from ..core.images import upload_dir, upload_limits
-from ..extensions import db
-from ..shops import services as shop_services
-from ..shops.forms import DecisionForm
-from ..shops.models import Shop
-from . import services
-from .forms import ImportForm, OutboxRetryForm, UserActiveForm, UserRolesForm
+from ...accounts import services as accounts
+from ...accounts.access import role_required
+from ...accounts.models import User
+from ...catalog import services as catalog
+from ...core import outbox
+from ...core.images import upload_dir, upload_limits
+from ...extensions import db
+from ...shops import services as shop_services
+from ...shops.forms import DecisionForm
+from ...shops.models import Shop
+from .. import importer, services
+from ..forms import ImportForm, OutboxRetryForm, UserActiveForm, UserRolesForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 

@@ -1,4 +1,4 @@
-"""Bulk import by staff: `flask catalog import` and /staff/import. Every row is checked first and
+"""Bulk import by staff: `flask staff import` and /staff/import. Every row is checked first and
 nothing is written when one is wrong; a second import updates instead of duplicating."""
 
 import io
@@ -10,12 +10,13 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.catalog import importer
+from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Product
 from marketplace.core.images import upload_dir, upload_limits
 from marketplace.extensions import db
 from marketplace.registration.models import RegistrationRecord
 from marketplace.shops.models import Shop
+from marketplace.staff import importer
 from tests.conftest import post_form
 from tests.factories import ShopFactory, photo_bytes
 
@@ -62,7 +63,7 @@ def files(tmp_path):
 
 
 def run(app, *args):
-    return app.test_cli_runner().invoke(args=["catalog", "import", *args])
+    return app.test_cli_runner().invoke(args=["staff", "import", *args])
 
 
 def line(app, index: int, count: int) -> str:
@@ -165,6 +166,24 @@ def test_more_row_problems(app, files, staff, make_user, make):
         (3, "title"), (4, "owner_phone"), (5, "owner_name"), (5, "stock"),
         (5, "made_to_order_days"), (5, "images"), (5, "images"),
     ]  # fmt: skip
+
+
+def test_rows_are_checked_by_the_catalogue_rules_all_at_once(app, files, staff):
+    """One row breaking several catalogue rules gets every one of them, in the catalogue's words."""
+    rows = [",کارگاه نو,09157770003,مینا,گلشهر," + "ک" * 121 + ",,jams,500,100001,61," + "|".join("abcdefghijk") + ","]
+    path, images = files(rows)
+    with app.test_request_context(), pytest.raises(importer.ImportFailed) as failed:
+        importer.plan_import(
+            importer.read_csv(Path(path).read_bytes()), importer.FolderImages(images), upload_limits(app.config)
+        )
+    errors = failed.value.errors
+    assert [(e.row, e.column) for e in errors] == [
+        (2, "title"), (2, "price_toman"), (2, "stock"), (2, "made_to_order_days"), (2, "tags"),
+    ]  # fmt: skip
+    with app.test_request_context(), pytest.raises(catalog.CatalogError) as own:
+        catalog.parse_price("500")
+    with app.test_request_context():
+        assert str(errors[1].message) == str(own.value.message)  # the catalogue's message, not a copy
 
 
 def test_header_problems_are_clear(app, files, staff):
@@ -360,3 +379,64 @@ def test_sample_file_is_valid(app, client, staff, login):
     photos = zip_bytes({"litteh-1.jpg": PHOTOS["litteh-1.jpg"], "litteh-2.jpg": PHOTOS["quince.jpg"]})
     checked = upload(client, response.data, photos, dry_run=True)
     assert checked.status_code == 200, checked.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- staff and admin accounts (issue 10 item 9)
+
+STAFF_ROW = ",کارگاه تازه,{phone},نام,گلشهر,ترشی لیته,توضیح,pickles,120000,3,,,"
+
+
+def roles_and_shop(app, phone):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.phone == phone))
+        return set(user.roles), db.session.scalar(
+            select(func.count()).select_from(Shop).where(Shop.owner_id == user.id)
+        )
+
+
+@pytest.mark.parametrize("roles", [{"staff"}, {"staff", "admin"}, {"admin"}])
+def test_staff_importer_cannot_touch_staff_or_admin_accounts(app, files, staff, make_user, roles):
+    colleague = make_user(roles=roles, phone="+989153008888")
+    before = roles_and_shop(app, colleague.phone)
+    path, _images = files([STAFF_ROW.format(phone="0915 300 8888")])
+    result = run(app, path, "--staff", "09153009999")
+    assert result.exit_code == 1
+    assert "owner_phone" in result.output and "مدیر" in result.output  # only an administrator may
+    assert roles_and_shop(app, colleague.phone) == before == (roles | {"buyer"}, 0)
+
+
+def test_staff_importer_cannot_add_to_a_shop_owned_by_staff(app, files, staff, make_user):
+    colleague = make_user(roles={"staff", "producer"}, phone="+989153008888")
+    with app.app_context():
+        from marketplace.shops import services as shops
+
+        slug = shops.create_shop(db.session.merge(colleague), "کارگاه کارشناس", "گلدوزی", "گلشهر").slug
+        db.session.commit()
+    before = counts(app)
+    path, _images = files([f"{slug},,,,,ترشی لیته,توضیح,pickles,120000,3,,,"])
+    with app.test_request_context(), pytest.raises(importer.ImportFailed) as failed:
+        importer.plan_import(importer.read_csv(Path(path).read_bytes()), None, upload_limits(app.config), actor=staff)
+    assert [(e.row, e.column) for e in failed.value.errors] == [(2, "owner_phone")]
+    with app.test_request_context():
+        assert str(failed.value.errors[0].message) == (
+            "این شماره (یا صاحب این غرفه) از کارکنان مرکز است. فقط مدیر سامانه می‌تواند برای حساب کارکنان کالا وارد کند."
+        )
+    assert counts(app) == before
+
+
+def test_admin_importer_may_import_for_a_staff_account(app, files, make_user):
+    make_user(roles={"staff", "admin"}, phone="+989153007777")
+    colleague = make_user(roles={"staff"}, phone="+989153008888")
+    path, _images = files([STAFF_ROW.format(phone="09153008888")])
+    result = run(app, path, "--staff", "09153007777")
+    assert result.exit_code == 0, result.output
+    assert roles_and_shop(app, colleague.phone) == ({"buyer", "staff", "producer"}, 1)
+
+
+def test_import_page_refuses_a_staff_phone_for_staff(app, client, staff, make_user, login):
+    make_user(roles={"admin"}, phone="+989153008888")
+    login(staff)
+    before = counts(app)
+    response = upload(client, csv_bytes([STAFF_ROW.format(phone="09153008888")]))
+    assert response.status_code == 422 and counts(app) == before
+    assert "فقط مدیر سامانه" in response.get_data(as_text=True)

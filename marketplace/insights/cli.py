@@ -1,9 +1,9 @@
-"""`flask search insights --roll-up [--day YYYY-MM-DD] --prune`: run daily from cron."""
+"""`flask insights --roll-up [--day YYYY-MM-DD] --prune`: run daily from cron."""
 
 import click
 
 from ..extensions import db
-from . import insights
+from . import services as insights
 
 
 @click.command("insights")

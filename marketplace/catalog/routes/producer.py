@@ -5,14 +5,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.access import role_required
-from ..core.images import ImageRejected, load_upload, store_variants, upload_dir, upload_limits
-from ..core.templating import is_persian
-from ..extensions import db
-from ..shops.services import owned_shop
-from . import services
-from .forms import ActionForm, PhotoForm, ProductForm
-from .models import PRODUCT_STATUSES
+from ...accounts.access import role_required
+from ...core.images import ImageRejected, load_upload, store_variants, upload_dir, upload_limits
+from ...core.numerals import is_persian
+from ...extensions import db
+from ...shops.services import owned_shop
+from .. import services
+from ..forms import ActionForm, PhotoForm, ProductForm
+from ..models import PRODUCT_STATUSES
 
 bp = Blueprint("products", __name__, url_prefix="/dashboard/products")
 
@@ -74,11 +74,13 @@ def _form(product=None):
 
 
 def _show_error(form, error: services.CatalogError) -> None:
-    target = getattr(form, error.field, None)
-    if target is None or error.field == "variants":
-        form.form_errors.append(error.message)
-    else:
-        target.errors = [*target.errors, error.message]
+    """Each message next to its field (every one of them when the service found several)."""
+    for field, message in getattr(error, "errors", [(error.field, error.message)]):
+        target = getattr(form, field, None)
+        if target is None or field == "variants":
+            form.form_errors.append(message)
+        else:
+            target.errors = [*target.errors, message]
 
 
 @bp.get("")

@@ -6,12 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.access import role_required
-from ..core.dates import jalali_input_value
-from ..core.images import ImageRejected
-from ..extensions import db
-from . import brand, services
-from .forms import SettingsForm
+from ...accounts.access import role_required
+from ...core.dates import jalali_input_value
+from ...core.images import ImageRejected
+from ...extensions import db
+from .. import brand, services
+from ..forms import SettingsForm
 
 bp = Blueprint("shops", __name__)
 

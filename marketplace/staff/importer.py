@@ -13,13 +13,15 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts import services as accounts
 from ..accounts.models import User
+from ..catalog import services
+from ..catalog.models import Category, Product
 from ..core.images import ImageRejected, load_upload, read_limited, store_variants
 from ..core.money import RIAL_PER_TOMAN
 from ..core.persian import normalize_text, to_latin_digits
@@ -27,8 +29,6 @@ from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
 from ..shops import services as shops
 from ..shops.models import Shop
-from . import services
-from .models import Category, Product
 
 COLUMNS = (
     "shop_slug", "shop_name", "owner_phone", "owner_name", "neighbourhood", "title", "description",
@@ -40,6 +40,10 @@ MAX_CSV_BYTES = 5 * 2**20
 MAX_ZIP_FILES = 2000
 # Stored with the shop approvals and checklist waivers the import records.
 IMPORT_REASON = "ثبت گروهی به دست کارشناس مرکز"
+STAFF_ACCOUNT_MESSAGE = _l(
+    "This number (or this shop's owner) is a centre staff account. "
+    "Only an administrator can import products for staff accounts."
+)
 # A service's field name → the CSV column its message belongs to.
 FIELD_COLUMNS = {"category_id": "category", "lead_time_days": "made_to_order_days", "photos": "images"}
 
@@ -86,6 +90,17 @@ class ImportSummary:
             (_l("Photos added"), self.photos_added),
             (_l("Checklist items waived"), self.waivers),
         ]
+
+
+def is_staff_account(user: User) -> bool:
+    """A centre staff member's or an administrator's account."""
+    return user.has_role("staff") or user.has_role("admin")
+
+
+def may_import_for_staff(actor: User | None) -> bool:
+    """Only an administrator's import may make a staff or admin account a producer or give it a shop
+    (staff may not change other staff's accounts: staff.services.may_manage)."""
+    return actor is not None and actor.has_role("admin")
 
 
 # ---------------------------------------------------------------- photos
@@ -264,8 +279,9 @@ class ImportPlan:
 class _Checker:
     """Collects the problems of every row; plan_import() drives it."""
 
-    def __init__(self, images, limits: dict, publish: bool):
+    def __init__(self, images, limits: dict, publish: bool, actor: User | None = None):
         self.images, self.limits, self.publish = images, limits, publish
+        self.may_touch_staff = may_import_for_staff(actor)
         self.errors: list[RowError] = []
         self.shops: dict[str, PlannedShop] = {}
         self.producers: dict[str, User | None] = {}
@@ -384,6 +400,9 @@ class _Checker:
         if phone in self.producers:
             return
         user = accounts.find_user_by_phone(phone)
+        if user is not None and is_staff_account(user) and not self.may_touch_staff:
+            self.error(number, "owner_phone", STAFF_ACCOUNT_MESSAGE)
+            return
         self.producers[phone] = user
         planned = self.shops[key]
         if user is not None:
@@ -417,58 +436,49 @@ class _Checker:
             )
         return category
 
-    def _whole_number(self, number: int, column: str, value: str, low: int, high: int, message) -> int | None:
+    def _whole_number(self, number: int, column: str, value: str, message) -> int | None:
+        """A cell read as a whole number in any digits (None when empty); the catalogue checks its range."""
         text = to_latin_digits(normalize_text(value)).replace(",", "").replace("\u066c", "")
         if not text:
             return None
-        if not text.isdigit() or not low <= int(text) <= high:
+        if not text.isdigit():
             self.error(number, column, message)
             return None
         return int(text)
 
     def _product_data(self, number: int, values: dict[str, str], category: Category | None):
-        """The row's product fields, each checked with the same rules as the producer's form."""
+        """The row's product fields, checked by the catalogue's own rules (catalog.check_product),
+        every problem reported at once; only reading the cells as numbers is the importer's."""
         before = len(self.errors)
-        title = normalize_text(values["title"])
-        if not title:
-            self.error(number, "title", _l("Write a title for your product."))
-        elif len(title) > services.TITLE_MAX:
-            self.error(number, "title", _l("Use at most %(num)s characters.", num=services.TITLE_MAX))
-        description = normalize_text(values["description"], multiline=True)
-        if len(description) > services.DESCRIPTION_MAX:
-            self.error(number, "description", _l("Use at most %(num)s characters.", num=services.DESCRIPTION_MAX))
-        price = values["price_toman"]
-        tags: list[str] = []
-        for column, check in (("price_toman", services.parse_price), ("tags", services.parse_tags)):
-            try:
-                result = check(values[column])
-            except services.CatalogError as error:
-                self.error(number, column, error.message)
-            else:
-                tags = cast(list[str], result) if column == "tags" else tags  # parse_tags' result
-        stock = self._whole_number(
-            number, "stock", values["stock"], 0, services.STOCK_MAX, _l("Enter a number between 0 and 100,000.")
-        )
+        stock = self._whole_number(number, "stock", values["stock"], _l("Enter a number between 0 and 100,000."))
         days = self._whole_number(
             number,
             "made_to_order_days",
             values["made_to_order_days"],
-            0,
-            60,
             _l("Write how many days it takes, from 1 to 60."),
         )
-        if len(self.errors) > before or category is None:
-            return None
-        return services.ProductData(
-            title=title,
-            description=description,
-            category_id=category.id,
-            price_toman=price,
+        data = services.ProductData(
+            title=values["title"],
+            description=values["description"],
+            category_id=category.id if category else 0,
+            price_toman=values["price_toman"],
             stock=stock or 0,
             made_to_order=bool(days),
             lead_time_days=days or None,
-            tags=tags,
+            tags=values["tags"],
         )
+        try:
+            checked = services.check_product(data)
+        except services.ProductInvalid as invalid:
+            for field, message in invalid.errors:
+                column = FIELD_COLUMNS.get(field, field)
+                if not any(e.row == number and e.column == column for e in self.errors):
+                    self.error(number, column, message)  # an unknown category is reported once
+            return None
+        if len(self.errors) > before:
+            return None
+        data.title, data.description, data.tags = checked.title, checked.description, checked.tags
+        return data
 
     def _photos(self, number: int, value: str) -> list[str]:
         names = list(dict.fromkeys(_file_name_key(part) for part in value.split("|") if part.strip()))
@@ -507,13 +517,15 @@ def plan_import(
     limits: dict,
     *,
     publish: bool = False,
+    actor: User | None = None,
     on_row: Callable[[], None] | None = None,
 ) -> ImportPlan:
     """Check every row (shops, producers, product fields, photos) without writing anything.
 
-    `images` is a FolderImages, a ZipImages or None; `limits` is core.images.upload_limits().
-    Raises ImportFailed listing every problem of every row."""
-    checker = _Checker(images, limits, publish)
+    `images` is a FolderImages, a ZipImages or None; `limits` is core.images.upload_limits();
+    `actor` is the staff member importing (only an admin may import for staff or admin accounts;
+    None counts as not an admin). Raises ImportFailed listing every problem of every row."""
+    checker = _Checker(images, limits, publish, actor)
     planned = []
     for number, values in rows:
         row = checker.check_row(number, values)
@@ -540,7 +552,7 @@ def apply_plan(
     """Write a checked plan: producers, approved shops, products, photos, publication. Flushes;
     the caller commits, or rolls back on ImportFailed (a rule that only the write could check)."""
     summary = ImportSummary()
-    owners = _ensure_producers(plan, summary)
+    owners = _ensure_producers(plan, summary, staff)
     shops_by_key = {key: planned.shop for key, planned in plan.shops.items() if planned.shop is not None}
     photos: dict[str, tuple[dict, list[str]]] = {}
     errors = []
@@ -574,9 +586,12 @@ def apply_plan(
     return summary
 
 
-def _ensure_producers(plan: ImportPlan, summary: ImportSummary) -> dict[str, User]:
+def _ensure_producers(plan: ImportPlan, summary: ImportSummary, staff: User) -> dict[str, User]:
     owners = {}
     for phone, user in plan.producers.items():
+        if user is not None and is_staff_account(user) and not may_import_for_staff(staff):
+            # plan_import refuses these rows; a plan made for another importer must not slip through
+            raise ImportFailed([RowError(0, "owner_phone", STAFF_ACCOUNT_MESSAGE)])
         if user is None:
             # She sets her own password with "forgot password" on her phone; nobody knows this one.
             user = accounts.create_user(
@@ -655,7 +670,7 @@ def run_import(
     raw: bytes, images, staff: User, uploads_dir: Path, limits: dict, *, publish: bool = False, dry_run: bool = False
 ) -> ImportSummary:
     """Read, check and (unless `dry_run`) write a whole file; raises ImportFailed with every problem."""
-    plan = plan_import(read_csv(raw), images, limits, publish=publish)
+    plan = plan_import(read_csv(raw), images, limits, publish=publish, actor=staff)
     if dry_run:
         return plan.summary()
     return apply_plan(plan, images, staff, uploads_dir, limits)

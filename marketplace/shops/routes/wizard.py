@@ -4,16 +4,16 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.access import role_required
-from ..branding.contrast import parse_hex
-from ..branding.palette import CURATED, Palette, check_palette, extract_colours, palette_from_colours
-from ..core.images import ImageRejected, load_upload
-from ..core.money import parse_toman
-from ..core.persian import normalize_text
-from ..extensions import db
-from . import brand, services
-from .forms import ColoursStepForm, KitStepForm, LogoStepForm, NameStepForm, SocialStepForm, StoryStepForm
-from .models import WIZARD_STEPS
+from ...accounts.access import role_required
+from ...branding.contrast import parse_hex
+from ...branding.palette import CURATED, Palette, check_palette, extract_colours, palette_from_colours
+from ...core.images import ImageRejected, load_upload
+from ...core.money import parse_toman
+from ...core.persian import normalize_text
+from ...extensions import db
+from .. import brand, services
+from ..forms import ColoursStepForm, KitStepForm, LogoStepForm, NameStepForm, SocialStepForm, StoryStepForm
+from ..models import WIZARD_STEPS
 
 bp = Blueprint("wizard", __name__, url_prefix="/dashboard/shop")
 

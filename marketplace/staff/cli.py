@@ -1,4 +1,4 @@
-"""`flask catalog import FILE.csv`: centre staff register many producers' products at once."""
+"""`flask staff import FILE.csv`: centre staff register many producers' products at once."""
 
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
 from . import importer
 
-catalog_cli = AppGroup("catalog", help="Catalogue tools for centre staff.")
+staff_cli = AppGroup("staff", help="Tools for centre staff.")
 
 
 def _staff_user(phone: str | None) -> User:
@@ -56,7 +56,7 @@ def _report_errors(failed: importer.ImportFailed) -> None:
     raise click.ClickException(_("Nothing was imported: fix the file and try again."))
 
 
-@catalog_cli.command("import")
+@staff_cli.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--images",
@@ -76,7 +76,9 @@ def import_command(csv_file: Path, images_dir: Path | None, publish: bool, dry_r
         try:
             rows = importer.read_csv(csv_file.read_bytes())
             with click.progressbar(length=len(rows), label=_("Checking")) as bar:
-                plan = importer.plan_import(rows, images, limits, publish=publish, on_row=lambda: bar.update(1))
+                plan = importer.plan_import(
+                    rows, images, limits, publish=publish, actor=staff, on_row=lambda: bar.update(1)
+                )
             if dry_run:
                 summary = plan.summary()
             else:

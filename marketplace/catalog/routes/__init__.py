@@ -1,0 +1,2 @@
+"""The catalogue's blueprints: public.py (categories, products, storefronts) and producer.py (her
+product pages under /dashboard/products)."""

@@ -1,0 +1,2 @@
+"""The staff console's blueprints: console.py (people, shops, bulk import) and products.py
+(product moderation)."""
