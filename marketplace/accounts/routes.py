@@ -8,6 +8,7 @@ from ..core.notify import send_sms
 from ..core.persian import to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..core.security import is_safe_next
+from ..core.transaction import change
 from ..extensions import db, limiter
 from . import services
 from .forms import (
@@ -41,11 +42,6 @@ def _limit(setting: str, per_phone: bool = False):
     )
 
 
-def _show_error(form, error: services.AccountError) -> None:
-    """Put a service's refusal next to the field it is about."""
-    getattr(form, error.field).errors = [*getattr(form, error.field).errors, error.message]
-
-
 def _after_login_target(next_path: str | None) -> str:
     return next_path if is_safe_next(next_path) else url_for("pages.home")
 
@@ -59,7 +55,7 @@ def signup():
     form = SignupForm(is_producer=request.args.get("producer") == "1")
     if form.validate_on_submit():
         roles = {"buyer", "producer"} if form.is_producer.data else {"buyer"}
-        try:
+        with change(form) as done:
             user = services.create_user(
                 form.phone.e164,
                 form.display_name.data,
@@ -67,12 +63,8 @@ def signup():
                 roles=roles,
                 locale=request.cookies.get(current_app.config["LOCALE_COOKIE"]),
             )
-        except services.AccountError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
             services.record_login(user)
-            db.session.commit()
+        if done:
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
             return redirect(url_for("accounts.account"))
@@ -134,13 +126,9 @@ def account():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with change(form) as done:
             services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             login_user(current_user._get_current_object())  # this device stays logged in
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.account"))
@@ -187,16 +175,10 @@ def reset_request():
 def reset_confirm():
     form = ResetConfirmForm(phone=request.args.get("phone", ""))
     if form.validate_on_submit():
-        try:
+        # A wrong code still commits: the failed attempt must stay counted.
+        with change(form, commit_refusals={"code"}) as done:
             services.complete_password_reset(form.phone.e164, form.code.data, form.new_password.data)
-        except services.AccountError as error:
-            if error.field == "code":
-                db.session.commit()  # keep the failed-attempt count
-            else:
-                db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Your password is changed. Log in with the new password."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_confirm.html", form=form), 422 if form.errors else 200

@@ -5,7 +5,6 @@ digits typed in Persian stay Persian."""
 import math
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageDraw
 
 from marketplace.branding.contrast import mix
@@ -23,6 +22,8 @@ from marketplace.branding.draw import (
 )
 from marketplace.branding.fonts import BrandFont, available_fonts, font_by_key
 from marketplace.branding.palette import Palette
+
+from ..core.messages import lazy_gettext as _l
 
 PRINT_DPI = 300
 SCREEN_DPI = 72

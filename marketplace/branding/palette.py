@@ -4,7 +4,6 @@ contrast check the wizard shows before a producer saves her colours."""
 import math
 from dataclasses import asdict, dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image
 
 from marketplace.branding.contrast import (
@@ -18,6 +17,8 @@ from marketplace.branding.contrast import (
     parse_hex,
     text_on,
 )
+
+from ..core.messages import lazy_gettext as _l
 
 TEXT_MINIMUM = 4.5  # WCAG AA for body text
 GRAPHIC_MINIMUM = 3.0  # WCAG AA for large text and graphics: a wordmark on the page background

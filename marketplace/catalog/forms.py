@@ -1,11 +1,11 @@
 """Catalogue forms: the product form with its option rows, photo upload and staff decisions."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, whole_number_or_text
 from .services import ProductData, VariantData
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..core.images import ImageRejected, load_upload, read_limited, store_variants
+from ..core.messages import lazy_gettext as _l
 from ..core.money import RIAL_PER_TOMAN
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile

@@ -6,8 +6,7 @@ from flask_login import current_user
 
 from ..accounts.access import role_required
 from ..core.dates import jalali_input_value
-from ..core.images import ImageRejected
-from ..extensions import db
+from ..core.transaction import change
 from . import brand, services
 from .forms import SettingsForm
 
@@ -34,7 +33,7 @@ def settings():
     else:
         form = SettingsForm()
     if form.validate_on_submit():
-        try:
+        with change(form, image_field="banner") as done:
             banner_upload = request.files.get("banner")
             if banner_upload and banner_upload.filename:
                 services.set_banner(shop, brand.store_photo(banner_upload))
@@ -47,14 +46,7 @@ def settings():
                 away=form.away.data,
                 away_until=form.away_until.date,
             )
-        except ImageRejected as error:
-            db.session.rollback()
-            form.banner.errors = [error.message]
-        except services.ShopError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors = [error.message]
-        else:
-            db.session.commit()
+        if done:
             flash(_("Your shop settings are saved."), "success")
             return redirect(url_for("shops.settings"))
     return render_template("shops/settings.html", shop=shop, form=form), 422 if form.errors else 200

@@ -6,7 +6,6 @@ Plain functions with explicit arguments; they flush, never commit (the route com
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -14,10 +13,11 @@ from ..branding.contrast import parse_hex
 from ..branding.palette import Palette, check_palette
 from ..core.dates import utcnow
 from ..core.errors import RuleError
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
-from .models import WIZARD_STEPS, Shop, ShopDecision, ShopSlug
+from .models import WIZARD_STEPS, Shop, ShopDecision, ShopSlug, ShopStatus
 
 NAME_MAX = 60
 TAGLINE_MAX = 80
@@ -160,6 +160,15 @@ def update_identity(shop: Shop, name: str, craft: str, neighbourhood: str) -> No
     _set_name(shop, name)
     shop.craft = normalize_text(craft)[:60]
     shop.neighbourhood = normalize_text(neighbourhood)[:60]
+
+
+def save_identity_step(owner: User, shop: Shop | None, name: str, craft: str, neighbourhood: str) -> str:
+    """Wizard step 1: start her shop, or rename it; returns the next wizard step."""
+    if shop is None:
+        shop = create_shop(owner, name, craft, neighbourhood)
+    else:
+        update_identity(shop, name, craft, neighbourhood)
+    return advance_wizard(shop, "name")
 
 
 def find_by_slug(slug: str) -> tuple[Shop | None, bool]:
@@ -358,19 +367,24 @@ def advance_wizard(shop: Shop, finished_step: str) -> str:
 
 # ---------------------------------------------------------------- status
 
-TRANSITIONS = {
-    # action: (allowed from, to)
-    "submit": (("draft", "changes_requested"), "submitted"),
-    "approve": (("submitted",), "approved"),
-    "request_changes": (("submitted",), "changes_requested"),
-    "suspend": (("approved",), "suspended"),
-    "reinstate": (("suspended",), "approved"),
+# The shop's state machine (DESIGN §4), the one table of its allowed moves:
+# action → (the states it may start from, the state it leads to).
+TRANSITIONS: dict[str, tuple[frozenset[ShopStatus], ShopStatus]] = {
+    "submit": (frozenset({ShopStatus.DRAFT, ShopStatus.CHANGES_REQUESTED}), ShopStatus.SUBMITTED),
+    "approve": (frozenset({ShopStatus.SUBMITTED}), ShopStatus.APPROVED),
+    "request_changes": (frozenset({ShopStatus.SUBMITTED}), ShopStatus.CHANGES_REQUESTED),
+    "suspend": (frozenset({ShopStatus.APPROVED}), ShopStatus.SUSPENDED),
+    "reinstate": (frozenset({ShopStatus.SUSPENDED}), ShopStatus.APPROVED),
 }
+SUBMITTABLE = TRANSITIONS["submit"][0]
 REASON_REQUIRED = {"request_changes", "suspend"}
 
 
 def change_status(shop: Shop, actor: User, action: str, reason: str = "") -> ShopDecision:
-    """Move the shop along its state machine (DESIGN §4) and record who, when and why."""
+    """Move the shop along its state machine (DESIGN §4) and record who, when and why; a move
+    that is not in TRANSITIONS is refused."""
+    if action not in TRANSITIONS:
+        raise ShopError("action", _l("Unknown action."))
     allowed_from, target = TRANSITIONS[action]
     if shop.status not in allowed_from:
         raise ShopError("action", _l("This shop cannot be changed that way now."))
@@ -386,9 +400,22 @@ def change_status(shop: Shop, actor: User, action: str, reason: str = "") -> Sho
     now = utcnow()
     if action == "submit":
         shop.submitted_at = now
-    if target == "approved":
+    if target == ShopStatus.APPROVED:
         shop.approved_at = shop.approved_at or now
     return decision
+
+
+def save_social_step(shop: Shop, actor: User, handles: dict[str, str], *, submit: bool) -> list:
+    """The wizard's last step: store her handles and, when she asks, send the shop for review.
+    Returns what still blocks sending (the handles are saved anyway, so she fixes only the rest)."""
+    update_social(shop, handles)
+    advance_wizard(shop, "social")
+    if not submit:
+        return []
+    problems = submit_problems(shop)
+    if not problems and shop.status in SUBMITTABLE:
+        change_status(shop, actor, "submit")
+    return problems
 
 
 def submit_problems(shop: Shop) -> list:
