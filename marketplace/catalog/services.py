@@ -30,8 +30,20 @@ PRICE_MIN_TOMAN = 1_000
 PRICE_MAX_TOMAN = 500_000_000
 STOCK_MAX = 100_000
 PAGE_SIZE = 24
-# Editing any of these on a published product sends it back to review; price and stock do not.
-REVIEWED_FIELDS = ("title", "description", "category_id")
+# Which edits send a published product back to review (DESIGN §4): every text a buyer reads on
+# its page (title, description, category, materials, tags, option names and values; photos too,
+# see _photos_changed). Price, stock, lead time, weight and sizes are facts she keeps current:
+# they change at once. Each entry reads the field's reviewed value from a product.
+REVIEWED_FIELDS = {
+    "title": lambda product: product.title,
+    "description": lambda product: product.description,
+    "category_id": lambda product: product.category_id,
+    "materials": lambda product: product.materials,
+    "tags": lambda product: list(product.tags),
+    "option1_name": lambda product: product.option1_name,
+    "option2_name": lambda product: product.option2_name,
+    "option_values": lambda product: sorted((v.value1, v.value2) for v in product.variants),
+}
 
 
 class CatalogError(RuleError):
@@ -236,12 +248,12 @@ def create_product(shop: Shop, data: ProductData) -> Product:
 
 
 def update_product(product: Product, data: ProductData, actor: User) -> bool:
-    """Save her edits. A published product whose title, description or category changed goes back
+    """Save her edits. A published product whose reviewed text changed (REVIEWED_FIELDS) goes back
     to review (returns True then); price, stock and the rest change at once."""
-    before = {name: getattr(product, name) for name in REVIEWED_FIELDS}
+    before = {name: read(product) for name, read in REVIEWED_FIELDS.items()}
     _apply(product, data)
     db.session.flush()
-    changed = any(getattr(product, name) != value for name, value in before.items())
+    changed = any(read(product) != before[name] for name, read in REVIEWED_FIELDS.items())
     if changed and product.status == ProductStatus.PUBLISHED:
         _move(product, actor, "resubmit")
         return True

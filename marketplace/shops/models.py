@@ -69,6 +69,9 @@ class Shop(db.Model):
     away: Mapped[bool] = mapped_column(default=False)
     away_until: Mapped[date | None] = mapped_column(Date)
 
+    # An approved shop's edited text waiting for the centre ({field: new value}); buyers keep seeing
+    # the approved text meanwhile (see shops.services.REVIEWED_FIELDS).
+    pending_text: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     status: Mapped[str] = mapped_column(String(20), default=ShopStatus.DRAFT, index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     wizard_step: Mapped[str] = mapped_column(String(16), default="name")

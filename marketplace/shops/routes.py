@@ -24,7 +24,7 @@ def settings():
             data={
                 "contact_phone": shop.contact_phone or "",
                 "show_phone": shop.show_phone,
-                "city": shop.city,
+                "city": services.shop_text(shop)["city"],
                 "weekly_capacity": shop.weekly_capacity,
                 "away": shop.away,
                 "away_until": jalali_input_value(shop.away_until),

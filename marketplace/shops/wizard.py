@@ -59,7 +59,10 @@ def setup():
 def step_name():
     shop = services.owned_shop(current_user)
     first_name = current_user.display_name.split(" ")[0]
-    form = NameStepForm(obj=shop) if request.method == "GET" else NameStepForm()
+    if request.method == "GET" and shop is not None:
+        form = NameStepForm(data={"craft": shop.craft, **services.shop_text(shop)})
+    else:
+        form = NameStepForm()
     submitted, idea = form.validate_on_submit(), request.form.get("idea")
     if submitted and idea:
         form.name.data = normalize_text(idea)  # she tapped an idea: put it in the field to confirm
@@ -99,7 +102,7 @@ def step_story():
     if redirect_response:
         return redirect_response
     if request.method == "GET":
-        form = StoryStepForm(data={**(shop.story_answers or {}), "tagline": shop.tagline, "story": shop.story})
+        form = StoryStepForm(data={**(shop.story_answers or {}), **services.shop_text(shop)})
     else:
         form = StoryStepForm()
     first_name = current_user.display_name.split(" ")[0]

@@ -81,7 +81,8 @@ def set_active(user_id: int):
 
 # ---------------------------------------------------------------- shops
 
-SHOP_QUEUES = ("submitted", "changes_requested", "approved", "suspended", "draft")
+# The status queues, then approved shops whose edited text waits for review.
+SHOP_QUEUES = ("submitted", "new_text", "changes_requested", "approved", "suspended", "draft")
 
 
 @bp.get("/shops")
@@ -90,12 +91,13 @@ def shops():
     status = request.args.get("status", "submitted")
     if status not in SHOP_QUEUES:
         status = "submitted"
+    with_new_text = shop_services.shops_with_pending_text()
     return render_template(
         "staff/shops.html",
         status=status,
         queues=SHOP_QUEUES,
-        shops=shop_services.shops_with_status(status),
-        counts=shop_services.status_counts(),
+        shops=with_new_text if status == "new_text" else shop_services.shops_with_status(status),
+        counts=shop_services.status_counts() | {"new_text": len(with_new_text)},
     )
 
 
@@ -106,7 +108,7 @@ def shop_detail(shop_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         with change(form, field="reason") as done:
-            shop_services.change_status(shop, current_user, form.action.data, form.reason.data or "")
+            shop_services.staff_decision(shop, current_user, form.action.data, form.reason.data or "")
         if done:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("staff.shops", status=shop.status))
@@ -119,7 +121,7 @@ def shop_detail(shop_id: int):
         score=score,
         items=items,
         palette=shop_services.shop_palette(shop),
-        actions=shop_services.actions_for(shop.status),
+        actions=shop_services.staff_actions(shop),
     ), 422 if form.errors else 200
 
 

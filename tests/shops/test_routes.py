@@ -227,6 +227,7 @@ def test_public_storefront_page(app, client, make_user, shop_of):
     with app.app_context():
         shop = db.session.get(Shop, shop_id)
         services.update_story(shop, "گلیم با رنگ گیاهی", "بند اول <script>alert(1)</script>\n\nبند دوم", {})
+        services.review_text(shop, owner, "approve_text")  # an approved shop's new text is reviewed
         services.update_social(shop, {"instagram": "kilim_golshahr"})
         shop.away, shop.away_until = True, None
         db.session.commit()
@@ -247,7 +248,8 @@ def test_renamed_shop_redirects(app, client, make_user, shop_of):
     owner = make_user(roles={"producer"})
     shop_id, slug = shop_of(owner, "مربای التیمور", status="approved")
     with app.app_context():
-        services.update_identity(db.session.get(Shop, shop_id), "مربای خانگی التیمور", "مربا", "التیمور")
+        services.update_identity(shop := db.session.get(Shop, shop_id), "مربای خانگی التیمور", "مربا", "التیمور")
+        services.review_text(shop, owner, "approve_text")  # the new name goes live once approved
         db.session.commit()
     response = client.get(f"/shop/{slug}")
     assert response.status_code == 301
