@@ -97,8 +97,8 @@ def login():
 def logout():
     """Log out everywhere: the token rotates, so other devices and copied cookies stop working."""
     if ActionForm().validate_on_submit():
-        services.end_all_sessions(current_user)
-        db.session.commit()
+        with change():
+            services.end_all_sessions(current_user)
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("pages.home"))
@@ -109,10 +109,11 @@ def logout():
 def account():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.display_name.data)
-        db.session.commit()
-        flash(_("Your details are saved."), "success")
-        return redirect(url_for("accounts.account"))
+        with change(form) as done:
+            services.update_profile(current_user, form.display_name.data)
+        if done:
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("accounts.account"))
     return render_template(
         "accounts/account.html",
         form=form,
@@ -139,8 +140,8 @@ def change_password():
 @login_required
 def become_producer():
     if ActionForm().validate_on_submit():
-        services.add_role(current_user, "producer")
-        db.session.commit()
+        with change():
+            services.add_role(current_user, "producer")
         flash(_("You are now a producer. Next, build your shop."), "success")
     return redirect(url_for("accounts.account"))
 
@@ -191,8 +192,8 @@ def switch_locale():
     if locale not in current_app.config["LOCALES"]:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated:
-        services.set_locale(current_user, locale)
-        db.session.commit()
+        with change():
+            services.set_locale(current_user, locale)
     target = request.form.get("next", "")
     response = redirect(target if is_safe_next(target) else url_for("pages.home"))
     response.set_cookie(

@@ -325,7 +325,7 @@ class _Checker:
         if planned.shop is not None:
             if phone and phone != planned.shop.owner.phone:
                 self.error(number, "owner_phone", _l("This shop belongs to another producer."))
-            if self.publish and planned.shop.status != "approved":
+            if self.publish and not planned.shop.is_public:
                 self.error(
                     number, "shop_slug", _l("This shop is not approved yet, so its products cannot be published.")
                 )

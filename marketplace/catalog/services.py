@@ -260,6 +260,11 @@ def update_product(product: Product, data: ProductData, actor: User) -> bool:
     return False
 
 
+def listed_with_photos(products: list[Product]) -> int:
+    """How many of these products count for the brand score: not archived, with a photo."""
+    return sum(1 for product in products if product.images and product.status != ProductStatus.ARCHIVED)
+
+
 def duplicate_product(product: Product) -> Product:
     """A draft copy (photos included: they point at the same stored files)."""
     copy = Product(

@@ -113,7 +113,7 @@ def shop_detail(shop_id: int):
             flash(_("Decision recorded."), "success")
             return redirect(url_for("staff.shops", status=shop.status))
     products = catalog.shop_products(shop)
-    score, items = shop_services.brand_score(shop, sum(1 for p in products if p.images and p.status != "archived"))
+    score, items = shop_services.brand_score(shop, catalog.listed_with_photos(products))
     return render_template(
         "staff/shop.html",
         shop=shop,

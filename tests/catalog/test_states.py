@@ -149,6 +149,7 @@ def test_the_public_rule_is_the_same_in_python_and_sql(shop, staff):
 
 # ---------------------------------------------------------------- edits that skip review
 
+
 # (Saving unchanged option rows hits the variant unique constraint until issue 10 item 3 lands, so
 # each case below changes only the field it is about.)
 @pytest.mark.parametrize(

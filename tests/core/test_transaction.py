@@ -93,9 +93,8 @@ def test_commit_refusals_keep_what_was_written_before_the_refusal():
 
 
 def test_an_unexpected_exception_rolls_back_and_propagates():
-    with pytest.raises(ZeroDivisionError):
-        with change(NameForm()):
-            _write_then("+989120000106", ZeroDivisionError())
+    with pytest.raises(ZeroDivisionError), change(NameForm()):
+        _write_then("+989120000106", ZeroDivisionError())
     assert _users("+989120000106") == 0
 
 
@@ -105,7 +104,6 @@ def test_image_rejections_are_refusals_only_where_the_route_says_where_they_belo
     with change(form, image_field="photo") as done:
         _write_then("+989120000107", rejected)
     assert not done and len(form.photo.errors) == 1 and _users("+989120000107") == 0
-    with pytest.raises(ImageRejected):
-        with change(form):
-            _write_then("+989120000108", rejected)
+    with pytest.raises(ImageRejected), change(form):
+        _write_then("+989120000108", rejected)
     assert _users("+989120000108") == 0
