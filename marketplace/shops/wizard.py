@@ -195,12 +195,13 @@ def step_logo():
             if chosen is None:
                 form.candidate.errors = [_("Choose one of the logos.")]
             else:
-                with change(form):
+                with change(form) as done:
                     services.set_logo(
                         shop, brand.store_logo(brand.open_image(chosen["path"])), f"{chosen['style']}:{chosen['font']}"
                     )
                     following = services.advance_wizard(shop, "logo")
-                return _next_step(following)
+                if done:
+                    return _next_step(following)
     return _render_step("logo", shop, form, candidates=candidates)
 
 
@@ -235,9 +236,10 @@ def step_kit():
                 flash(_("Photo added to your post and story templates."), "success")
                 return redirect(url_for("wizard.step_kit", price=price or None))
         else:
-            with change(form):
+            with change(form) as done:
                 following = services.advance_wizard(shop, "kit")
-            return _next_step(following)
+            if done:
+                return _next_step(following)
     return _render_step("kit", shop, form, items=brand.KIT_ITEMS, price=form.price.data or "")
 
 

@@ -103,3 +103,11 @@ def test_product_form_refusal_shows_hostile_option_value_as_text(app, client, ma
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<meta http-equiv" not in html and "&lt;meta http-equiv=refresh" in html
+
+
+def test_a_flash_with_a_hostile_name_is_text(client):
+    form = {"display_name": HOSTILE[:80], "phone": "09151110077", "new_password": "saffron and turquoise"}
+    response = post_form(client, "/signup", form, token_from="/signup", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<meta http-equiv" not in html and "&lt;meta http-equiv=refresh" in html
