@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.access import role_required
+from ..catalog import services as catalog
 from ..catalog.models import KINDS, Product
 from ..core.dates import jalali_input_value
 from ..core.images import upload_dir, upload_limits
@@ -66,9 +67,7 @@ def _own_shop():
 def _own_product(product_id: int):
     """(shop, product) when the product is in her shop; 404 for anyone else's (or none)."""
     shop = _own_shop()
-    product = db.session.get(Product, product_id)
-    if product is None or product.shop_id != shop.id:
-        abort(404)
+    product = catalog.owned_product(shop, product_id) or abort(404)
     return shop, product
 
 
