@@ -4,9 +4,9 @@ import hmac
 from functools import wraps
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..core.messages import lazy_gettext as _l
 from ..extensions import db, login_manager
 from .models import User
 

@@ -2,11 +2,11 @@
 
 Password rules live in services.password_problem and come back as AccountError on the field."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.persian import to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..core.security import is_safe_next
+from ..core.transaction import change
 from ..extensions import csrf, db, limiter
 from . import services
 from .forms import (
@@ -40,11 +41,6 @@ def _limit(setting: str, per_phone: bool = False):
     )
 
 
-def _show_error(form, error: services.AccountError) -> None:
-    """Put a service's refusal next to the field it is about."""
-    getattr(form, error.field).errors = [*getattr(form, error.field).errors, error.message]
-
-
 def _after_login_target(next_path: str | None) -> str:
     return next_path if is_safe_next(next_path) else url_for("pages.home")
 
@@ -58,7 +54,7 @@ def signup():
     form = SignupForm(is_producer=request.args.get("producer") == "1")
     if form.validate_on_submit():
         roles = {"buyer", "producer"} if form.is_producer.data else {"buyer"}
-        try:
+        with change(form) as done:
             user = services.create_user(
                 form.phone.e164,
                 form.display_name.data,
@@ -66,12 +62,8 @@ def signup():
                 roles=roles,
                 locale=request.cookies.get(current_app.config["LOCALE_COOKIE"]),
             )
-        except services.AccountError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
             services.record_login(user)
-            db.session.commit()
+        if done:
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
             return redirect(url_for("accounts.account"))
@@ -104,8 +96,8 @@ def login():
 def logout():
     """Log out everywhere: the token rotates, so other devices and copied cookies stop working."""
     if ActionForm().validate_on_submit():
-        services.end_all_sessions(current_user)
-        db.session.commit()
+        with change():
+            services.end_all_sessions(current_user)
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("pages.home"))
@@ -116,10 +108,11 @@ def logout():
 def account():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.display_name.data)
-        db.session.commit()
-        flash(_("Your details are saved."), "success")
-        return redirect(url_for("accounts.account"))
+        with change(form) as done:
+            services.update_profile(current_user, form.display_name.data)
+        if done:
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("accounts.account"))
     return render_template(
         "accounts/account.html",
         form=form,
@@ -133,13 +126,9 @@ def account():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with change(form) as done:
             services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             login_user(current_user._get_current_object())  # this device stays logged in
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.account"))
@@ -150,8 +139,8 @@ def change_password():
 @login_required
 def become_producer():
     if ActionForm().validate_on_submit():
-        services.add_role(current_user, "producer")
-        db.session.commit()
+        with change():
+            services.add_role(current_user, "producer")
         flash(_("You are now a producer. Next, build your shop."), "success")
     return redirect(url_for("accounts.account"))
 
@@ -176,16 +165,10 @@ def reset_request():
 def reset_confirm():
     form = ResetConfirmForm(phone=request.args.get("phone", ""))
     if form.validate_on_submit():
-        try:
+        # A wrong code still commits: the failed attempt must stay counted.
+        with change(form, commit_refusals={"code"}) as done:
             services.complete_password_reset(form.phone.e164, form.code.data or "", form.new_password.data)
-        except services.AccountError as error:
-            if error.field == "code":
-                db.session.commit()  # keep the failed-attempt count
-            else:
-                db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Your password is changed. Log in with the new password."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_confirm.html", form=form), 422 if form.errors else 200
@@ -205,8 +188,8 @@ def switch_locale():
     if locale not in current_app.config["LOCALES"]:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated:
-        services.set_locale(current_user, locale)
-        db.session.commit()
+        with change():
+            services.set_locale(current_user, locale)
     target = request.form.get("next", "")
     response = redirect(target if is_safe_next(target) else url_for("pages.home"))
     response.set_cookie(

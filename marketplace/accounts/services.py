@@ -5,13 +5,13 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.dates import as_utc, utcnow
 from ..core.errors import RuleError
+from ..core.messages import lazy_gettext as _l
 from ..core.notify import queue_sms
 from ..core.persian import normalize_text
 from ..extensions import db

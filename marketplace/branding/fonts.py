@@ -11,9 +11,10 @@ from functools import cache
 from pathlib import Path
 
 import fontpkg
-from flask_babel import lazy_gettext as _l
 from fontTools.ttLib import TTFont
 from PIL import ImageFont, features
+
+from ..core.messages import lazy_gettext as _l
 
 ZWNJ = "\u200c"  # نیم‌فاصله: keeps a word's parts apart without a space («می‌خواهم»)
 # The 32 letters of the Persian alphabet, with the four Arabic lacks (پ چ ژ گ) and Persian ی and ک.

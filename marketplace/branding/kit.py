@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 from typing import cast
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageDraw
 
 from marketplace.branding.contrast import mix
@@ -24,6 +23,8 @@ from marketplace.branding.draw import (
 )
 from marketplace.branding.fonts import BrandFont, available_fonts, font_by_key
 from marketplace.branding.palette import Palette
+
+from ..core.messages import lazy_gettext as _l
 
 PRINT_DPI = 300
 SCREEN_DPI = 72

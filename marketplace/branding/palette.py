@@ -5,7 +5,6 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import cast
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image
 
 from marketplace.branding.contrast import (
@@ -19,6 +18,8 @@ from marketplace.branding.contrast import (
     parse_hex,
     text_on,
 )
+
+from ..core.messages import lazy_gettext as _l
 
 TEXT_MINIMUM = 4.5  # WCAG AA for body text
 GRAPHIC_MINIMUM = 3.0  # WCAG AA for large text and graphics: a wordmark on the page background

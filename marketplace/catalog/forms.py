@@ -2,12 +2,12 @@
 
 from typing import cast
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, whole_number_or_text
 from .services import ProductData, VariantData
 

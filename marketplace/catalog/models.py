@@ -1,17 +1,32 @@
 """Catalogue tables: the category tree, products, their option combinations, photos and decisions."""
 
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, String, Text, UniqueConstraint, and_, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.audit import AuditTrailMixin
 from ..core.dates import utcnow
 from ..extensions import Model
-from ..shops.models import Shop
+from ..shops.models import Shop, ShopStatus
 
 KINDS = ("handicraft", "food", "textile", "cosmetics", "general")
-PRODUCT_STATUSES = ("draft", "in_review", "published", "changes_requested", "archived")
+
+
+class ProductStatus(StrEnum):
+    """A product's states (DESIGN §4); the values are what the `status` column stores. The allowed
+    moves are `catalog.services.TRANSITIONS`."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    CHANGES_REQUESTED = "changes_requested"
+    ARCHIVED = "archived"
+
+
+PRODUCT_STATUSES = tuple(ProductStatus)
 
 
 class Category(Model):
@@ -56,7 +71,7 @@ class Product(Model):
     option1_name: Mapped[str] = mapped_column(String(30), default="")
     option2_name: Mapped[str] = mapped_column(String(30), default="")
 
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ProductStatus.DRAFT, index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -74,6 +89,18 @@ class Product(Model):
     decisions: Mapped[list["ProductDecision"]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="ProductDecision.id.desc()"
     )
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """May buyers see it: published, in an approved shop. The one place this rule is written;
+        in SQL `where(Product.is_public)` works with or without a join to the shop."""
+        return self.status == ProductStatus.PUBLISHED and self.shop.status == ShopStatus.APPROVED
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_sql(cls):
+        approved_shops = select(Shop.id).where(Shop.status == ShopStatus.APPROVED)
+        return and_(cls.status == ProductStatus.PUBLISHED, cls.shop_id.in_(approved_shops))
 
     @property
     def cover(self) -> "ProductImage | None":

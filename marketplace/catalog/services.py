@@ -6,7 +6,6 @@ Plain functions with explicit arguments; they flush, never commit (the route com
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFilter, ImageStat
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -15,12 +14,13 @@ from ..accounts.models import User
 from ..core import events
 from ..core.dates import utcnow
 from ..core.errors import RuleError
+from ..core.messages import lazy_gettext as _l
 from ..core.money import RIAL_PER_TOMAN, parse_toman
 from ..core.persian import normalize_text
 from ..extensions import db
 from ..shops.models import Shop
 from ..shops.services import slugify
-from .models import Category, Product, ProductDecision, ProductImage, ProductVariant
+from .models import Category, Product, ProductDecision, ProductImage, ProductStatus, ProductVariant
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 4000
@@ -31,8 +31,20 @@ PRICE_MIN_TOMAN = 1_000
 PRICE_MAX_TOMAN = 500_000_000
 STOCK_MAX = 100_000
 PAGE_SIZE = 24
-# Editing any of these on a published product sends it back to review; price and stock do not.
-REVIEWED_FIELDS = ("title", "description", "category_id")
+# Which edits send a published product back to review (DESIGN §4): every text a buyer reads on
+# its page (title, description, category, materials, tags, option names and values; photos too,
+# see _photos_changed). Price, stock, lead time, weight and sizes are facts she keeps current:
+# they change at once. Each entry reads the field's reviewed value from a product.
+REVIEWED_FIELDS = {
+    "title": lambda product: product.title,
+    "description": lambda product: product.description,
+    "category_id": lambda product: product.category_id,
+    "materials": lambda product: product.materials,
+    "tags": lambda product: list(product.tags),
+    "option1_name": lambda product: product.option1_name,
+    "option2_name": lambda product: product.option2_name,
+    "option_values": lambda product: sorted((v.value1, v.value2) for v in product.variants),
+}
 
 
 class CatalogError(RuleError):
@@ -296,16 +308,21 @@ def create_product(shop: Shop, data: ProductData) -> Product:
 
 
 def update_product(product: Product, data: ProductData, actor: User) -> bool:
-    """Save her edits. A published product whose title, description or category changed goes back
+    """Save her edits. A published product whose reviewed text changed (REVIEWED_FIELDS) goes back
     to review (returns True then); price, stock and the rest change at once."""
-    before = {name: getattr(product, name) for name in REVIEWED_FIELDS}
+    before = {name: read(product) for name, read in REVIEWED_FIELDS.items()}
     _apply(product, data)
     db.session.flush()
-    changed = any(getattr(product, name) != value for name, value in before.items())
-    if changed and product.status == "published":
-        _record(product, actor, "resubmit", "in_review", "")
+    changed = any(read(product) != before[name] for name, read in REVIEWED_FIELDS.items())
+    if changed and product.status == ProductStatus.PUBLISHED:
+        _move(product, actor, "resubmit")
         return True
     return False
+
+
+def listed_with_photos(products: list[Product]) -> int:
+    """How many of these products count for the brand score: not archived, with a photo."""
+    return sum(1 for product in products if product.images and product.status != ProductStatus.ARCHIVED)
 
 
 def duplicate_product(product: Product) -> Product:
@@ -415,8 +432,8 @@ def _renumber(product: Product) -> None:
 
 def _photos_changed(product: Product, actor: User) -> None:
     product.updated_at = utcnow()
-    if product.status == "published":
-        _record(product, actor, "resubmit", "in_review", "")
+    if product.status == ProductStatus.PUBLISHED:
+        _move(product, actor, "resubmit")
 
 
 # ---------------------------------------------------------------- listing quality
@@ -452,33 +469,43 @@ def completeness(product: Product) -> tuple[int, list[QualityItem]]:
 
 # ---------------------------------------------------------------- status
 
-TRANSITIONS = {
-    # action: (allowed from, to)
-    "submit": (("draft", "changes_requested"), "in_review"),
-    "publish": (("in_review",), "published"),
-    "request_changes": (("in_review",), "changes_requested"),
-    "archive": (("draft", "in_review", "published", "changes_requested"), "archived"),
-    "restore": (("archived",), "draft"),
+_S = ProductStatus
+# The product's state machine (DESIGN §4), the one table of its allowed moves:
+# action → (the states it may start from, the state it leads to).
+TRANSITIONS: dict[str, tuple[frozenset[ProductStatus], ProductStatus]] = {
+    "submit": (frozenset({_S.DRAFT, _S.CHANGES_REQUESTED}), _S.IN_REVIEW),
+    "publish": (frozenset({_S.IN_REVIEW}), _S.PUBLISHED),
+    "request_changes": (frozenset({_S.IN_REVIEW}), _S.CHANGES_REQUESTED),
+    # a reviewed field of a published product changed: back to the queue (never chosen by a person)
+    "resubmit": (frozenset({_S.PUBLISHED}), _S.IN_REVIEW),
+    "archive": (frozenset({_S.DRAFT, _S.IN_REVIEW, _S.PUBLISHED, _S.CHANGES_REQUESTED}), _S.ARCHIVED),
+    "restore": (frozenset({_S.ARCHIVED}), _S.DRAFT),
 }
 STAFF_ACTIONS = {"publish", "request_changes"}
 
 
-def _record(product: Product, actor: User | None, action: str, target: str, reason: str) -> None:
+def _move(product: Product, actor: User | None, action: str, reason: str = "") -> None:
+    """Make one move of TRANSITIONS and record it; a move not in the table is refused."""
+    allowed_from, target = TRANSITIONS[action]
+    if product.status not in allowed_from:
+        raise CatalogError("action", _l("This product cannot be changed that way now."))
     db.session.add(
         ProductDecision(
             product=product, actor=actor, action=action, from_status=product.status, to_status=target, reason=reason
         )
     )
     product.status = target
-    if action == "submit" or action == "resubmit":
+    if action in ("submit", "resubmit"):
         product.submitted_at = utcnow()
+    if target == ProductStatus.PUBLISHED:
+        product.published_at = product.published_at or utcnow()
 
 
 def publish_blockers(product: Product) -> list:
     """Why the product cannot be published now (empty when it can): catalog's own rules, then
     every answer to the product_publish_blockers signal (registration's mandatory items)."""
     problems = []
-    if product.shop.status != "approved":
+    if not product.shop.is_public:
         problems.append(_l("The shop is not approved yet."))
     if not product.images:
         problems.append(_l("Add at least one photo."))
@@ -487,8 +514,9 @@ def publish_blockers(product: Product) -> list:
 
 def change_status(product: Product, actor: User, action: str, reason: str = "") -> None:
     """Move the product along its state machine (DESIGN §4), recording who, when and why."""
-    allowed_from, target = TRANSITIONS[action]
-    if product.status not in allowed_from:
+    if action not in TRANSITIONS:
+        raise CatalogError("action", _l("Unknown action."))
+    if product.status not in TRANSITIONS[action][0]:
         raise CatalogError("action", _l("This product cannot be changed that way now."))
     reason = normalize_text(reason, multiline=True)
     if action == "submit" and not product.images:
@@ -499,17 +527,24 @@ def change_status(product: Product, actor: User, action: str, reason: str = "") 
         blockers = publish_blockers(product)
         if blockers:
             raise CatalogError("action", blockers[0])
-    _record(product, actor, action, target, reason)
+    _move(product, actor, action, reason)
     product.status_reason = reason if action == "request_changes" else ""
-    if target == "published":
-        product.published_at = product.published_at or utcnow()
+
+
+def staff_decision(product: Product, staff: User, action: str, reason: str = "") -> None:
+    """A reviewer's decision from the moderation page: publish, or ask for changes with a reason."""
+    if action not in STAFF_ACTIONS:
+        raise CatalogError("action", _l("Unknown action."))
+    change_status(product, staff, action, reason)
 
 
 def review_queue() -> list[Product]:
     """Products waiting for review, oldest first."""
     return list(
         db.session.scalars(
-            select(Product).where(Product.status == "in_review").order_by(Product.submitted_at.asc(), Product.id.asc())
+            select(Product)
+            .where(Product.status == ProductStatus.IN_REVIEW)
+            .order_by(Product.submitted_at.asc(), Product.id.asc())
         )
     )
 
@@ -529,7 +564,7 @@ def public_products():
     return (
         select(Product)
         .join(Shop)
-        .where(Product.status == "published", Shop.status == "approved")
+        .where(Product.is_public)
         .options(contains_eager(Product.shop), selectinload(Product.images))
     )
 
@@ -561,10 +596,7 @@ def newest_products(limit: int = 8) -> list[Product]:
 def category_counts() -> dict[int, int]:
     """How many public products each category holds directly."""
     rows = db.session.execute(
-        select(Product.category_id, func.count())
-        .join(Shop)
-        .where(Product.status == "published", Shop.status == "approved")
-        .group_by(Product.category_id)
+        select(Product.category_id, func.count()).where(Product.is_public).group_by(Product.category_id)
     )
     return dict(rows.all())
 
@@ -588,7 +620,7 @@ def shop_listing(shop: Shop, limit: int = 48) -> list[Product]:
     """The shop's public products for its storefront, newest first."""
     statement = (
         select(Product)
-        .where(Product.shop_id == shop.id, Product.status == "published")
+        .where(Product.shop_id == shop.id, Product.status == ProductStatus.PUBLISHED)
         .options(selectinload(Product.images))
     )
     return list(db.session.scalars(statement.order_by(*SORTS["newest"]).limit(limit)))

@@ -3,11 +3,11 @@
 import logging
 
 from flask import Flask, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..extensions import db
+from .messages import lazy_gettext as _l
 
 log = logging.getLogger("marketplace")
 

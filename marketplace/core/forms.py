@@ -1,10 +1,10 @@
 """Form fields every domain uses."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from .dates import parse_jalali_date
+from .messages import lazy_gettext as _l
 
 
 class JalaliDateField(StringField):

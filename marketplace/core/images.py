@@ -18,9 +18,9 @@ from typing import Protocol, cast
 
 import pillow_heif
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
+from .messages import lazy_gettext as _l
 from .numerals import fa_digits
 
 pillow_heif.register_heif_opener(thumbnails=False)

@@ -16,8 +16,7 @@ bp = Blueprint("dashboard", __name__)
 def home():
     shop = shops.owned_shop(current_user)
     products = catalog.shop_products(shop) if shop else []
-    with_photos = sum(1 for product in products if product.images and product.status != "archived")
-    score, items = shops.brand_score(shop, with_photos)
+    score, items = shops.brand_score(shop, catalog.listed_with_photos(products))
     return render_template(
         "dashboard/home.html",
         shop=shop,

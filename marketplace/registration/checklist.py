@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import LazyString
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..catalog.models import KINDS, Product
 from ..core.dates import TEHRAN, utcnow
+from ..core.messages import lazy_gettext as _l
 from ..extensions import db
 from ..shops.models import Shop
 from .models import RegistrationRecord

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from PIL import Image
 
 from ..core.images import ImageRejected, load_upload, write_atomic
+from ..core.messages import lazy_gettext as _l
 from ..core.numerals import fa_digits
 
 FOLDER = "evidence"

@@ -1,12 +1,12 @@
 """Registration forms: the producer's evidence form and the staff decision and waiver forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from ..core.forms import JalaliDateField
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text
 
 

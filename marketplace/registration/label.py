@@ -3,10 +3,10 @@ licence, with what is missing flagged; the printable page renders it."""
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..catalog.models import Product
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import to_persian_digits
 from ..core.phone import display_phone
 from ..extensions import db

@@ -2,6 +2,7 @@
 the audit trail of every submission and staff decision."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,7 +15,21 @@ from ..extensions import Model
 from ..shops.models import Shop
 
 # Stored statuses (DESIGN §4). "expiring_soon" is never stored: it is read from expires_on.
-RECORD_STATUSES = ("todo", "submitted", "verified", "rejected", "expired", "waived")
+
+
+class RecordStatus(StrEnum):
+    """A registration item's stored states (DESIGN §4); the allowed moves are
+    `registration.services.TRANSITIONS`."""
+
+    TODO = "todo"
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    WAIVED = "waived"
+
+
+RECORD_STATUSES = tuple(RecordStatus)
 EVENT_ACTIONS = ("submit", "verify", "reject", "waive", "expire")
 
 
@@ -40,7 +55,7 @@ class RegistrationRecord(Model):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
     item_code: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(12), default="todo", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=RecordStatus.TODO, index=True)
 
     number: Mapped[str] = mapped_column(String(40), default="")
     issued_on: Mapped[date | None] = mapped_column(Date)

@@ -3,14 +3,16 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.access import role_required
+from ..catalog import services as catalog
 from ..catalog.models import KINDS, Product
 from ..core.dates import jalali_input_value
 from ..core.images import upload_dir, upload_limits
+from ..core.messages import lazy_gettext as _l
+from ..core.transaction import change
 from ..extensions import db, login_manager
 from ..shops import services as shops
 from ..shops.models import Shop
@@ -55,9 +57,7 @@ def _own_shop():
 def _own_product(product_id: int):
     """(shop, product) when the product is in her shop; 404 for anyone else's (or none)."""
     shop = _own_shop()
-    product = db.session.get(Product, product_id)
-    if product is None or product.shop_id != shop.id:
-        abort(404)
+    product = catalog.owned_product(shop, product_id) or abort(404)
     return shop, product
 
 
@@ -127,10 +127,10 @@ def _evidence_page(shop, product, code: str):
         )
     else:
         form = EvidenceForm()
-    page_error = None
+    refused = False
     if form.validate_on_submit():
         upload = request.files.get("document")
-        try:
+        with change(form) as done:
             services.submit_evidence(
                 shop,
                 code,
@@ -143,22 +143,13 @@ def _evidence_page(shop, product, code: str):
                 limits=upload_limits(current_app.config),
                 actor=current_user,
             )
-        except services.RegistrationError as error:
-            db.session.rollback()
-            field = getattr(form, error.field, None) if error.field in ("number", "issued_on", "expires_on") else None
-            if error.field == "document":
-                form.document.errors = [error.message]
-            elif field is not None:
-                field.errors = [error.message]
-            else:
-                page_error = error.message
-        else:
-            db.session.commit()
+        if done:
             flash(_("Thank you. The centre will check it soon."), "success")
             if product is not None:
                 return redirect(url_for("registration.product_checklist", product_id=product.id))
             return redirect(url_for("registration.checklist"))
-    status = 422 if form.errors or page_error else 200
+        refused = True
+    status = 422 if form.errors or refused else 200
     return render_template(
         "registration/item.html",
         shop=shop,
@@ -166,7 +157,6 @@ def _evidence_page(shop, product, code: str):
         row=row,
         item=row.item,
         form=form,
-        page_error=page_error,
         has_label=product is not None and row.item.code == "LB-1",
     ), status
 
@@ -261,18 +251,10 @@ def decide(record_id: int):
     form = DecisionForm()
     if not form.validate_on_submit():
         return _queue_page(form, record.id, 422)
-    try:
-        if form.action.data == "verify":
-            services.verify(record, current_user)
-        elif form.action.data == "reject":
-            services.reject(record, current_user, form.reason.data or "")
-        else:
-            raise services.RegistrationError("action", _l("Unknown action."))
-    except services.RegistrationError as error:
-        db.session.rollback()
-        form.reason.errors = [error.message]
+    with change(form, field="reason") as done:
+        services.decide(record, current_user, form.action.data or "", form.reason.data or "")
+    if not done:
         return _queue_page(form, record.id, 422)
-    db.session.commit()
     flash(_("Decision recorded."), "success")
     return redirect(url_for("registration.queue"))
 
@@ -311,15 +293,10 @@ def waive(shop_id: int):
         product = db.session.get(Product, int(form.product_id.data)) if form.product_id.data.isdigit() else None
         if product is None or product.shop_id != shop.id:
             abort(404)
-    try:
+    with change(form, field="reason") as done:
         services.waive(shop, product, form.item.data or "", current_user, form.reason.data or "")
-    except services.RegistrationError as error:
-        db.session.rollback()
-        form.reason.errors = [error.message]
-        if error.field != "reason":
-            flash(str(error.message), "error")
+    if not done:
         return _staff_shop_page(shop, form, f"{form.product_id.data or ''}:{form.item.data}", 422)
-    db.session.commit()
     flash(_("Waiver recorded."), "success")
     return redirect(url_for("registration.staff_shop", shop_id=shop.id))
 

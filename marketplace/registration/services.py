@@ -10,13 +10,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..catalog.models import Product
 from ..core.dates import utcnow
 from ..core.errors import RuleError
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits
 from ..extensions import db
 from ..shops.models import Shop
@@ -51,7 +51,7 @@ from .checklist import (  # noqa: F401  (re-exported: the catalogue, dashboard a
     unmet_prerequisites,
 )
 from .label import FoodLabel, LabelField, food_label, label_applies  # noqa: F401  (re-exported)
-from .models import RegistrationEvent, RegistrationRecord
+from .models import RecordStatus, RegistrationEvent, RegistrationRecord
 from .requirements import Item, RequirementsInvalid, load_requirements  # noqa: F401  (re-exported)
 
 NUMBER_MAX = 40
@@ -88,7 +88,24 @@ def _item_for(shop: Shop, item_code: str, product: Product | None) -> tuple[Item
     return item, product
 
 
-def _event(record: RegistrationRecord, actor: User | None, action: str, target: str, reason: str = "") -> None:
+_S = RecordStatus
+# The registration item's state machine (DESIGN §4), the one table of its allowed moves:
+# action → (the stored states it may start from, the state it leads to). A verified item may be
+# sent again only while it is ending soon; `submit_evidence` checks that date rule.
+TRANSITIONS: dict[str, tuple[frozenset[RecordStatus], RecordStatus]] = {
+    "submit": (frozenset({_S.TODO, _S.SUBMITTED, _S.REJECTED, _S.EXPIRED, _S.WAIVED, _S.VERIFIED}), _S.SUBMITTED),
+    "verify": (frozenset({_S.SUBMITTED}), _S.VERIFIED),
+    "reject": (frozenset({_S.SUBMITTED}), _S.REJECTED),
+    "waive": (frozenset({_S.TODO, _S.SUBMITTED, _S.REJECTED, _S.EXPIRED, _S.VERIFIED}), _S.WAIVED),
+    "expire": (frozenset({_S.VERIFIED}), _S.EXPIRED),
+}
+
+
+def _event(record: RegistrationRecord, actor: User | None, action: str, reason: str = "") -> None:
+    """Make one move of TRANSITIONS and record it in the audit trail; other moves are refused."""
+    allowed_from, target = TRANSITIONS[action]
+    if record.status not in allowed_from:
+        raise RegistrationError("action", _l("This item cannot be changed that way now."))
     db.session.add(
         RegistrationEvent(
             record=record, actor=actor, action=action, from_status=record.status, to_status=target, reason=reason
@@ -173,7 +190,7 @@ def submit_evidence(
         except documents.DocumentRejected as error:
             raise RegistrationError("document", error.message)
     if record is None:
-        record = RegistrationRecord(shop=shop, product=product, item_code=item.code, status="todo")
+        record = RegistrationRecord(shop=shop, product=product, item_code=item.code, status=RecordStatus.TODO)
         db.session.add(record)
     record.number = number
     record.issued_on, record.expires_on = issued_on, expires_on
@@ -181,7 +198,7 @@ def submit_evidence(
         record.document_path, record.document_mime, record.document_size = stored.path, stored.mime, stored.size
     record.submitted_at = now
     record.decided_by, record.decided_at, record.reason = None, None, ""
-    _event(record, actor or shop.owner, "submit", "submitted")
+    _event(record, actor or shop.owner, "submit")
     db.session.flush()
     return record
 
@@ -207,11 +224,11 @@ def _decided(record: RegistrationRecord, staff: User, now: datetime | None) -> N
 
 def verify(record: RegistrationRecord, staff: User, *, now: datetime | None = None) -> RegistrationRecord:
     """Staff checked the evidence and it is right."""
-    if record.status != "submitted":
+    if record.status != RecordStatus.SUBMITTED:
         raise RegistrationError("action", _l("Only evidence waiting for a check can be verified or rejected."))
     if record.expires_on is not None and record.expires_on < today(now):
         raise RegistrationError("action", _l("This licence has already ended; reject it and ask for the renewed one."))
-    _event(record, staff, "verify", "verified")
+    _event(record, staff, "verify")
     _decided(record, staff, now)
     record.reason = ""
     db.session.flush()
@@ -220,14 +237,23 @@ def verify(record: RegistrationRecord, staff: User, *, now: datetime | None = No
 
 def reject(record: RegistrationRecord, staff: User, reason: str, *, now: datetime | None = None) -> RegistrationRecord:
     """Staff cannot accept the evidence; the reason (required) tells her what to fix."""
-    if record.status != "submitted":
+    if record.status != RecordStatus.SUBMITTED:
         raise RegistrationError("action", _l("Only evidence waiting for a check can be verified or rejected."))
     reason = _reason(reason)
-    _event(record, staff, "reject", "rejected", reason)
+    _event(record, staff, "reject", reason)
     _decided(record, staff, now)
     record.reason = reason
     db.session.flush()
     return record
+
+
+def decide(record: RegistrationRecord, staff: User, action: str, reason: str = "") -> RegistrationRecord:
+    """Staff's decision on submitted evidence: "verify", or "reject" with a reason."""
+    if action == "verify":
+        return verify(record, staff)
+    if action == "reject":
+        return reject(record, staff, reason)
+    raise RegistrationError("action", _l("Unknown action."))
 
 
 def waive(
@@ -239,11 +265,11 @@ def waive(
     reason = _reason(reason)
     record = _record_for(shop, product, item.code)
     if record is None:
-        record = RegistrationRecord(shop=shop, product=product, item_code=item.code, status="todo")
+        record = RegistrationRecord(shop=shop, product=product, item_code=item.code, status=RecordStatus.TODO)
         db.session.add(record)
-    elif record.status == "waived":
+    elif record.status == RecordStatus.WAIVED:
         raise RegistrationError("item", _l("This item is already waived."))
-    _event(record, staff, "waive", "waived", reason)
+    _event(record, staff, "waive", reason)
     _decided(record, staff, now)
     record.reason = reason
     db.session.flush()
@@ -266,11 +292,11 @@ def expire_due(now: datetime | None = None) -> list[RegistrationRecord]:
     due = list(
         db.session.scalars(
             select(RegistrationRecord)
-            .where(RegistrationRecord.status == "verified", RegistrationRecord.expires_on < on)
+            .where(RegistrationRecord.status == RecordStatus.VERIFIED, RegistrationRecord.expires_on < on)
             .order_by(RegistrationRecord.id)
         )
     )
     for record in due:
-        _event(record, None, "expire", "expired")
+        _event(record, None, "expire")
     db.session.flush()
     return due

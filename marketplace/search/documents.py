@@ -71,7 +71,7 @@ PRICE_BANDS = ((0, 100_000), (100_000, 500_000), (500_000, 2_000_000), (2_000_00
 
 def product_document(product: Product) -> dict | None:
     """The search document of a product, or None when buyers must not find it."""
-    if product.status != "published" or product.shop.status != "approved":
+    if not product.is_public:
         return None
     path = _category_path(product.category)
     shop = product.shop
@@ -104,7 +104,7 @@ def product_document(product: Product) -> dict | None:
 
 def shop_document(shop: Shop) -> dict | None:
     """The search document of a shop, or None unless it is approved."""
-    if shop.status != "approved":
+    if not shop.is_public:
         return None
     return {
         "id": f"shop:{shop.id}",

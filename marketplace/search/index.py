@@ -333,18 +333,14 @@ def _without_cyclic_gc():
 def _add_everything(writer, progress=None) -> int:
     """Add the documents of every approved shop and public product; returns how many."""
     count = 0
-    shop_ids = list(db.session.scalars(select(Shop.id).where(Shop.status == "approved")))
+    shop_ids = list(db.session.scalars(select(Shop.id).where(Shop.is_public)))
     for start in range(0, len(shop_ids), 500):
         for shop in db.session.scalars(select(Shop).where(Shop.id.in_(shop_ids[start : start + 500]))):
             document = shop_document(shop)
             if document is not None:  # it may have left "approved" since its id was read
                 writer.add_document(**document)
                 count += 1
-    product_ids = list(
-        db.session.scalars(
-            select(Product.id).join(Shop).where(Product.status == "published", Shop.status == "approved")
-        )
-    )
+    product_ids = list(db.session.scalars(select(Product.id).where(Product.is_public)))
     for start in range(0, len(product_ids), 500):
         chunk = product_ids[start : start + 500]
         for product in load_products(chunk).values():

@@ -1,6 +1,5 @@
 """Shop forms: one per wizard step, the settings page and staff decisions."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..branding.contrast import parse_hex
 from ..core.forms import JalaliDateField
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, whole_number_or_text
 from .models import SOCIAL_PLATFORMS
 

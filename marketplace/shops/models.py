@@ -1,8 +1,10 @@
 """Shop tables: the shop, its earlier slugs (which keep redirecting) and the staff decisions on it."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -10,7 +12,19 @@ from ..core.audit import AuditTrailMixin
 from ..core.dates import utcnow
 from ..extensions import Model
 
-SHOP_STATUSES = ("draft", "submitted", "approved", "changes_requested", "suspended")
+
+class ShopStatus(StrEnum):
+    """A shop's states (DESIGN §4); the values are what the `status` column stores. The allowed
+    moves are `shops.services.TRANSITIONS`."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    SUSPENDED = "suspended"
+
+
+SHOP_STATUSES = tuple(ShopStatus)
 SOCIAL_PLATFORMS = ("instagram", "telegram", "eitaa", "rubika", "bale", "whatsapp")
 WIZARD_STEPS = ("name", "story", "colours", "logo", "kit", "social")
 
@@ -55,7 +69,10 @@ class Shop(Model):
     away: Mapped[bool] = mapped_column(default=False)
     away_until: Mapped[date | None] = mapped_column(Date)
 
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    # An approved shop's edited text waiting for the centre ({field: new value}); buyers keep seeing
+    # the approved text meanwhile (see shops.services.REVIEWED_FIELDS).
+    pending_text: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    status: Mapped[str] = mapped_column(String(20), default=ShopStatus.DRAFT, index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     wizard_step: Mapped[str] = mapped_column(String(16), default="name")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -69,10 +86,10 @@ class Shop(Model):
         back_populates="shop", cascade="all, delete-orphan", order_by="ShopDecision.id.desc()"
     )
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
-        """Only approved shops are shown to everyone."""
-        return self.status == "approved"
+        """Only approved shops are shown to everyone (in SQL too: `where(Shop.is_public)`)."""
+        return self.status == ShopStatus.APPROVED
 
     def __repr__(self) -> str:
         return f"<Shop {self.id} {self.slug}>"

@@ -6,7 +6,6 @@ Plain functions with explicit arguments; they flush, never commit (the route com
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -14,10 +13,11 @@ from ..branding.contrast import parse_hex
 from ..branding.palette import Palette, check_palette
 from ..core.dates import utcnow
 from ..core.errors import RuleError
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
-from .models import WIZARD_STEPS, Shop, ShopDecision, ShopSlug
+from .models import WIZARD_STEPS, Shop, ShopDecision, ShopSlug, ShopStatus
 
 NAME_MAX = 60
 TAGLINE_MAX = 80
@@ -128,11 +128,66 @@ def name_ideas(craft: str, first_name: str, neighbourhood: str) -> list[str]:
     return [idea for idea in unique if name_problem(idea) is None][:6]
 
 
+# ---------------------------------------------------------------- text that is reviewed
+
+# Which edits of an approved shop wait for the centre: the words a buyer reads on its page.
+# The shop stays public with its approved text meanwhile (an approved shop renaming itself does
+# not go dark, as on Etsy); colours, logo, banner, social handles and practical settings change
+# at once. Until a shop is first approved its text is reviewed with the shop itself.
+REVIEWED_FIELDS = ("name", "tagline", "story", "neighbourhood", "city")
+TEXT_ACTIONS = {"approve_text", "decline_text"}
+
+
+def _set_reviewed(shop: Shop, field: str, value: str) -> None:
+    """Write a reviewed field: at once while the shop is not public, held for review once it is."""
+    pending = dict(shop.pending_text or {})
+    pending.pop(field, None)
+    if shop.is_public and value != getattr(shop, field):
+        pending[field] = value
+    elif field == "name":
+        _rename(shop, value)
+    else:
+        setattr(shop, field, value)
+    shop.pending_text = pending or None
+
+
+def shop_text(shop: Shop) -> dict[str, str]:
+    """Her reviewed fields as she last wrote them (pending text over the approved one): her forms show this."""
+    return {field: getattr(shop, field) for field in REVIEWED_FIELDS} | (shop.pending_text or {})
+
+
+def review_text(shop: Shop, actor: User, action: str, reason: str = "") -> ShopDecision:
+    """Staff approve an approved shop's pending text (it goes live) or decline it with a reason."""
+    if not shop.pending_text or action not in TEXT_ACTIONS:
+        raise ShopError("action", _l("This shop cannot be changed that way now."))
+    reason = normalize_text(reason, multiline=True)
+    if action == "decline_text" and not reason:
+        raise ShopError("reason", _l("Write the reason; the producer will see it."))
+    if action == "approve_text":
+        for field, value in shop.pending_text.items():
+            if field == "name":
+                problem = name_problem(value, shop.id)
+                if problem:
+                    raise ShopError("reason", problem)
+                _rename(shop, value)
+            elif field in REVIEWED_FIELDS:
+                setattr(shop, field, value)
+    shop.pending_text = None
+    decision = ShopDecision(
+        shop=shop, actor=actor, action=action, from_status=shop.status, to_status=shop.status, reason=reason
+    )
+    db.session.add(decision)
+    return decision
+
+
 def _set_name(shop: Shop, name: str) -> None:
     problem = name_problem(name, shop.id)
     if problem:
         raise ShopError("name", problem)
-    name = normalize_text(name)
+    _set_reviewed(shop, "name", normalize_text(name))
+
+
+def _rename(shop: Shop, name: str) -> None:
     new_slug = slugify(name)
     if shop.slug and shop.slug != new_slug:
         db.session.add(ShopSlug(slug=shop.slug, shop_id=shop.id))
@@ -146,7 +201,7 @@ def create_shop(owner: User, name: str, craft: str, neighbourhood: str) -> Shop:
     """Start a draft shop for a producer (one shop each)."""
     if db.session.scalar(select(Shop.id).where(Shop.owner_id == owner.id)):
         raise ShopError("name", _l("You already have a shop."))
-    shop = Shop(owner=owner, name="", slug="", contact_phone=owner.phone)
+    shop = Shop(owner=owner, name="", slug="", contact_phone=owner.phone, status=ShopStatus.DRAFT)
     _set_name(shop, name)
     shop.craft = normalize_text(craft)[:60]
     shop.neighbourhood = normalize_text(neighbourhood)[:60]
@@ -159,7 +214,16 @@ def update_identity(shop: Shop, name: str, craft: str, neighbourhood: str) -> No
     """Step 1 of the wizard, again: rename (the old slug keeps redirecting), craft, neighbourhood."""
     _set_name(shop, name)
     shop.craft = normalize_text(craft)[:60]
-    shop.neighbourhood = normalize_text(neighbourhood)[:60]
+    _set_reviewed(shop, "neighbourhood", normalize_text(neighbourhood)[:60])
+
+
+def save_identity_step(owner: User, shop: Shop | None, name: str, craft: str, neighbourhood: str) -> str:
+    """Wizard step 1: start her shop, or rename it; returns the next wizard step."""
+    if shop is None:
+        shop = create_shop(owner, name, craft, neighbourhood)
+    else:
+        update_identity(shop, name, craft, neighbourhood)
+    return advance_wizard(shop, "name")
 
 
 def find_by_slug(slug: str) -> tuple[Shop | None, bool]:
@@ -201,8 +265,8 @@ def update_story(shop: Shop, tagline: str, story: str, answers: dict[str, str]) 
         raise ShopError("tagline", _l("Use at most %(num)s characters.", num=TAGLINE_MAX))
     if len(story) > STORY_MAX:
         raise ShopError("story", _l("Use at most %(num)s characters.", num=STORY_MAX))
-    shop.tagline = tagline
-    shop.story = story
+    _set_reviewed(shop, "tagline", tagline)
+    _set_reviewed(shop, "story", story)
     shop.story_answers = {key: normalize_text(answers.get(key, ""))[:200] for key in STORY_QUESTIONS}
 
 
@@ -342,7 +406,7 @@ def update_settings(
     if away and away_until is not None and away_until < utcnow().date():
         raise ShopError("away_until", _l("The return date has already passed."))
     shop.contact_phone, shop.show_phone = phone, bool(show_phone and phone)
-    shop.city = normalize_text(city)[:40] or "مشهد"
+    _set_reviewed(shop, "city", normalize_text(city)[:40] or "مشهد")
     shop.weekly_capacity = weekly_capacity
     shop.away = away
     shop.away_until = away_until if away else None
@@ -359,19 +423,24 @@ def advance_wizard(shop: Shop, finished_step: str) -> str:
 
 # ---------------------------------------------------------------- status
 
-TRANSITIONS = {
-    # action: (allowed from, to)
-    "submit": (("draft", "changes_requested"), "submitted"),
-    "approve": (("submitted",), "approved"),
-    "request_changes": (("submitted",), "changes_requested"),
-    "suspend": (("approved",), "suspended"),
-    "reinstate": (("suspended",), "approved"),
+# The shop's state machine (DESIGN §4), the one table of its allowed moves:
+# action → (the states it may start from, the state it leads to).
+TRANSITIONS: dict[str, tuple[frozenset[ShopStatus], ShopStatus]] = {
+    "submit": (frozenset({ShopStatus.DRAFT, ShopStatus.CHANGES_REQUESTED}), ShopStatus.SUBMITTED),
+    "approve": (frozenset({ShopStatus.SUBMITTED}), ShopStatus.APPROVED),
+    "request_changes": (frozenset({ShopStatus.SUBMITTED}), ShopStatus.CHANGES_REQUESTED),
+    "suspend": (frozenset({ShopStatus.APPROVED}), ShopStatus.SUSPENDED),
+    "reinstate": (frozenset({ShopStatus.SUSPENDED}), ShopStatus.APPROVED),
 }
+SUBMITTABLE = TRANSITIONS["submit"][0]
 REASON_REQUIRED = {"request_changes", "suspend"}
 
 
 def change_status(shop: Shop, actor: User, action: str, reason: str = "") -> ShopDecision:
-    """Move the shop along its state machine (DESIGN §4) and record who, when and why."""
+    """Move the shop along its state machine (DESIGN §4) and record who, when and why; a move
+    that is not in TRANSITIONS is refused."""
+    if action not in TRANSITIONS:
+        raise ShopError("action", _l("Unknown action."))
     allowed_from, target = TRANSITIONS[action]
     if shop.status not in allowed_from:
         raise ShopError("action", _l("This shop cannot be changed that way now."))
@@ -387,9 +456,22 @@ def change_status(shop: Shop, actor: User, action: str, reason: str = "") -> Sho
     now = utcnow()
     if action == "submit":
         shop.submitted_at = now
-    if target == "approved":
+    if target == ShopStatus.APPROVED:
         shop.approved_at = shop.approved_at or now
     return decision
+
+
+def save_social_step(shop: Shop, actor: User, handles: dict[str, str], *, submit: bool) -> list:
+    """The wizard's last step: store her handles and, when she asks, send the shop for review.
+    Returns what still blocks sending (the handles are saved anyway, so she fixes only the rest)."""
+    update_social(shop, handles)
+    advance_wizard(shop, "social")
+    if not submit:
+        return []
+    problems = submit_problems(shop)
+    if not problems and shop.status in SUBMITTABLE:
+        change_status(shop, actor, "submit")
+    return problems
 
 
 def submit_problems(shop: Shop) -> list:
@@ -469,3 +551,20 @@ def status_counts() -> dict[str, int]:
 def actions_for(status: str) -> list[str]:
     """The staff actions possible from a status."""
     return [action for action, (allowed, _target) in TRANSITIONS.items() if status in allowed and action != "submit"]
+
+
+def staff_actions(shop: Shop) -> list[str]:
+    """What staff may decide on this shop now: its status moves, and its pending text if any."""
+    return actions_for(shop.status) + (sorted(TEXT_ACTIONS) if shop.pending_text else [])
+
+
+def staff_decision(shop: Shop, actor: User, action: str, reason: str = "") -> ShopDecision:
+    """A reviewer's decision from the shop page: a status move, or approving/declining pending text."""
+    if action in TEXT_ACTIONS:
+        return review_text(shop, actor, action, reason)
+    return change_status(shop, actor, action, reason)
+
+
+def shops_with_pending_text() -> list[Shop]:
+    """Approved shops whose edited text waits for review, oldest edit first."""
+    return list(db.session.scalars(select(Shop).where(Shop.pending_text.is_not(None)).order_by(Shop.updated_at.asc())))

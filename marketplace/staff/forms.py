@@ -1,9 +1,10 @@
 """Staff console forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField
+
+from ..core.messages import lazy_gettext as _l
 
 
 class UserActiveForm(FlaskForm):

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts import services as accounts
@@ -23,6 +22,7 @@ from ..accounts.models import User
 from ..catalog import services
 from ..catalog.models import Category, Product
 from ..core.images import ImageRejected, load_upload, read_limited, store_variants
+from ..core.messages import lazy_gettext as _l
 from ..core.money import RIAL_PER_TOMAN
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
@@ -341,7 +341,7 @@ class _Checker:
         if planned.shop is not None:
             if phone and phone != planned.shop.owner.phone:
                 self.error(number, "owner_phone", _l("This shop belongs to another producer."))
-            if self.publish and planned.shop.status != "approved":
+            if self.publish and not planned.shop.is_public:
                 self.error(
                     number, "shop_slug", _l("This shop is not approved yet, so its products cannot be published.")
                 )

@@ -2,12 +2,15 @@
 
 from sqlalchemy import or_, select
 
+from ..accounts import services as accounts
 from ..accounts.models import User
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
 
 PAGE_SIZE = 25
+# The roles the console's role form offers (every account is a buyer).
+MANAGED_ROLES = ("producer", "staff", "admin")
 
 
 def search_users(query: str, page: int = 1):
@@ -40,3 +43,10 @@ def may_manage(actor: User, target: User) -> bool:
     if target.has_role("staff"):
         return actor.has_role("admin")
     return actor.has_role("staff")
+
+
+def set_roles_by(actor: User, user: User, wanted: set[str]) -> None:
+    """Give `user` the roles of `wanted` that `actor` may grant and take away the others he may;
+    roles the actor may not touch stay as they were."""
+    grantable = roles_grantable_by(actor)
+    accounts.set_roles(user, (set(wanted) & grantable) | (user.roles - grantable))

@@ -206,6 +206,7 @@ def test_public_storefront_page(app, client, make_user, make):
     with app.app_context():
         shop = db.session.get(Shop, shop_id)
         services.update_story(shop, "گلیم با رنگ گیاهی", "بند اول <script>alert(1)</script>\n\nبند دوم", {})
+        services.review_text(shop, owner, "approve_text")  # an approved shop's new text is reviewed
         services.update_social(shop, {"instagram": "kilim_golshahr"})
         shop.away, shop.away_until = True, None
         db.session.commit()
@@ -227,7 +228,8 @@ def test_renamed_shop_redirects(app, client, make_user, make):
     made = make(ShopFactory, owner=owner, name="مربای التیمور", craft="گلدوزی", branded=True, status="approved")
     shop_id, slug = made.id, made.slug
     with app.app_context():
-        services.update_identity(db.session.get(Shop, shop_id), "مربای خانگی التیمور", "مربا", "التیمور")
+        services.update_identity(shop := db.session.get(Shop, shop_id), "مربای خانگی التیمور", "مربا", "التیمور")
+        services.review_text(shop, owner, "approve_text")  # the new name goes live once approved
         db.session.commit()
     response = client.get(f"/shop/{slug}")
     assert response.status_code == 301

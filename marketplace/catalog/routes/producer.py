@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...accounts.access import role_required
-from ...core.images import ImageRejected, load_upload, store_variants, upload_dir, upload_limits
+from ...core.images import load_upload, store_variants, upload_dir, upload_limits
 from ...core.numerals import is_persian
-from ...extensions import db
+from ...core.transaction import change
 from ...shops.services import owned_shop
 from .. import services
 from ..forms import ActionForm, PhotoForm, ProductForm
@@ -73,16 +73,6 @@ def _form(product=None):
     return form
 
 
-def _show_error(form, error: services.CatalogError) -> None:
-    """Each message next to its field (every one of them when the service found several)."""
-    for field, message in getattr(error, "errors", [(error.field, error.message)]):
-        target = getattr(form, field, None)
-        if target is None or field == "variants":
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
-
-
 @bp.get("")
 @role_required("producer")
 def index():
@@ -109,13 +99,9 @@ def new():
         return redirect(url_for("wizard.setup"))
     form = _form()
     if form.validate_on_submit():
-        try:
+        with change(form, form_level={"variants"}) as done:
             product = services.create_product(shop, form.product_data())
-        except services.CatalogError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Saved. Now add photos of your product."), "success")
             return redirect(url_for("products.edit", product_id=product.id) + "#photos")
     return render_template("catalog/producer/form.html", form=form, product=None), 422 if form.errors else 200
@@ -127,13 +113,9 @@ def edit(product_id: int):
     product = _her_product(product_id)
     form = _form(product)
     if form.validate_on_submit():
-        try:
+        with change(form, form_level={"variants"}) as done:
             back_to_review = services.update_product(product, form.product_data(), current_user)
-        except services.CatalogError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(
                 _("Saved. Your changes go to the centre for review before buyers see them.")
                 if back_to_review
@@ -166,8 +148,7 @@ def add_photos(product_id: int):
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     if not files:
         flash(_("Choose one or more photos first."), "error")
-    added = 0
-    try:
+    with change(image_field="photos") as done:  # no form here: a refusal becomes a flash
         for upload in files:
             image = load_upload(
                 upload,
@@ -177,14 +158,8 @@ def add_photos(product_id: int):
             )
             stored = store_variants(image, upload_dir(current_app), limits["widths"])
             services.add_photo(product, stored.as_dict(), services.photo_tips(image), current_user)
-            added += 1
-    except (ImageRejected, services.CatalogError) as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        if added:
-            flash(_("Photos added."), "success")
+    if done and files:
+        flash(_("Photos added."), "success")
     return redirect(url_for("products.edit", product_id=product.id) + "#photos")
 
 
@@ -194,18 +169,13 @@ def photo_action(product_id: int, image_id: int, action: str):
     product = _her_product(product_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with change():
         if action == "delete":
             services.remove_photo(product, image_id, current_user)
         elif action == "cover":
             services.make_cover(product, image_id, current_user)
         else:
             services.move_photo(product, image_id, -1 if action == "earlier" else 1, current_user)
-    except services.CatalogError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
     return redirect(url_for("products.edit", product_id=product.id) + "#photos")
 
 
@@ -215,13 +185,9 @@ def status_action(product_id: int, action: str):
     product = _her_product(product_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with change() as done:
         services.change_status(product, current_user, action)
-    except services.CatalogError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
+    if done:
         messages = {
             "submit": _("Sent to the centre for review."),
             "archive": _("Archived: buyers no longer see it."),
@@ -237,7 +203,7 @@ def duplicate(product_id: int):
     product = _her_product(product_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    copy = services.duplicate_product(product)
-    db.session.commit()
+    with change():
+        copy = services.duplicate_product(product)
     flash(_("A copy was made as a draft. Change what differs."), "success")
     return redirect(url_for("products.edit", product_id=copy.id))

@@ -36,7 +36,7 @@ def product(product_id: int, slug: str | None = None):
     """A product page; the canonical address has the title's slug. Only published products in an
     approved shop are public; the owner and staff can preview the others."""
     product = db.session.get(Product, product_id) or abort(404)
-    public = product.status == "published" and product.shop.status == "approved"
+    public = product.is_public
     previewer = current_user.is_authenticated and (
         current_user.id == product.shop.owner_id or current_user.has_role("staff")
     )

@@ -8,8 +8,7 @@ from flask_login import current_user
 
 from ...accounts.access import role_required
 from ...core.dates import jalali_input_value
-from ...core.images import ImageRejected
-from ...extensions import db
+from ...core.transaction import change
 from .. import brand, services
 from ..forms import SettingsForm
 
@@ -27,7 +26,7 @@ def settings():
             data={
                 "contact_phone": shop.contact_phone or "",
                 "show_phone": shop.show_phone,
-                "city": shop.city,
+                "city": services.shop_text(shop)["city"],
                 "weekly_capacity": shop.weekly_capacity,
                 "away": shop.away,
                 "away_until": jalali_input_value(shop.away_until),
@@ -36,7 +35,7 @@ def settings():
     else:
         form = SettingsForm()
     if form.validate_on_submit():
-        try:
+        with change(form, image_field="banner") as done:
             banner_upload = request.files.get("banner")
             if banner_upload and banner_upload.filename:
                 services.set_banner(shop, brand.store_photo(banner_upload))
@@ -49,14 +48,7 @@ def settings():
                 away=form.away.data,
                 away_until=form.away_until.date,
             )
-        except ImageRejected as error:
-            db.session.rollback()
-            form.banner.errors = [error.message]
-        except services.ShopError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors = [error.message]
-        else:
-            db.session.commit()
+        if done:
             flash(_("Your shop settings are saved."), "success")
             return redirect(url_for("shops.settings"))
     return render_template("shops/settings.html", shop=shop, form=form), 422 if form.errors else 200

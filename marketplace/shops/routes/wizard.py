@@ -10,7 +10,7 @@ from ...branding.palette import CURATED, Palette, check_palette, extract_colours
 from ...core.images import ImageRejected, load_upload
 from ...core.money import parse_toman
 from ...core.persian import normalize_text
-from ...extensions import db
+from ...core.transaction import change
 from .. import brand, services
 from ..forms import ColoursStepForm, KitStepForm, LogoStepForm, NameStepForm, SocialStepForm, StoryStepForm
 from ..models import WIZARD_STEPS
@@ -36,18 +36,8 @@ def _render_step(step: str, shop, form, status: int = 200, **context):
     ), status
 
 
-def _show_error(form, error: services.ShopError) -> None:
-    field = getattr(form, error.field, None)
-    if field is None:
-        flash(str(error.message), "error")
-    else:
-        field.errors = [*field.errors, error.message]
-
-
-def _finish_step(shop, step: str):
-    """A step's data is saved: record the progress, commit once, and go to the next step."""
-    following = services.advance_wizard(shop, step)
-    db.session.commit()
+def _next_step(following: str):
+    """The step's change is committed: on to the next screen."""
     return redirect(url_for(f"wizard.step_{following}"))
 
 
@@ -69,26 +59,21 @@ def setup():
 def step_name():
     shop = services.owned_shop(current_user)
     first_name = current_user.display_name.split(" ")[0]
-    form = NameStepForm(obj=shop) if request.method == "GET" else NameStepForm()
+    if request.method == "GET" and shop is not None:
+        form = NameStepForm(data={"craft": shop.craft, **services.shop_text(shop)})
+    else:
+        form = NameStepForm()
     submitted, idea = form.validate_on_submit(), request.form.get("idea")
     if submitted and idea:
         form.name.data = normalize_text(idea)  # she tapped an idea: put it in the field to confirm
     elif submitted and form.action.data != "ideas":
-        try:
-            if shop is None:
-                shop = services.create_shop(
-                    current_user, form.name.data or "", form.craft.data or "", form.neighbourhood.data or ""
-                )
-            else:
-                services.update_identity(
-                    shop, form.name.data or "", form.craft.data or "", form.neighbourhood.data or ""
-                )
-        except services.ShopError as error:
-            db.session.rollback()
-            _show_error(form, error)
-            shop = services.owned_shop(current_user)
-        else:
-            return _finish_step(shop, "name")
+        with change(form) as done:
+            following = services.save_identity_step(
+                current_user, shop, form.name.data or "", form.craft.data or "", form.neighbourhood.data or ""
+            )
+        if done:
+            return _next_step(following)
+        shop = services.owned_shop(current_user)  # a refused new shop was rolled back
     ideas = services.name_ideas(form.craft.data or "", first_name, form.neighbourhood.data or "")
     return _render_step(
         "name",
@@ -117,7 +102,7 @@ def step_story():
     if redirect_response:
         return redirect_response
     if request.method == "GET":
-        form = StoryStepForm(data={**(shop.story_answers or {}), "tagline": shop.tagline, "story": shop.story})
+        form = StoryStepForm(data={**(shop.story_answers or {}), **services.shop_text(shop)})
     else:
         form = StoryStepForm()
     first_name = current_user.display_name.split(" ")[0]
@@ -126,13 +111,11 @@ def step_story():
         if request.form.get("action") == "draft":
             form.story.data = services.draft_story(answers, first_name)
             return _render_step("story", shop, form, drafted=True)
-        try:
+        with change(form) as done:
             services.update_story(shop, form.tagline.data or "", form.story.data or "", answers)
-        except services.ShopError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            return _finish_step(shop, "story")
+            following = services.advance_wizard(shop, "story")
+        if done:
+            return _next_step(following)
     return _render_step("story", shop, form, story_max=services.STORY_MAX, tagline_max=services.TAGLINE_MAX)
 
 
@@ -181,13 +164,11 @@ def step_colours():
         else:
             palette = curated.get(choice) or _form_palette(form)
             assert palette is not None  # the four colour fields passed validation
-            try:
+            with change(form, field="choice") as done:
                 services.set_palette(shop, palette, choice)
-            except services.ShopError as error:
-                db.session.rollback()
-                form.choice.errors = [error.message]
-            else:
-                return _finish_step(shop, "colours")
+                following = services.advance_wizard(shop, "colours")
+            if done:
+                return _next_step(following)
     preview = _form_palette(form) or services.shop_palette(shop) or CURATED[0].palette
     return _render_step(
         "colours", shop, form, curated=CURATED, extracted=extracted, preview=preview, check=check_palette(preview)
@@ -207,23 +188,25 @@ def step_logo():
     form = LogoStepForm()
     if form.validate_on_submit():
         if form.action.data == "upload":
-            try:
+            with change(form, image_field="logo_file") as done:
                 # No file part at all is refused like an empty one, not a crash.
                 image = load_upload(request.files.get("logo_file", b""), draft_width=1024, **brand.load_limits())
-            except ImageRejected as error:
-                _rejected(form, "logo_file", error)
-            else:
                 services.set_logo(shop, brand.store_logo(brand.square_logo(image)), "upload")
-                return _finish_step(shop, "logo")
+                following = services.advance_wizard(shop, "logo")
+            if done:
+                return _next_step(following)
         else:
             chosen = next((c for c in candidates if c["id"] == form.candidate.data), None)
             if chosen is None:
                 form.candidate.errors = [_("Choose one of the logos.")]
             else:
-                services.set_logo(
-                    shop, brand.store_logo(brand.open_image(chosen["path"])), f"{chosen['style']}:{chosen['font']}"
-                )
-                return _finish_step(shop, "logo")
+                with change(form) as done:
+                    services.set_logo(
+                        shop, brand.store_logo(brand.open_image(chosen["path"])), f"{chosen['style']}:{chosen['font']}"
+                    )
+                    following = services.advance_wizard(shop, "logo")
+                if done:
+                    return _next_step(following)
     return _render_step("logo", shop, form, candidates=candidates)
 
 
@@ -252,17 +235,16 @@ def step_kit():
         if price and parse_toman(price) is None:
             form.price.errors = [_("Write the price in toman, like 250000.")]
         elif upload and upload.filename:
-            try:
-                stored = brand.store_photo(upload)
-            except ImageRejected as error:
-                _rejected(form, "photo", error)
-            else:
-                services.set_kit_photo(shop, stored)
-                db.session.commit()
+            with change(form, image_field="photo") as done:
+                services.set_kit_photo(shop, brand.store_photo(upload))
+            if done:
                 flash(_("Photo added to your post and story templates."), "success")
                 return redirect(url_for("wizard.step_kit", price=price or None))
         else:
-            return _finish_step(shop, "kit")
+            with change(form) as done:
+                following = services.advance_wizard(shop, "kit")
+            if done:
+                return _next_step(following)
     return _render_step("kit", shop, form, items=brand.KIT_ITEMS, price=form.price.data or "")
 
 
@@ -294,28 +276,19 @@ def step_social():
         return redirect_response
     form = SocialStepForm(obj=shop) if request.method == "GET" else SocialStepForm()
     if form.validate_on_submit():
-        try:
-            services.update_social(shop, form.handles())
-        except services.ShopError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            services.advance_wizard(shop, "social")
-            if form.action.data == "submit":
-                problems = services.submit_problems(shop)
-                if problems:
-                    for problem in problems:
-                        flash(str(problem), "error")
-                    db.session.commit()  # the handles are saved; she fixes the rest
-                    return redirect(url_for("dashboard.home"))
-                if shop.status in ("draft", "changes_requested"):
-                    services.change_status(shop, current_user, "submit")
-                db.session.commit()
-                flash(_("Your shop is sent to the centre for review. We will let you know."), "success")
-                return redirect(url_for("dashboard.home"))
-            db.session.commit()
+        submit = form.action.data == "submit"
+        with change(form) as done:
+            problems = services.save_social_step(shop, current_user, form.handles(), submit=submit)
+        if done and not submit:
             flash(_("Saved."), "success")
             return redirect(url_for("wizard.step_social"))
+        if done:
+            # The handles are saved either way; what still blocks sending is listed for her to fix.
+            for problem in problems:
+                flash(str(problem), "error")
+            if not problems:
+                flash(_("Your shop is sent to the centre for review. We will let you know."), "success")
+            return redirect(url_for("dashboard.home"))
     bio = shop.tagline or shop.name
     return _render_step(
         "social", shop, form, bio=bio, platforms=services.PLATFORM_LABELS, links=services.social_links(shop)

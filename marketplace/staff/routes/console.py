@@ -10,6 +10,7 @@ from ...accounts.models import User
 from ...catalog import services as catalog
 from ...core import outbox
 from ...core.images import upload_dir, upload_limits
+from ...core.transaction import change
 from ...extensions import db
 from ...shops import services as shop_services
 from ...shops.forms import DecisionForm
@@ -45,16 +46,14 @@ def _managed_user(user_id: int) -> User:
 def user_detail(user_id: int):
     user = db.get_or_404(User, user_id)
     grantable = services.roles_grantable_by(current_user)
-    form = UserRolesForm(data={role: role in user.roles for role in ("producer", "staff", "admin")})
+    form = UserRolesForm(data={role: role in user.roles for role in services.MANAGED_ROLES})
     if request.method == "POST":
         user = _managed_user(user_id)
         form = UserRolesForm()
         if form.validate_on_submit():
-            wanted = {role for role in ("producer", "staff", "admin") if form[role].data}
-            # Roles the actor may not touch stay as they were.
-            kept = user.roles - grantable
-            accounts.set_roles(user, (wanted & grantable) | kept)
-            db.session.commit()
+            wanted = {role for role in services.MANAGED_ROLES if form[role].data}
+            with change(form):
+                services.set_roles_by(current_user, user, wanted)
             flash(_("Roles saved."), "success")
             return redirect(url_for("staff.user_detail", user_id=user.id))
     return render_template(
@@ -74,15 +73,16 @@ def set_active(user_id: int):
     form = UserActiveForm()
     if form.validate_on_submit():
         active = form.active.data == "1"
-        accounts.set_active(user, active)
-        db.session.commit()
+        with change():
+            accounts.set_active(user, active)
         flash(_("Account activated.") if active else _("Account deactivated; its sessions have ended."), "success")
     return redirect(url_for("staff.user_detail", user_id=user.id))
 
 
 # ---------------------------------------------------------------- shops
 
-SHOP_QUEUES = ("submitted", "changes_requested", "approved", "suspended", "draft")
+# The status queues, then approved shops whose edited text waits for review.
+SHOP_QUEUES = ("submitted", "new_text", "changes_requested", "approved", "suspended", "draft")
 
 
 @bp.get("/shops")
@@ -91,12 +91,13 @@ def shops():
     status = request.args.get("status", "submitted")
     if status not in SHOP_QUEUES:
         status = "submitted"
+    with_new_text = shop_services.shops_with_pending_text()
     return render_template(
         "staff/shops.html",
         status=status,
         queues=SHOP_QUEUES,
-        shops=shop_services.shops_with_status(status),
-        counts=shop_services.status_counts(),
+        shops=with_new_text if status == "new_text" else shop_services.shops_with_status(status),
+        counts=shop_services.status_counts() | {"new_text": len(with_new_text)},
     )
 
 
@@ -106,17 +107,13 @@ def shop_detail(shop_id: int):
     shop = db.get_or_404(Shop, shop_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            shop_services.change_status(shop, current_user, form.action.data or "", form.reason.data or "")
-        except (shop_services.ShopError, KeyError) as error:
-            db.session.rollback()
-            form.reason.errors = [getattr(error, "message", _("Unknown action."))]
-        else:
-            db.session.commit()
+        with change(form, field="reason") as done:
+            shop_services.staff_decision(shop, current_user, form.action.data or "", form.reason.data or "")
+        if done:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("staff.shops", status=shop.status))
     products = catalog.shop_products(shop)
-    score, items = shop_services.brand_score(shop, sum(1 for p in products if p.images and p.status != "archived"))
+    score, items = shop_services.brand_score(shop, catalog.listed_with_photos(products))
     return render_template(
         "staff/shop.html",
         shop=shop,
@@ -124,7 +121,7 @@ def shop_detail(shop_id: int):
         score=score,
         items=items,
         palette=shop_services.shop_palette(shop),
-        actions=shop_services.actions_for(shop.status),
+        actions=shop_services.staff_actions(shop),
     ), 422 if form.errors else 200
 
 

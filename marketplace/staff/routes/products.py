@@ -8,6 +8,7 @@ from ...accounts.access import role_required
 from ...catalog import services as catalog
 from ...catalog.forms import ProductDecisionForm
 from ...catalog.models import Product
+from ...core.transaction import change
 from ...extensions import db
 from ...registration import services as registration
 
@@ -29,16 +30,9 @@ def review(product_id: int):
     product = db.get_or_404(Product, product_id)
     form = ProductDecisionForm()
     if form.validate_on_submit():
-        action = request.form.get("action", "")
-        try:
-            if action not in catalog.STAFF_ACTIONS:
-                raise catalog.CatalogError("reason", _("Unknown action."))
-            catalog.change_status(product, current_user, action, form.reason.data or "")
-        except catalog.CatalogError as error:
-            db.session.rollback()
-            form.reason.errors = [error.message]
-        else:
-            db.session.commit()
+        with change(form, field="reason") as done:
+            catalog.staff_decision(product, current_user, request.form.get("action", ""), form.reason.data or "")
+        if done:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("staff_products.queue"))
     score, quality = catalog.completeness(product)
