@@ -15,8 +15,8 @@ from marketplace.registration import services as registration
 from marketplace.registration.models import RecordStatus, RegistrationRecord
 from marketplace.shops import services as shops
 from marketplace.shops.models import Shop, ShopStatus
-from tests.catalog.conftest import category_id
-from tests.catalog.test_services import data, fake_stored
+from tests.catalog.test_services import data
+from tests.factories import ShopFactory, category_id, stored_photo
 
 
 @pytest.fixture(autouse=True)
@@ -25,14 +25,13 @@ def _ctx(app_ctx):
 
 
 @pytest.fixture
-def shop(make_user, shop_for):
-    shop_id, _slug = shop_for(make_user(roles={"producer"}))
-    return db.session.get(Shop, shop_id)
+def shop():
+    return ShopFactory(branded=True, status="approved")
 
 
 @pytest.fixture
-def staff(make_user):
-    return db.session.merge(make_user(roles={"staff"}))
+def staff(staff):
+    return db.session.merge(staff)
 
 
 def test_stored_values_are_the_old_strings():
@@ -43,7 +42,7 @@ def test_stored_values_are_the_old_strings():
 
 def _product_in(shop, status: ProductStatus) -> Product:
     product = services.create_product(shop, data(category_id=category_id("decor")))
-    services.add_photo(product, fake_stored(f"p{status}"), [], shop.owner)
+    services.add_photo(product, stored_photo(), [], shop.owner)
     product.status = status
     db.session.flush()
     return product
