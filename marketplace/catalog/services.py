@@ -173,16 +173,24 @@ def _apply(product: Product, data: ProductData) -> None:
         setattr(product, name, value)
     product.materials, product.tags = materials, tags
     product.option1_name, product.option2_name = option1, option2 if option1 else ""
-    product.variants = [
-        ProductVariant(
-            value1=v.value1,
-            value2=v.value2,
-            stock=v.stock,
-            price_delta_rial=v.price_delta_toman * RIAL_PER_TOMAN,
-            position=i,
-        )
-        for i, v in enumerate(variants)
-    ]
+    _update_variants(product, variants)
+
+
+def _update_variants(product: Product, variants: list[VariantData]) -> None:
+    """Make the product's option rows match `variants`, updating rows in place (matched by their
+    values); rows no longer wanted are deleted (delete-orphan), new combinations are added.
+
+    Replacing the whole list would INSERT the new rows before the old ones are DELETEd, and the
+    unique (product_id, value1, value2) constraint would fire for every unchanged combination."""
+    existing = {(row.value1, row.value2): row for row in product.variants}
+    rows = []
+    for position, v in enumerate(variants):
+        row = existing.get((v.value1, v.value2)) or ProductVariant(value1=v.value1, value2=v.value2)
+        row.stock = v.stock
+        row.price_delta_rial = v.price_delta_toman * RIAL_PER_TOMAN
+        row.position = position
+        rows.append(row)
+    product.variants = rows
 
 
 def _clean_variants(option1: str, option2: str, rows: list[VariantData]) -> list[VariantData]:

@@ -1,0 +1,119 @@
+"""Saving a product's option combinations again: rows are updated in place, matched by their values,
+so the unique (product_id, value1, value2) constraint never fires (issue 10 item 3)."""
+
+import pytest
+
+from marketplace.catalog import services
+from marketplace.catalog.services import ProductData, VariantData
+from marketplace.extensions import db
+from marketplace.shops.models import Shop
+from tests.catalog.conftest import category_id
+from tests.catalog.test_routes import create, get_product, product_form
+from tests.conftest import post_form
+
+
+def data(rows, **overrides) -> ProductData:
+    values = dict(
+        title="روسری گلدوزی",
+        description="",
+        category_id=category_id("scarves"),
+        price_toman="250000",
+        option1_name="اندازه",
+        option2_name="رنگ",
+        variants=rows,
+    )
+    values.update(overrides)
+    return ProductData(**values)
+
+
+def rows_of(product):
+    return [(v.value1, v.value2, v.stock, v.price_delta_rial, v.position) for v in product.variants]
+
+
+@pytest.fixture
+def shop(app_ctx, make_user, shop_for):
+    producer = make_user(roles={"producer"})
+    shop_id, _slug = shop_for(producer)
+    return db.session.get(Shop, shop_id)
+
+
+START = [VariantData("کوچک", "قرمز", 2, 0), VariantData("بزرگ", "قرمز", 1, 5_000), VariantData("بزرگ", "آبی", 4, 0)]
+
+
+def saved(shop, rows):
+    product = services.create_product(shop, data(list(START)))
+    db.session.commit()
+    ids = {(v.value1, v.value2): v.id for v in product.variants}
+    services.update_product(product, data(rows), shop.owner)
+    db.session.commit()
+    db.session.expire_all()
+    return product, ids
+
+
+def test_saving_unchanged_options_keeps_the_rows(shop):
+    product, ids = saved(shop, list(START))
+    assert rows_of(product) == [
+        ("کوچک", "قرمز", 2, 0, 0),
+        ("بزرگ", "قرمز", 1, 50_000, 1),
+        ("بزرگ", "آبی", 4, 0, 2),
+    ]
+    assert {(v.value1, v.value2): v.id for v in product.variants} == ids
+
+
+def test_reordered_options_with_new_stock_and_price(shop):
+    rows = [VariantData("بزرگ", "آبی", 7, 1_000), VariantData("کوچک", "قرمز", 0, 0), VariantData("بزرگ", "قرمز", 1, 0)]
+    product, ids = saved(shop, rows)
+    assert rows_of(product) == [
+        ("بزرگ", "آبی", 7, 10_000, 0),
+        ("کوچک", "قرمز", 0, 0, 1),
+        ("بزرگ", "قرمز", 1, 0, 2),
+    ]
+    assert product.stock == 8
+    assert {(v.value1, v.value2): v.id for v in product.variants} == ids
+
+
+def test_removing_and_adding_values(shop):
+    rows = [VariantData("بزرگ", "آبی", 4, 0), VariantData("متوسط", "سبز", 3, 0), VariantData("کوچک", "قرمز", 2, 0)]
+    product, ids = saved(shop, rows)
+    assert [(v.value1, v.value2) for v in product.variants] == [("بزرگ", "آبی"), ("متوسط", "سبز"), ("کوچک", "قرمز")]
+    assert product.variants[0].id == ids[("بزرگ", "آبی")] and product.variants[2].id == ids[("کوچک", "قرمز")]
+    assert ("بزرگ", "قرمز") not in {(v.value1, v.value2) for v in product.variants}
+    # and back again: the removed combination can be added anew
+    services.update_product(product, data(list(START)), shop.owner)
+    db.session.commit()
+    assert sorted((v.value1, v.value2) for v in product.variants) == sorted((v.value1, v.value2) for v in START)
+
+
+def test_removing_every_option(shop):
+    product, _ids = saved(shop, [])
+    assert product.variants == []
+
+
+def test_saving_the_edit_page_twice(app, client, make_user, shop_for, login):
+    """The edit form posted again unchanged (what she does when she only fixes a typo) answers 302."""
+    producer = make_user(roles={"producer"})
+    shop_for(producer)
+    login(producer)
+    product_id = create(app, client)
+    with app.app_context():
+        category = str(category_id("scarves"))
+    form = product_form(
+        category_id=category,
+        option1_name="رنگ",
+        **{"variants-0-value1": "آبی", "variants-0-stock": "3", "variants-1-value1": "سبز", "variants-1-stock": "1"},
+    )
+    for _ in range(2):
+        response = post_form(
+            client, f"/dashboard/products/{product_id}", form, token_from=f"/dashboard/products/{product_id}"
+        )
+        assert response.status_code == 302
+    reordered = product_form(
+        category_id=category,
+        option1_name="رنگ",
+        **{"variants-0-value1": "سبز", "variants-0-stock": "1", "variants-1-value1": "آبی", "variants-1-stock": "3"},
+    )
+    response = post_form(
+        client, f"/dashboard/products/{product_id}", reordered, token_from=f"/dashboard/products/{product_id}"
+    )
+    assert response.status_code == 302
+    assert [v.value1 for v in get_product(app, product_id).variants] == ["سبز", "آبی"]
