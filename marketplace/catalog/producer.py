@@ -74,6 +74,16 @@ def _form(product=None):
 
 
 def _show_error(form, error: services.CatalogError) -> None:
+    """Put the service's message next to its field; `variants-<n>-<name>` is a field of option row n."""
+    if error.field.startswith("variants-"):
+        _rows, index, name = error.field.split("-", 2)
+        row = form.variants[int(index)] if int(index) < len(form.variants) else None
+        target = getattr(row.form, name, None) if row is not None else None
+        if target is not None:
+            target.errors = [*target.errors, error.message]
+            # FieldList keeps a copy of its rows' errors from validation: refresh it (form.errors reads it)
+            form.variants.errors = [entry.errors for entry in form.variants.entries]
+            return
     target = getattr(form, error.field, None)
     if target is None or error.field == "variants":
         form.form_errors.append(error.message)

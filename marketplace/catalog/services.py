@@ -161,7 +161,7 @@ def _apply(product: Product, data: ProductData) -> None:
         raise CatalogError("materials", _l("Use at most %(num)s characters.", num=200))
     tags = parse_tags(data.tags)
     option1, option2 = normalize_text(data.option1_name)[:30], normalize_text(data.option2_name)[:30]
-    variants = _clean_variants(option1, option2, data.variants)
+    variants = _clean_variants(option1, option2, data.variants, price_rial)
 
     product.title, product.description, product.category = title, description, category
     product.slug = slugify(title) or "product"
@@ -193,11 +193,15 @@ def _update_variants(product: Product, variants: list[VariantData]) -> None:
     product.variants = rows
 
 
-def _clean_variants(option1: str, option2: str, rows: list[VariantData]) -> list[VariantData]:
-    """Option combinations, each once, with stock ≥ 0; rows without a first value are ignored."""
+def _clean_variants(option1: str, option2: str, rows: list[VariantData], price_rial: int) -> list[VariantData]:
+    """Option combinations, each once, with stock ≥ 0 and a final price (the product's price plus
+    the row's difference) inside the allowed price range; rows without a first value are ignored.
+
+    A problem with one row's price names that row's field (`variants-<n>-price_delta`), so the
+    message shows next to it."""
     cleaned = []
     seen = set()
-    for row in rows:
+    for index, row in enumerate(rows):
         value1, value2 = normalize_text(row.value1)[:40], normalize_text(row.value2)[:40]
         if not value1:
             continue
@@ -209,6 +213,24 @@ def _clean_variants(option1: str, option2: str, rows: list[VariantData]) -> list
             raise CatalogError("variants", _l("«%(value)s» is listed twice.", value=f"{value1} {value2}".strip()))
         if not 0 <= row.stock <= STOCK_MAX or abs(row.price_delta_toman) > PRICE_MAX_TOMAN:
             raise CatalogError("variants", _l("Check the stock and price difference of «%(value)s».", value=value1))
+        final_toman = price_rial // RIAL_PER_TOMAN + row.price_delta_toman
+        if final_toman < PRICE_MIN_TOMAN:
+            raise CatalogError(
+                f"variants-{index}-price_delta",
+                _l(
+                    "With this difference «%(value)s» would cost less than %(num)s toman. Make the difference smaller.",
+                    value=f"{value1} {value2}".strip(),
+                    num=f"{PRICE_MIN_TOMAN:,}",
+                ),
+            )
+        if final_toman > PRICE_MAX_TOMAN:
+            raise CatalogError(
+                f"variants-{index}-price_delta",
+                _l(
+                    "With this difference «%(value)s» would cost too much. Please check the number of zeros.",
+                    value=f"{value1} {value2}".strip(),
+                ),
+            )
         seen.add((value1, value2))
         cleaned.append(VariantData(value1, value2 if option2 else "", row.stock, row.price_delta_toman))
     if len(cleaned) > MAX_VARIANTS:

@@ -117,3 +117,68 @@ def test_saving_the_edit_page_twice(app, client, make_user, shop_for, login):
     )
     assert response.status_code == 302
     assert [v.value1 for v in get_product(app, product_id).variants] == ["سبز", "آبی"]
+
+
+# ---------------------------------------------------------------- final prices (issue 10 item 8)
+
+
+@pytest.mark.parametrize(
+    ("price", "delta"),
+    [("1000", -500_000_000), ("250000", -249_001), ("250000", -250_000), ("500000000", 1)],
+)
+def test_every_final_price_is_inside_the_price_range(shop, price, delta):
+    rows = [VariantData("کوچک", "قرمز", 1, 0), VariantData("بزرگ", "قرمز", 1, delta)]
+    with pytest.raises(services.CatalogError) as error:
+        services.create_product(shop, data(rows, price_toman=price))
+    assert error.value.field == "variants-1-price_delta"
+
+
+def test_the_lowest_final_price_is_allowed(shop):
+    rows = [VariantData("کوچک", "قرمز", 1, -249_000)]
+    product = services.create_product(shop, data(rows))
+    assert services.price_range(product) == (10_000, 10_000)
+
+
+def test_lowering_the_price_below_a_negative_difference_is_refused(shop):
+    product = services.create_product(shop, data([VariantData("کوچک", "قرمز", 1, -100_000)]))
+    db.session.commit()
+    with pytest.raises(services.CatalogError) as error:
+        services.update_product(
+            product, data([VariantData("کوچک", "قرمز", 1, -100_000)], price_toman="50000"), shop.owner
+        )
+    assert error.value.field == "variants-0-price_delta"
+    db.session.rollback()
+    assert product.price_rial == 2_500_000
+
+
+def test_negative_final_price_shows_next_to_the_option_row(app, client, make_user, shop_for, login):
+    producer = make_user(roles={"producer"})
+    shop_for(producer)
+    login(producer)
+    with app.app_context():
+        category = str(category_id("scarves"))
+    form = product_form(
+        category_id=category,
+        price_toman="۱٬۰۰۰",
+        option1_name="رنگ",
+        **{
+            "variants-0-value1": "آبی",
+            "variants-0-stock": "1",
+            "variants-2-value1": "سبز",
+            "variants-2-stock": "1",
+            "variants-2-price_delta": "-500000000",
+        },
+    )
+    response = post_form(client, "/dashboard/products/new", form, token_from="/dashboard/products/new")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    # the message sits in the error row right after the third option row, and the typed values stay
+    rows = page.split('name="variants-2-price_delta"', 1)[1]
+    assert "«سبز» کمتر از ۱,۰۰۰ تومان" in rows.split("</tr>", 2)[1]
+    assert 'value="-500000000"' in page and 'value="سبز"' in page
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from marketplace.catalog.models import Product
+
+        assert db.session.scalar(select(func.count()).select_from(Product)) == 0
