@@ -164,16 +164,16 @@ def test_negative_final_price_shows_next_to_the_option_row(app, client, make_use
         **{
             "variants-0-value1": "آبی",
             "variants-0-stock": "1",
-            "variants-2-value1": "سبز",
-            "variants-2-stock": "1",
-            "variants-2-price_delta": "-500000000",
+            "variants-1-value1": "سبز",
+            "variants-1-stock": "1",
+            "variants-1-price_delta": "-500000000",
         },
     )
     response = post_form(client, "/dashboard/products/new", form, token_from="/dashboard/products/new")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    # the message sits in the error row right after the third option row, and the typed values stay
-    rows = page.split('name="variants-2-price_delta"', 1)[1]
+    # the message sits in the error row right after the second option row, and the typed values stay
+    rows = page.split('name="variants-1-price_delta"', 1)[1]
     assert "«سبز» کمتر از ۱,۰۰۰ تومان" in rows.split("</tr>", 2)[1]
     assert 'value="-500000000"' in page and 'value="سبز"' in page
     with app.app_context():
