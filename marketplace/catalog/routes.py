@@ -4,6 +4,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from ..core.numbers import page_arg
 from ..extensions import db
 from ..registration import services as registration
 from ..shops import brand
@@ -20,7 +21,7 @@ def category(slug: str):
     sort = request.args.get("sort", "newest")
     if sort not in services.SORTS:
         sort = "newest"
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template(
         "catalog/category.html",
         category=category,

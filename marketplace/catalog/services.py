@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..core.dates import utcnow
 from ..core.errors import RuleError
 from ..core.money import RIAL_PER_TOMAN, parse_toman
+from ..core.numbers import database_id
 from ..core.persian import normalize_text
 from ..extensions import db
 from ..registration import services as registration
@@ -139,7 +140,8 @@ def _apply(product: Product, data: ProductData) -> None:
         raise CatalogError("title", _l("Use at most %(num)s characters.", num=TITLE_MAX))
     if len(description) > DESCRIPTION_MAX:
         raise CatalogError("description", _l("Use at most %(num)s characters.", num=DESCRIPTION_MAX))
-    category = db.session.get(Category, data.category_id) if data.category_id else None
+    category_id = database_id(data.category_id)
+    category = db.session.get(Category, category_id) if category_id else None
     if category is None:
         raise CatalogError("category_id", _l("Choose a category."))
     price_rial = parse_price(data.price_toman)

@@ -70,7 +70,7 @@ def parse_jalali_date(text: str) -> date | None:
         return None
     try:
         return jdatetime.date(int(parts[0]), int(parts[1]), int(parts[2])).togregorian()
-    except ValueError:
+    except (ValueError, OverflowError):  # a year like 99999999999999999999
         return None
 
 

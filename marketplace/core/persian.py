@@ -70,4 +70,6 @@ def whole_number_or_text(value: object) -> int | str | None:
     text = to_latin_digits(str(value or "")).strip().replace(",", "").replace("\u066c", "")
     if not text:
         return None
-    return int(text) if text.lstrip("-").isdigit() else text
+    digits = text[1:] if text.startswith("-") else text
+    # More than 18 digits stays text (too big for any column; Python refuses int() above 4,300 digits)
+    return int(text) if digits.isdigit() and len(digits) <= 18 else text

@@ -12,6 +12,7 @@ from ..accounts.access import role_required
 from ..catalog.models import KINDS, Product
 from ..core.dates import jalali_input_value
 from ..core.images import upload_dir, upload_limits
+from ..core.numbers import database_id
 from ..extensions import db, login_manager
 from ..shops import services as shops
 from ..shops.models import Shop
@@ -318,7 +319,8 @@ def waive(shop_id: int):
         return _staff_shop_page(shop, form, None, 422)
     product = None
     if form.product_id.data:
-        product = db.session.get(Product, int(form.product_id.data)) if form.product_id.data.isdigit() else None
+        product_id = database_id(form.product_id.data)
+        product = db.session.get(Product, product_id) if product_id else None
         if product is None or product.shop_id != shop.id:
             abort(404)
     try:
