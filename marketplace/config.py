@@ -60,7 +60,10 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_ENABLED = True
 RATELIMIT_HEADERS_ENABLED = True
 RATELIMIT_LOGIN_IP = "30 per 10 minutes"
-RATELIMIT_LOGIN_PHONE = "10 per 10 minutes"
+# Failed logins only (accounts/throttle.py): per phone and address, and per phone from anywhere in
+# slowly escalating windows; the second does not apply on a browser where the phone logged in before.
+RATELIMIT_LOGIN_PHONE_IP = "10 per 10 minutes"
+RATELIMIT_LOGIN_PHONE = "10 per 10 minutes;30 per hour;100 per day"
 RATELIMIT_SIGNUP_IP = "10 per hour"
 RATELIMIT_SIGNUP_PHONE = "5 per hour"
 RATELIMIT_RESET_IP = "10 per hour"
