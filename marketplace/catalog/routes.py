@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user
 
 from ..core.numbers import page_arg
+from ..core.urls import public_url
 from ..extensions import db
 from ..registration import services as registration
 from ..shops import brand
@@ -57,7 +58,7 @@ def product(product_id: int, slug: str | None = None):
         shop_palette=shops.shop_palette(product.shop),
         more_shop=services.more_from_shop(product),
         more_category=services.more_from_category(product),
-        page_url=url_for("catalog.product", product_id=product.id, slug=product.slug, _external=True),
+        page_url=public_url("catalog.product", product_id=product.id, slug=product.slug),
     )
 
 

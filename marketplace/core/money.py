@@ -16,6 +16,10 @@ def parse_toman(text: str) -> int | None:
     cleaned = cleaned.replace(" ", "").replace("\u200c", "")
     if not cleaned.isdigit():
         return None
+    if len(cleaned) > 18:
+        # Longer than any amount: a number every range check refuses ("too high"), without turning
+        # thousands of digits into an int (slow, and refused by Python above 4,300 digits).
+        return 10**18
     return int(cleaned)
 
 

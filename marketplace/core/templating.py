@@ -8,6 +8,7 @@ from . import dates, money
 from .persian import format_number, to_persian_digits
 from .phone import display_phone
 from .security import csp_nonce
+from .urls import public_host, public_url
 
 
 def is_persian() -> bool:
@@ -72,8 +73,8 @@ def relative_time(value) -> str:
 
 
 def media_url(path: str, external: bool = False) -> str:
-    """The URL of a file in the uploads folder."""
-    return url_for("core.media", filename=path, _external=external)
+    """The URL of a file in the uploads folder; `external`: absolute, under PUBLIC_URL."""
+    return public_url("core.media", filename=path) if external else url_for("core.media", filename=path)
 
 
 def media_src(stored: dict, width: int = 640, external: bool = False) -> str:
@@ -114,6 +115,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(media_url)
     app.add_template_filter(media_src)
     app.add_template_filter(media_srcset)
+    app.add_template_global(public_url)
+    app.add_template_global(public_host)
 
     @app.context_processor
     def _layout_globals():
