@@ -106,11 +106,12 @@ def create_user(
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"Unknown roles: {sorted(unknown)}")
+    display_name = _clean_name(display_name)
     if find_user_by_phone(phone_e164):
         raise AccountError("phone", _l("An account with this number already exists. Log in instead."))
     user = User(
         phone=phone_e164,
-        display_name=normalize_text(display_name),
+        display_name=display_name,
         password_hash=hash_password(password),
         locale=locale,
         role_rows=[UserRole(role=role) for role in sorted(roles)],
@@ -157,9 +158,19 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     set_password(user, new_password)
 
 
+def _clean_name(display_name: str) -> str:
+    """The name as stored; refused when nothing visible is left (e.g. only bidi or zero-width marks)."""
+    name = normalize_text(display_name)
+    if not name:
+        raise AccountError("display_name", _l("Enter your name."))
+    if len(name) > 80:
+        raise AccountError("display_name", _l("Use at most %(num)s characters.", num=80))
+    return name
+
+
 def update_profile(user: User, display_name: str) -> None:
     """Change what the user is called on the site."""
-    user.display_name = normalize_text(display_name)
+    user.display_name = _clean_name(display_name)
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -227,6 +227,9 @@ def document(record_id: int):
     response = send_file(
         path,
         mimetype=record.document_mime,
+        # A PDF is never shown inside the site (the browser's viewer runs its scripts and forms under
+        # our origin): it downloads. Photos were re-encoded on upload and stay viewable.
+        as_attachment=not record.document_mime.startswith("image/"),
         download_name=f"{record.item_code}-{record.id}.{DOCUMENT_EXTENSIONS[record.document_mime]}",
         max_age=0,
         etag=False,
