@@ -204,7 +204,9 @@ def _clean_variants(option1: str, option2: str, rows: list[VariantData], price_r
     cleaned = []
     seen = set()
     for index, row in enumerate(rows):
-        value1, value2 = normalize_text(row.value1)[:40], normalize_text(row.value2)[:40]
+        # Without a second option a typed second value is dropped here, before the duplicate check:
+        # ("M", "red") and ("M", "blue") are then both "M" and must be reported, not inserted twice.
+        value1, value2 = normalize_text(row.value1)[:40], normalize_text(row.value2)[:40] if option2 else ""
         if not value1:
             continue
         if not option1:
@@ -234,7 +236,7 @@ def _clean_variants(option1: str, option2: str, rows: list[VariantData], price_r
                 ),
             )
         seen.add((value1, value2))
-        cleaned.append(VariantData(value1, value2 if option2 else "", row.stock, row.price_delta_toman))
+        cleaned.append(VariantData(value1, value2, row.stock, row.price_delta_toman))
     if len(cleaned) > MAX_VARIANTS:
         raise CatalogError("variants", _l("Use at most %(num)s combinations.", num=MAX_VARIANTS))
     return cleaned

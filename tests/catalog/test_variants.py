@@ -182,3 +182,11 @@ def test_negative_final_price_shows_next_to_the_option_row(app, client, make_use
         from marketplace.catalog.models import Product
 
         assert db.session.scalar(select(func.count()).select_from(Product)) == 0
+
+
+def test_second_values_without_a_second_option_are_one_combination(shop):
+    """("M", "red") and ("M", "blue") with no second option name are both "M": listed twice, not a 500."""
+    rows = [VariantData("M", "قرمز", 1, 0), VariantData("M", "آبی", 1, 0)]
+    with pytest.raises(services.CatalogError) as error:
+        services.create_product(shop, data(rows, option2_name=""))
+    assert error.value.field == "variants"
