@@ -22,6 +22,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..core.images import ImageRejected, load_upload, read_limited, store_variants
 from ..core.money import RIAL_PER_TOMAN
+from ..core.numbers import parse_whole
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
@@ -421,10 +422,10 @@ class _Checker:
         text = to_latin_digits(normalize_text(value)).replace(",", "").replace("\u066c", "")
         if not text:
             return None
-        if not text.isdigit() or not low <= int(text) <= high:
+        whole = parse_whole(text, low, high)
+        if whole is None:
             self.error(number, column, message)
-            return None
-        return int(text)
+        return whole
 
     def _product_data(self, number: int, values: dict[str, str], category: Category | None):
         """The row's product fields, each checked with the same rules as the producer's form."""

@@ -6,6 +6,7 @@ from wtforms.validators import ValidationError
 
 from .dates import parse_jalali_date
 from .numbers import DB_INT_MAX, clean_digits
+from .persian import is_digits
 
 
 class JalaliDateField(StringField):
@@ -34,7 +35,7 @@ class WholeNumber:
         if field.data is None:
             return
         if not isinstance(field.data, int):
-            if clean_digits(field.data).lstrip("-").isdigit():
+            if is_digits(clean_digits(field.data).lstrip("-")):
                 raise ValidationError(_l("This number is too big. Please check the number of zeros."))
             raise ValidationError(_l("Enter a whole number."))
         if field.data > self.high:

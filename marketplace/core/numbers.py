@@ -8,7 +8,7 @@ bounded here first, so a huge number is a 404 or a form error, never a 500.
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
-from .persian import to_latin_digits
+from .persian import is_digits, to_latin_digits
 
 # PostgreSQL `integer`, the type of every id and count column (SQLite's limit is higher).
 DB_INT_MAX = 2**31 - 1
@@ -44,7 +44,7 @@ def parse_whole(value: object, low: int = 0, high: int = DB_INT_MAX) -> int | No
     """A whole number typed in any digits, if it is one and lies in [low, high]; else None."""
     text = clean_digits(value)
     digits = text[1:] if text.startswith("-") else text
-    if not digits.isdigit() or len(digits) > MAX_DIGITS:
+    if not is_digits(digits) or len(digits) > MAX_DIGITS:
         return None
     number = int(text)
     return number if low <= number <= high else None
@@ -63,7 +63,7 @@ def page_arg(name: str = "page") -> int:
         return 1
     page = parse_whole(raw, 1, MAX_PAGE)
     if page is None:
-        if clean_digits(raw).lstrip("-").isdigit():
+        if is_digits(clean_digits(raw).lstrip("-")):
             abort(404)
         return 1
     return page

@@ -69,6 +69,12 @@ def format_number(value: int, *, persian: bool = True) -> str:
     return to_persian_digits(grouped.replace(",", "\u066c"))
 
 
+def is_digits(text: str) -> bool:
+    """True when `text` is one or more of 0-9 and nothing else. (str.isdigit() also says yes to «²»
+    and other digits that int() refuses, which made a crash out of a typo.)"""
+    return text.isascii() and text.isdigit()
+
+
 def whole_number_or_text(value: object) -> int | str | None:
     """A form filter for number fields: digits in any script (with thousands separators) become an
     int, empty becomes None, and anything else stays text so the field's validator can say what is
@@ -80,4 +86,4 @@ def whole_number_or_text(value: object) -> int | str | None:
         return None
     digits = text[1:] if text.startswith("-") else text
     # More than 18 digits stays text (too big for any column; Python refuses int() above 4,300 digits)
-    return int(text) if digits.isdigit() and len(digits) <= 18 else text
+    return int(text) if is_digits(digits) and len(digits) <= 18 else text

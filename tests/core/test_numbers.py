@@ -137,3 +137,40 @@ def test_huge_weekly_capacity_and_dates_are_form_errors(client, everyone):
     assert response.status_code in (200, 422)
     page = response.get_data(as_text=True)
     assert "صفرها" in page
+
+
+@pytest.mark.parametrize("odd", ["²", "۱²", "٣⁵"])
+def test_digits_int_refuses_are_form_errors_not_crashes(app, client, everyone, odd):
+    """str.isdigit() says yes to «²», int() says no: every number reader uses is_digits instead."""
+    with app.app_context():
+        category = str(category_id("scarves"))
+    form = {"title": "روسری", "category_id": category, "price_toman": odd, "stock": odd, "weight_g": odd}
+    response = post_form(client, "/dashboard/products/new", form, token_from="/dashboard/products/new")
+    assert response.status_code == 422
+    assert client.get(f"/c/handicrafts?page={odd}").status_code == 200
+    assert client.get(f"/search?q=روسری&page={odd}&price_min={odd}").status_code == 200
+    settings = {"city": "مشهد", "weekly_capacity": odd, "away": "y", "away_until": f"1404/{odd}/01"}
+    assert post_form(client, "/dashboard/shop/edit", settings, token_from="/dashboard/shop/edit").status_code in (
+        200,
+        422,
+    )
+
+
+def test_phone_with_superscript_digits_is_refused(client):
+    form = {"display_name": "مریم", "phone": "0912123456²", "new_password": "saffron and turquoise"}
+    assert post_form(client, "/signup", form).status_code == 422
+
+
+def test_import_with_a_huge_or_odd_number_reports_the_cell(app, make_user, tmp_path):
+    make_user(roles={"staff"}, phone="+989153009997")
+    header = (
+        "shop_slug,shop_name,owner_phone,owner_name,neighbourhood,title,description,category,price_toman,stock,"
+        "made_to_order_days,tags,images"
+    )
+    for stock in ("9" * 5000, "²"):
+        path = tmp_path / "rows.csv"
+        path.write_text(
+            f"{header}\n,ترشی زهرا,09151234001,زهرا,گلشهر,ترشی لیته,,pickles,120000,{stock},,,\n", encoding="utf-8"
+        )
+        result = app.test_cli_runner().invoke(args=["catalog", "import", str(path), "--staff", "+989153009997"])
+        assert result.exit_code == 1 and "stock" in result.output, result.output
