@@ -564,7 +564,9 @@ def apply_plan(
                 _publish(product, staff, summary)
             db.session.flush()
         except services.CatalogError as error:
-            errors.append(RowError(row.row, FIELD_COLUMNS.get(error.field, error.field), error.message))
+            # an option row's final price (the file has no option columns): the price is what to fix
+            column = "price_toman" if error.field.startswith("variants-") else error.field
+            errors.append(RowError(row.row, FIELD_COLUMNS.get(column, column), error.message))
         except ImageRejected as error:
             errors.append(RowError(row.row, "images", error.message))
         if on_row:

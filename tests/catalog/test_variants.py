@@ -190,3 +190,21 @@ def test_second_values_without_a_second_option_are_one_combination(shop):
     with pytest.raises(services.CatalogError) as error:
         services.create_product(shop, data(rows, option2_name=""))
     assert error.value.field == "variants"
+
+
+def test_import_lowering_a_price_below_an_option_difference_names_the_price(app, make_user, shop, tmp_path):
+    """A CSV update that would take an option's final price under the minimum is reported on the
+    price column (the file has no option columns), and nothing changes."""
+    staff = make_user(roles={"staff"}, phone="+989153009996")
+    product = services.create_product(shop, data([VariantData("کوچک", "قرمز", 1, -200_000)]))
+    db.session.commit()
+    header = (
+        "shop_slug,shop_name,owner_phone,owner_name,neighbourhood,title,description,category,price_toman,stock,"
+        "made_to_order_days,tags,images"
+    )
+    path = tmp_path / "rows.csv"
+    path.write_text(f"{header}\n{shop.slug},,,,,{product.title},,scarves,150000,1,,,\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["catalog", "import", str(path), "--staff", staff.phone])
+    assert result.exit_code == 1 and "ستون price_toman: با این تفاوت قیمت" in result.output, result.output
+    db.session.expire_all()
+    assert product.price_rial == 2_500_000
