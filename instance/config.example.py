@@ -12,12 +12,20 @@
 # HTTPS = True
 # PROXY_COUNT = 1
 
+# The site's public address: every absolute link (canonical, OpenGraph, JSON-LD, the share link, QR
+# codes in the brand kit, the API) is built from it, never from the request's Host header.
+# PUBLIC_URL = "https://rooyesh.example"
+# Answer only requests for these hosts (others get 400); Flask's own setting.
+# TRUSTED_HOSTS = ["rooyesh.example"]
+
 # Several gunicorn workers or machines must share rate-limit counts:
 # RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
 
 # Limits on login, sign-up and password reset (Flask-Limiter syntax).
 # RATELIMIT_LOGIN_IP = "30 per 10 minutes"
-# RATELIMIT_LOGIN_PHONE = "10 per 10 minutes"
+# Failed logins only: per phone and address, and per phone from browsers it never logged in on.
+# RATELIMIT_LOGIN_PHONE_IP = "10 per 10 minutes"
+# RATELIMIT_LOGIN_PHONE = "10 per 10 minutes;30 per hour;100 per day"
 
 # How long a password-reset code works, and how many wrong tries it allows.
 # RESET_CODE_TTL_MINUTES = 15

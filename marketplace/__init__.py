@@ -47,14 +47,18 @@ def create_app(config: Mapping | None = None) -> Flask:
     from .core import notify
     from .core.database import init_database
     from .core.errors import init_errors
+    from .core.numbers import init_numbers
     from .core.outbox import init_outbox
     from .core.security import init_security
     from .core.templating import init_templating
+    from .core.urls import check_public_url
     from .registration import init_registration
     from .search import init_search
 
     require_raqm()  # Persian logos and kit images need real shaping: refuse to start without it
     app.extensions["notifier"] = notify.notifier_for(app)
+    init_numbers(app)  # the bounded `int` URL converter, before anything adds a route
+    check_public_url(app)
     init_database(app)
     init_security(app)
     init_templating(app)

@@ -17,6 +17,11 @@ SECRET_KEY = None
 HTTPS = False
 # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
 PROXY_COUNT = 0
+# The site's public address. Every absolute link it hands out (canonical links, OpenGraph, JSON-LD,
+# the share link, QR codes in the brand kit, the API) starts with it, never with the request's Host.
+PUBLIC_URL = "http://127.0.0.1:5000"
+# Flask's own check: when set (e.g. ["rooyesh.example"]), a request for any other Host gets 400.
+TRUSTED_HOSTS = None
 
 # Biggest request body in bytes (photo uploads stay under it; larger requests get 413).
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
@@ -62,7 +67,10 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_ENABLED = True
 RATELIMIT_HEADERS_ENABLED = True
 RATELIMIT_LOGIN_IP = "30 per 10 minutes"
-RATELIMIT_LOGIN_PHONE = "10 per 10 minutes"
+# Failed logins only (accounts/throttle.py): per phone and address, and per phone from anywhere in
+# slowly escalating windows; the second does not apply on a browser where the phone logged in before.
+RATELIMIT_LOGIN_PHONE_IP = "10 per 10 minutes"
+RATELIMIT_LOGIN_PHONE = "10 per 10 minutes;30 per hour;100 per day"
 RATELIMIT_SIGNUP_IP = "10 per hour"
 RATELIMIT_SIGNUP_PHONE = "5 per hour"
 RATELIMIT_RESET_IP = "10 per hour"

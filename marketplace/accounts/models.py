@@ -68,14 +68,18 @@ class UserRole(Model):
 
 
 class PasswordReset(Model):
-    """A one-time code texted to a user who forgot the password. Only its hash is stored."""
+    """A one-time code texted to a user who forgot the password. Only its hash is stored.
+
+    Kept by phone: a request for a number without an account writes a row too (with no user and a
+    code nobody receives), so both cases do the same work and answer a wrong code the same way."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()

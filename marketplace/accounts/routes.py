@@ -1,6 +1,6 @@
 """Sign-up, log in and out, the account page, password change and reset."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,7 +9,7 @@ from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..core.security import is_safe_next
 from ..core.transaction import change
 from ..extensions import csrf, db, limiter
-from . import services
+from . import services, throttle
 from .forms import (
     ActionForm,
     ChangePasswordForm,
@@ -72,14 +72,17 @@ def signup():
 
 @bp.route("/login", methods=["GET", "POST"])
 @_limit("RATELIMIT_LOGIN_IP")
-@_limit("RATELIMIT_LOGIN_PHONE", per_phone=True)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_after_login_target(form.next.data))
     if form.validate_on_submit():
-        user = services.authenticate(form.phone.e164, form.password.data)
+        phone = form.phone.e164
+        if throttle.login_blocked(phone, throttle.is_known_device(phone)):
+            abort(429)  # failures only are counted; see accounts/throttle.py
+        user = services.authenticate(phone, form.password.data)
         if user is None:
+            throttle.login_failed(phone)
             form.password.errors = [_("The mobile number or the password is not right.")]
         elif not user.active:
             form.password.errors = [_("This account is deactivated. Please contact the centre.")]
@@ -87,7 +90,8 @@ def login():
             services.record_login(user)
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(_after_login_target(form.next.data))
+            throttle.clear_failures(phone, everywhere=False)
+            return throttle.remember_device(redirect(_after_login_target(form.next.data)), phone)
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 
@@ -161,16 +165,18 @@ def reset_request():
 
 @bp.route("/reset/confirm", methods=["GET", "POST"])
 @_limit("RATELIMIT_RESET_IP")
-@_limit("RATELIMIT_RESET_PHONE", per_phone=True)
 def reset_confirm():
+    """No per-phone limit here: each code allows RESET_CODE_MAX_ATTEMPTS tries, and a right code must
+    work even while someone else is guessing (it also clears the phone's login failures)."""
     form = ResetConfirmForm(phone=request.args.get("phone", ""))
     if form.validate_on_submit():
         # A wrong code still commits: the failed attempt must stay counted.
         with change(form, commit_refusals={"code"}) as done:
             services.complete_password_reset(form.phone.e164, form.code.data or "", form.new_password.data)
         if done:
+            throttle.clear_failures(form.phone.e164, everywhere=True)
             flash(_("Your password is changed. Log in with the new password."), "success")
-            return redirect(url_for("accounts.login"))
+            return throttle.remember_device(redirect(url_for("accounts.login")), form.phone.e164)
     return render_template("accounts/reset_confirm.html", form=form), 422 if form.errors else 200
 
 

@@ -2,18 +2,20 @@
 
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.dates import as_utc, utcnow
 from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
 from ..core.notify import queue_sms
-from ..core.persian import normalize_text
+from ..core.persian import normalize_text, to_latin_digits
 from ..extensions import db
 from .models import ROLES, PasswordReset, User, UserRole, new_session_token
 
@@ -23,17 +25,52 @@ COMMON_PASSWORDS = frozenset(
     password1 qwertyui qwerty123 1q2w3e4r 1qaz2wsx asdfghjk iloveyou abcd1234 aa123456
     123123123 09123456789 mashhad1 rooyesh1""".split()
 )
-# Compared against when the phone is unknown, so both failures take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+# How reset codes are hashed (six digits need no slow hash: the tries per code are counted).
+RESET_CODE_HASH_METHOD = "pbkdf2:sha256:50000"
 
 
 class AccountError(RuleError):
     """A rule said no. `field` names the form field the message belongs next to."""
 
 
+def normalize_password(password: str) -> str:
+    """The password as it is hashed: Persian and Arabic-Indic digits become 0-9, so «۱۲۳۴۵۶۷۸» typed
+    on a Persian keyboard and 12345678 typed on an English one are the same password."""
+    return to_latin_digits(password)
+
+
 def hash_password(password: str) -> str:
-    """Hash with the configured Werkzeug method (scrypt by default)."""
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    """Hash the normalised password with the configured Werkzeug method (scrypt by default)."""
+    return generate_password_hash(normalize_password(password), method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash of a random password made with `method`: checked when the phone is unknown, so that
+    failure costs exactly what a wrong password for a real account costs."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def _password_forms(password: str) -> list[str]:
+    """What to check a typed password as: the normalised form, then the form as typed when it
+    differs (hashes stored before digits were normalised)."""
+    normalized = normalize_password(password)
+    return [normalized] if normalized == password else [normalized, password]
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether `password` is the user's. Checks the normalised form, then the form as typed; when
+    only the typed form matches (an old hash), the password is rehashed in the normalised form.
+
+    With no user the same checks run against a dummy hash made with the configured method, so an
+    unknown phone costs the same work as a wrong password."""
+    stored = user.password_hash if user is not None else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    for position, form in enumerate(_password_forms(password)):
+        if check_password_hash(stored, form) and user is not None:
+            if position > 0:  # matched as typed: move the account to the normalised form
+                user.password_hash = hash_password(password)
+            return True
+    return False
 
 
 def password_problem(password: str, phone_e164: str | None = None):
@@ -43,17 +80,18 @@ def password_problem(password: str, phone_e164: str | None = None):
         return _l("Use at least %(num)s characters.", num=config["PASSWORD_MIN_LENGTH"])
     if len(password) > config["PASSWORD_MAX_LENGTH"]:
         return _l("Use at most %(num)s characters.", num=config["PASSWORD_MAX_LENGTH"])
-    lowered = password.lower()
+    lowered = normalize_password(password).lower()
     if lowered in COMMON_PASSWORDS or len(set(lowered)) < 3:
         return _l("This password is too easy to guess. Try a short sentence or several words.")
-    if phone_e164 and phone_e164[3:] in password:
+    if phone_e164 and phone_e164[3:] in normalize_password(password):
         return _l("Do not use your phone number in your password.")
     return None
 
 
 def find_user_by_phone(phone_e164: str) -> User | None:
-    """The user with this E.164 phone, or None."""
-    return db.session.scalar(select(User).where(User.phone == phone_e164))
+    """The user with this E.164 phone, or None. Roles load only when asked for, so a known and an
+    unknown number cost the same queries (login and reset must not tell them apart)."""
+    return db.session.scalar(select(User).where(User.phone == phone_e164).options(lazyload(User.role_rows)))
 
 
 def create_user(
@@ -70,11 +108,12 @@ def create_user(
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"Unknown roles: {sorted(unknown)}")
+    display_name = _clean_name(display_name)
     if find_user_by_phone(phone_e164):
         raise AccountError("phone", _l("An account with this number already exists. Log in instead."))
     user = User(
         phone=phone_e164,
-        display_name=normalize_text(display_name),
+        display_name=display_name,
         password_hash=hash_password(password),
         locale=locale,
         role_rows=[UserRole(role=role) for role in sorted(roles)],
@@ -88,13 +127,10 @@ def create_user(
 
 
 def authenticate(phone_e164: str | None, password: str) -> User | None:
-    """The user whose phone and password match, else None. Unknown phones cost as much time as
-    wrong passwords, so the answer does not tell which one it was."""
+    """The user whose phone and password match, else None. Unknown phones cost the same work as
+    wrong passwords (verify_password), so the answer does not tell which one it was."""
     user = find_user_by_phone(phone_e164) if phone_e164 else None
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if verify_password(user, password) and user is not None else None
 
 
 def record_login(user: User) -> None:
@@ -119,14 +155,24 @@ def set_password(user: User, new_password: str) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change the password when the current one is right."""
-    if not check_password_hash(user.password_hash, current_password):
+    if not verify_password(user, current_password):
         raise AccountError("current_password", _l("The current password is not right."))
     set_password(user, new_password)
 
 
+def _clean_name(display_name: str) -> str:
+    """The name as stored; refused when nothing visible is left (e.g. only bidi or zero-width marks)."""
+    name = normalize_text(display_name)
+    if not name:
+        raise AccountError("display_name", _l("Enter your name."))
+    if len(name) > 80:
+        raise AccountError("display_name", _l("Use at most %(num)s characters.", num=80))
+    return name
+
+
 def update_profile(user: User, display_name: str) -> None:
     """Change what the user is called on the site."""
-    user.display_name = normalize_text(display_name)
+    user.display_name = _clean_name(display_name)
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -160,37 +206,42 @@ def set_active(user: User, active: bool) -> None:
 
 
 def start_password_reset(phone_e164: str) -> tuple[User, str] | None:
-    """Make a one-time 6-digit code for the user with this phone (older codes stop working) and
-    queue the text message that carries it (sent by the outbox worker once this commits).
-    Returns the user and the plain code, or None when no active account has this phone."""
+    """Make a one-time 6-digit code for this phone (older codes stop working) and queue the text
+    message that carries it (sent by the outbox worker once this commits). Returns the user and
+    the plain code, or None when no active account has this phone.
+
+    A number without an (active) account gets the same work: the same query, a hashed code and a
+    row, so neither the time taken nor a later wrong code tells which numbers have accounts."""
     user = find_user_by_phone(phone_e164)
-    if user is None or not user.active:
-        return None
     now = utcnow()
     db.session.execute(
         update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .where(PasswordReset.phone == phone_e164, PasswordReset.used_at.is_(None))
         .values(used_at=now)
     )
     code = f"{secrets.randbelow(1_000_000):06d}"
     ttl = timedelta(minutes=current_app.config["RESET_CODE_TTL_MINUTES"])
     db.session.add(
         PasswordReset(
-            user_id=user.id,
-            code_hash=generate_password_hash(code, method="pbkdf2:sha256:50000"),
+            phone=phone_e164,
+            user_id=user.id if user is not None else None,
+            code_hash=generate_password_hash(code, method=RESET_CODE_HASH_METHOD),
             created_at=now,
             expires_at=now + ttl,
         )
     )
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    receiver = user if user is not None and user.active else None
+    with force_locale((receiver.locale if receiver else None) or current_app.config["BABEL_DEFAULT_LOCALE"]):
         text = gettext(
             "Rooyesh Market code: %(code)s. It works for %(num)s minutes.",
             code=code,
             num=current_app.config["RESET_CODE_TTL_MINUTES"],
         )
-    queue_sms(user.phone, text)
+    # The outbox row is written either way (the same work); without an account it has no
+    # recipient and the worker drops it, so nothing is sent.
+    queue_sms(receiver.phone if receiver else None, text)
     db.session.flush()
-    return user, code
+    return (receiver, code) if receiver else None
 
 
 def complete_password_reset(phone_e164: str, code: str, new_password: str) -> User:
@@ -198,21 +249,22 @@ def complete_password_reset(phone_e164: str, code: str, new_password: str) -> Us
 
     A wrong code counts an attempt (kept even though the caller reports failure: commit the
     attempt count before showing the error); too many attempts or an old code stop working.
+    A number without an account answers exactly as a real one: its code (if one was asked for)
+    was never sent, so every try is "not right".
     """
     user = find_user_by_phone(phone_e164)
-    reset = None
-    if user is not None:
-        reset = db.session.scalar(
-            select(PasswordReset)
-            .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-            .order_by(PasswordReset.id.desc())
-        )
+    reset = db.session.scalar(
+        select(PasswordReset)
+        .where(PasswordReset.phone == phone_e164, PasswordReset.used_at.is_(None))
+        .order_by(PasswordReset.id.desc())
+    )
     expired_message = _l("This code has expired or was used. Ask for a new code.")
     if user is None or reset is None or as_utc(reset.expires_at) < utcnow():
         raise AccountError("code", expired_message)
     if reset.attempts >= current_app.config["RESET_CODE_MAX_ATTEMPTS"]:
         raise AccountError("code", expired_message)
-    if not check_password_hash(reset.code_hash, code):
+    right = check_password_hash(reset.code_hash, code)
+    if not right or user is None or not user.active or reset.user_id != user.id:
         reset.attempts += 1
         raise AccountError("code", _l("The code is not right."))
     problem = password_problem(new_password, user.phone)

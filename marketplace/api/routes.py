@@ -3,6 +3,7 @@
 from flask import Blueprint, jsonify, request, url_for
 
 from ..core.images import StoredImage
+from ..core.urls import public_url
 from ..search import query
 from ..search.logs import log_search
 from .openapi import openapi_document
@@ -61,10 +62,10 @@ def _product(product) -> dict:
     return {
         "id": product.id,
         "title": product.title,
-        "url": url_for("catalog.product", product_id=product.id, slug=product.slug, _external=True),
+        "url": public_url("catalog.product", product_id=product.id, slug=product.slug),
         "price_rial": product.price_rial,
         "shop": {"slug": product.shop.slug, "name": product.shop.name},
-        "thumbnail": url_for("core.media", filename=_thumbnail(cover.stored), _external=True) if cover else None,
+        "thumbnail": public_url("core.media", filename=_thumbnail(cover.stored)) if cover else None,
     }
 
 

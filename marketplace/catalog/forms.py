@@ -5,8 +5,8 @@ from typing import cast
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
-from wtforms.validators import ValidationError
 
+from ..core.forms import WholeNumber
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, whole_number_or_text
 from .services import ProductData, VariantData
@@ -18,13 +18,8 @@ def _text(value):
     return normalize_text(value)
 
 
-def _must_be_whole(form, field):
-    if field.data is not None and not isinstance(field.data, int):
-        raise ValidationError(_l("Enter a whole number."))
-
-
 def _whole(field: StringField) -> int | None:
-    """A number field's value once _must_be_whole passed: its filter made it an int, or None when empty."""
+    """A number field's value once WholeNumber passed: its filter made it an int, or None when empty."""
     return cast(int | None, field.data)
 
 
@@ -33,9 +28,9 @@ class VariantRow(Form):
 
     value1 = StringField(_l("Value"), filters=[_text])
     value2 = StringField(_l("Second value"), filters=[_text])
-    stock = StringField(_l("In stock"), filters=[whole_number_or_text], validators=[_must_be_whole])
+    stock = StringField(_l("In stock"), filters=[whole_number_or_text], validators=[WholeNumber()])
     price_delta = StringField(
-        _l("Price difference (toman)"), filters=[whole_number_or_text], validators=[_must_be_whole]
+        _l("Price difference (toman)"), filters=[whole_number_or_text], validators=[WholeNumber()]
     )
 
 
@@ -46,13 +41,13 @@ class ProductForm(FlaskForm):
     description = TextAreaField(_l("Description"), filters=[lambda v: normalize_text(v, multiline=True)])
     made_to_order = BooleanField(_l("Made to order (I make it after the order)"))
     lead_time_days = StringField(
-        _l("Days needed to make and send it"), filters=[whole_number_or_text], validators=[_must_be_whole]
+        _l("Days needed to make and send it"), filters=[whole_number_or_text], validators=[WholeNumber()]
     )
-    stock = StringField(_l("How many are ready now?"), filters=[whole_number_or_text], validators=[_must_be_whole])
-    weight_g = StringField(_l("Weight (grams)"), filters=[whole_number_or_text], validators=[_must_be_whole])
-    length_cm = StringField(_l("Length (cm)"), filters=[whole_number_or_text], validators=[_must_be_whole])
-    width_cm = StringField(_l("Width (cm)"), filters=[whole_number_or_text], validators=[_must_be_whole])
-    height_cm = StringField(_l("Height (cm)"), filters=[whole_number_or_text], validators=[_must_be_whole])
+    stock = StringField(_l("How many are ready now?"), filters=[whole_number_or_text], validators=[WholeNumber()])
+    weight_g = StringField(_l("Weight (grams)"), filters=[whole_number_or_text], validators=[WholeNumber()])
+    length_cm = StringField(_l("Length (cm)"), filters=[whole_number_or_text], validators=[WholeNumber()])
+    width_cm = StringField(_l("Width (cm)"), filters=[whole_number_or_text], validators=[WholeNumber()])
+    height_cm = StringField(_l("Height (cm)"), filters=[whole_number_or_text], validators=[WholeNumber()])
     materials = StringField(_l("Materials or ingredients"), filters=[_text])
     tags = StringField(_l("Tags (separated by commas)"), filters=[_text])
     option1_name = StringField(_l("First option (like size)"), filters=[_text])

@@ -16,6 +16,7 @@ from ..core.dates import utcnow
 from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
 from ..core.money import RIAL_PER_TOMAN, parse_toman
+from ..core.numbers import database_id
 from ..core.persian import normalize_text
 from ..extensions import db
 from ..shops.models import Shop
@@ -187,7 +188,8 @@ def check_product(data: ProductData) -> CheckedProduct:
         errors.append(("title", _l("Use at most %(num)s characters.", num=TITLE_MAX)))
     if len(description) > DESCRIPTION_MAX:
         errors.append(("description", _l("Use at most %(num)s characters.", num=DESCRIPTION_MAX)))
-    category = db.session.get(Category, data.category_id) if data.category_id else None
+    category_id = database_id(data.category_id)
+    category = db.session.get(Category, category_id) if category_id else None
     if category is None:
         errors.append(("category_id", _l("Choose a category.")))
     price_rial = attempt(parse_price, data.price_toman)
@@ -208,7 +210,7 @@ def check_product(data: ProductData) -> CheckedProduct:
         errors.append(("materials", _l("Use at most %(num)s characters.", num=200)))
     tags = attempt(parse_tags, data.tags)
     option1, option2 = normalize_text(data.option1_name)[:30], normalize_text(data.option2_name)[:30]
-    variants = attempt(lambda rows: _clean_variants(option1, option2, rows), data.variants)
+    variants = attempt(lambda rows: _clean_variants(option1, option2, rows, price_rial), data.variants)
     if errors:
         raise ProductInvalid(errors)
     assert category is not None  # a missing category is one of the errors above
@@ -245,24 +247,39 @@ def _apply(product: Product, data: ProductData) -> None:
     product.materials, product.tags = checked.materials, checked.tags
     option1, option2 = checked.option1_name, checked.option2_name
     product.option1_name, product.option2_name = option1, option2 if option1 else ""
-    product.variants = [
-        ProductVariant(
-            value1=v.value1,
-            value2=v.value2,
-            stock=v.stock,
-            price_delta_rial=v.price_delta_toman * RIAL_PER_TOMAN,
-            position=i,
-        )
-        for i, v in enumerate(variants)
-    ]
+    _update_variants(product, variants)
 
 
-def _clean_variants(option1: str, option2: str, rows: list[VariantData]) -> list[VariantData]:
-    """Option combinations, each once, with stock ≥ 0; rows without a first value are ignored."""
+def _update_variants(product: Product, variants: list[VariantData]) -> None:
+    """Make the product's option rows match `variants`, updating rows in place (matched by their
+    values); rows no longer wanted are deleted (delete-orphan), new combinations are added.
+
+    Replacing the whole list would INSERT the new rows before the old ones are DELETEd, and the
+    unique (product_id, value1, value2) constraint would fire for every unchanged combination."""
+    existing = {(row.value1, row.value2): row for row in product.variants}
+    rows = []
+    for position, v in enumerate(variants):
+        row = existing.get((v.value1, v.value2)) or ProductVariant(value1=v.value1, value2=v.value2)
+        row.stock = v.stock
+        row.price_delta_rial = v.price_delta_toman * RIAL_PER_TOMAN
+        row.position = position
+        rows.append(row)
+    product.variants = rows
+
+
+def _clean_variants(option1: str, option2: str, rows: list[VariantData], price_rial: int | None) -> list[VariantData]:
+    """Option combinations, each once, with stock ≥ 0 and a final price (the product's price plus
+    the row's difference) inside the allowed price range (checked when the product's own price is
+    right, `price_rial` not None); rows without a first value are ignored.
+
+    A problem with one row's price names that row's field (`variants-<n>-price_delta`), so the
+    message shows next to it."""
     cleaned = []
     seen = set()
-    for row in rows:
-        value1, value2 = normalize_text(row.value1)[:40], normalize_text(row.value2)[:40]
+    for index, row in enumerate(rows):
+        # Without a second option a typed second value is dropped here, before the duplicate check:
+        # ("M", "red") and ("M", "blue") are then both "M" and must be reported, not inserted twice.
+        value1, value2 = normalize_text(row.value1)[:40], normalize_text(row.value2)[:40] if option2 else ""
         if not value1:
             continue
         if not option1:
@@ -273,8 +290,26 @@ def _clean_variants(option1: str, option2: str, rows: list[VariantData]) -> list
             raise CatalogError("variants", _l("«%(value)s» is listed twice.", value=f"{value1} {value2}".strip()))
         if not 0 <= row.stock <= STOCK_MAX or abs(row.price_delta_toman) > PRICE_MAX_TOMAN:
             raise CatalogError("variants", _l("Check the stock and price difference of «%(value)s».", value=value1))
+        final_toman = price_rial // RIAL_PER_TOMAN + row.price_delta_toman if price_rial is not None else None
+        if final_toman is not None and final_toman < PRICE_MIN_TOMAN:
+            raise CatalogError(
+                f"variants-{index}-price_delta",
+                _l(
+                    "With this difference «%(value)s» would cost less than %(num)s toman. Make the difference smaller.",
+                    value=f"{value1} {value2}".strip(),
+                    num=f"{PRICE_MIN_TOMAN:,}",
+                ),
+            )
+        if final_toman is not None and final_toman > PRICE_MAX_TOMAN:
+            raise CatalogError(
+                f"variants-{index}-price_delta",
+                _l(
+                    "With this difference «%(value)s» would cost too much. Please check the number of zeros.",
+                    value=f"{value1} {value2}".strip(),
+                ),
+            )
         seen.add((value1, value2))
-        cleaned.append(VariantData(value1, value2 if option2 else "", row.stock, row.price_delta_toman))
+        cleaned.append(VariantData(value1, value2, row.stock, row.price_delta_toman))
     if len(cleaned) > MAX_VARIANTS:
         raise CatalogError("variants", _l("Use at most %(num)s combinations.", num=MAX_VARIANTS))
     return cleaned

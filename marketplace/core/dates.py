@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from .persian import to_latin_digits, to_persian_digits
+from .persian import is_digits, to_latin_digits, to_persian_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 JALALI_MONTHS = (
@@ -66,11 +66,11 @@ def format_gregorian(value: date | datetime | None, *, with_time: bool = True) -
 def parse_jalali_date(text: str) -> date | None:
     """Read a Jalali date typed as 1404/11/19 (any digits, / or - between parts); None if invalid."""
     parts = to_latin_digits((text or "").strip()).replace("-", "/").split("/")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(is_digits(p) for p in parts):
         return None
     try:
         return jdatetime.date(int(parts[0]), int(parts[1]), int(parts[2])).togregorian()
-    except ValueError:
+    except (ValueError, OverflowError):  # a year like 99999999999999999999
         return None
 
 

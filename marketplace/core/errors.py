@@ -4,7 +4,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
 from ..extensions import db
 from .messages import lazy_gettext as _l
@@ -51,6 +51,11 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
         return render_error(400, *CSRF_TEXT)
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page with links either.
+        return "Bad Request: untrusted host\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -1,6 +1,6 @@
 """Money: amounts are integer rial everywhere; people read and type toman (1 toman = 10 rial)."""
 
-from .persian import format_number, to_latin_digits
+from .persian import format_number, is_digits, to_latin_digits
 
 RIAL_PER_TOMAN = 10
 
@@ -14,8 +14,12 @@ def parse_toman(text: str) -> int | None:
     """Read a toman amount typed in any digits and separators («۱۲۰٬۰۰۰», "120,000"); None if not a whole number."""
     cleaned = to_latin_digits(text or "").replace(",", "").replace("\u066c", "").replace("٫", "")
     cleaned = cleaned.replace(" ", "").replace("\u200c", "")
-    if not cleaned.isdigit():
+    if not is_digits(cleaned):
         return None
+    if len(cleaned) > 18:
+        # Longer than any amount: a number every range check refuses ("too high"), without turning
+        # thousands of digits into an int (slow, and refused by Python above 4,300 digits).
+        return 10**18
     return int(cleaned)
 
 

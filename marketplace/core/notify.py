@@ -145,11 +145,15 @@ def notifier_for(app: Flask) -> Notifier:
     raise ValueError(f"Unknown NOTIFIER backend: {backend!r}")
 
 
-def queue_sms(phone: str, text: str) -> outbox.OutboxMessage:
-    """Send `text` to `phone` once the caller's transaction commits (nothing if it rolls back)."""
+def queue_sms(phone: str | None, text: str) -> outbox.OutboxMessage:
+    """Send `text` to `phone` once the caller's transaction commits (nothing if it rolls back).
+    With no phone the row is written but never sent: a caller that must do the same work whether
+    or not a number has an account (password reset) writes it for the unknown number."""
     return outbox.enqueue(SMS, {"to": phone, "text": str(text)})
 
 
 @outbox.handler(SMS)
 def _deliver_sms(message: outbox.OutboxMessage) -> None:
+    if message.payload["to"] is None:
+        return  # written only so that both answers did the same work; there is nobody to text
     current_app.extensions["notifier"].send_sms(message.payload["to"], message.payload["text"], message.id)

@@ -19,17 +19,25 @@ _TO_LATIN = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, "0123456789" * 2)
 _TO_PERSIAN = str.maketrans("0123456789", _PERSIAN_DIGITS)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZWNJ_RUNS = re.compile("\u200c{2,}")
+# Invisible characters that only hide or disguise text: bidi embeddings, overrides and isolates
+# (U+202A–U+202E, U+2066–U+2069: «‮txt.exe» shows as «exe.txt»), zero-width space, word joiner and
+# BOM (U+200B, U+2060, U+FEFF), and control characters (C0 and C1 except tab and newlines, which
+# are handled below). ZWNJ (U+200C) stays: Persian needs it (می‌خواهم). LRM/RLM marks stay too.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ZWNJ_WITH_SPACES = re.compile(" *\u200c *")
 
 
 def normalize_text(text: str | None, *, multiline: bool = False) -> str:
-    """Return text as it is stored: Persian letters, single spaces, ZWNJ kept, ends trimmed.
+    """Return text as it is stored: Persian letters, single spaces, ZWNJ kept, ends trimmed, and no
+    invisible characters that could disguise it (bidi overrides, zero-width spaces, controls).
 
     Multiline text keeps its paragraphs (blank lines) but loses trailing spaces on each line.
+    Every name and title (people, shops, products, options, tags, categories, import rows) is saved
+    through here, so a name that is empty afterwards is refused by the caller's "required" check.
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_LETTERS)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text).translate(_LETTERS))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ZWNJ_RUNS.sub("\u200c", text)
     lines = []
@@ -61,6 +69,12 @@ def format_number(value: int, *, persian: bool = True) -> str:
     return to_persian_digits(grouped.replace(",", "\u066c"))
 
 
+def is_digits(text: str) -> bool:
+    """True when `text` is one or more of 0-9 and nothing else. (str.isdigit() also says yes to «²»
+    and other digits that int() refuses, which made a crash out of a typo.)"""
+    return text.isascii() and text.isdigit()
+
+
 def whole_number_or_text(value: object) -> int | str | None:
     """A form filter for number fields: digits in any script (with thousands separators) become an
     int, empty becomes None, and anything else stays text so the field's validator can say what is
@@ -70,4 +84,6 @@ def whole_number_or_text(value: object) -> int | str | None:
     text = to_latin_digits(str(value or "")).strip().replace(",", "").replace("\u066c", "")
     if not text:
         return None
-    return int(text) if text.lstrip("-").isdigit() else text
+    digits = text[1:] if text.startswith("-") else text
+    # More than 18 digits stays text (too big for any column; Python refuses int() above 4,300 digits)
+    return int(text) if is_digits(digits) and len(digits) <= 18 else text

@@ -2,7 +2,7 @@
 
 import re
 
-from .persian import to_latin_digits
+from .persian import is_digits, to_latin_digits
 
 
 class PhoneError(ValueError):
@@ -26,7 +26,7 @@ def normalize_iranian_mobile(text: str | None) -> str:
         raise PhoneError("empty")
     if raw.startswith("+"):
         raw = "00" + raw[1:]
-    if not raw.isdigit():
+    if not is_digits(raw):
         raise PhoneError("chars")
     if raw.startswith("00"):
         if not raw.startswith("0098"):

@@ -9,6 +9,7 @@ from .images import StoredImage
 from .numerals import fa_digits, is_persian, number
 from .phone import display_phone
 from .security import csp_nonce
+from .urls import public_host, public_url
 
 
 def jalali(value, with_time: bool = True) -> str:
@@ -56,8 +57,8 @@ def relative_time(value) -> str:
 
 
 def media_url(path: str, external: bool = False) -> str:
-    """The URL of a file in the uploads folder."""
-    return url_for("core.media", filename=path, _external=external)
+    """The URL of a file in the uploads folder; `external`: absolute, under PUBLIC_URL."""
+    return public_url("core.media", filename=path) if external else url_for("core.media", filename=path)
 
 
 def media_src(stored: dict, width: int = 640, external: bool = False) -> str:
@@ -94,6 +95,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(media_url)
     app.add_template_filter(media_src)
     app.add_template_filter(media_srcset)
+    app.add_template_global(public_url)
+    app.add_template_global(public_host)
 
     @app.context_processor
     def _layout_globals():

@@ -79,11 +79,29 @@ class change:  # noqa: N801 (used like a statement: `with change(form) as done:`
         return True
 
 
+def _form_field(form, name: str):
+    """The field `name` of `form`; a row's field of a FieldList is named like WTForms names it
+    (`variants-2-price_delta`: field `price_delta` of row 2 of `variants`). None when there is none."""
+    target = getattr(form, name, None)
+    if target is not None or "-" not in name:
+        return target
+    rows_name, index, rest = (name.split("-", 2) + ["", ""])[:3]
+    rows = getattr(form, rows_name, None)
+    entries = getattr(rows, "entries", None)
+    if entries is None or not index.isdigit() or int(index) >= len(entries):
+        return None
+    return _form_field(entries[int(index)].form, rest)
+
+
 def show_refusal(form, field: str | None, message) -> None:
     """Put a refusal's message next to `field` of `form`, or in a flash when the form has no such field."""
-    target = getattr(form, field, None) if form is not None and field else None
+    target = _form_field(form, field) if form is not None and field else None
     if target is None or not hasattr(target, "errors"):
         flash(str(message), "error")
         return
     # WTForms gives a tuple before validation and a list after; build a new list either way.
     target.errors = [*target.errors, message]
+    rows = getattr(form, field.split("-", 1)[0], None) if field and "-" in field else None
+    if rows is not None and hasattr(rows, "entries"):
+        # a FieldList keeps a copy of its rows' errors from validation: refresh it (form.errors reads it)
+        rows.errors = [entry.errors for entry in rows.entries]

@@ -15,7 +15,7 @@ from sqlalchemy import CursorResult, delete, func, select
 
 from ..catalog.models import Category, Product
 from ..core.dates import TEHRAN, as_utc, utcnow
-from ..core.persian import normalize_text, to_latin_digits
+from ..core.persian import is_digits, normalize_text, to_latin_digits
 from ..extensions import db
 from ..search.analysis import analyze
 from ..search.models import SearchLog
@@ -132,7 +132,7 @@ def category_of(filters: dict | None, slugs: dict[str, int]) -> int | None:
     value = filters.get("category", filters.get("category_id"))
     if isinstance(value, list):
         value = value[0] if len(value) == 1 else None
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and is_digits(value)):
         return int(value) if int(value) in slugs.values() else None
     if isinstance(value, str):
         return slugs.get(value)

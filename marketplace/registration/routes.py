@@ -12,6 +12,7 @@ from ..catalog.models import KINDS, Product
 from ..core.dates import jalali_input_value
 from ..core.images import upload_dir, upload_limits
 from ..core.messages import lazy_gettext as _l
+from ..core.numbers import database_id
 from ..core.transaction import change
 from ..extensions import db, login_manager
 from ..shops import services as shops
@@ -206,6 +207,9 @@ def document(record_id: int):
     response = send_file(
         path,
         mimetype=record.document_mime,
+        # A PDF is never shown inside the site (the browser's viewer runs its scripts and forms under
+        # our origin): it downloads. Photos were re-encoded on upload and stay viewable.
+        as_attachment=not record.document_mime.startswith("image/"),
         download_name=f"{record.item_code}-{record.id}.{DOCUMENT_EXTENSIONS[record.document_mime]}",
         max_age=0,
         etag=False,
@@ -290,7 +294,8 @@ def waive(shop_id: int):
         return _staff_shop_page(shop, form, None, 422)
     product = None
     if form.product_id.data:
-        product = db.session.get(Product, int(form.product_id.data)) if form.product_id.data.isdigit() else None
+        product_id = database_id(form.product_id.data)
+        product = db.session.get(Product, product_id) if product_id else None
         if product is None or product.shop_id != shop.id:
             abort(404)
     with change(form, field="reason") as done:

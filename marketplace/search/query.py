@@ -19,7 +19,7 @@ from ..catalog.services import category_and_children_ids, category_by_slug, publ
 from ..core.app import current_app_object
 from ..core.dates import utcnow
 from ..core.money import RIAL_PER_TOMAN
-from ..core.persian import normalize_text, to_latin_digits
+from ..core.persian import is_digits, normalize_text, to_latin_digits
 from ..extensions import db
 from ..shops.models import Shop
 from .analysis import analyze, autocomplete_words, normalize_query, query_groups
@@ -136,7 +136,7 @@ def _number(value) -> int | None:
     if value is None:
         return None
     digits = to_latin_digits(str(value)).replace(",", "").replace("٬", "").strip()
-    if not digits.isdigit() or len(digits) > 12:
+    if not is_digits(digits) or len(digits) > 12:
         return None
     return int(digits)
 

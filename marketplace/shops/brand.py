@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote
 
-from flask import current_app, url_for
+from flask import current_app
 from PIL import Image
 
 from ..branding import kit
@@ -17,6 +17,7 @@ from ..core.images import StoredImage, process_upload, store_png, upload_dir, up
 from ..core.money import format_toman
 from ..core.persian import to_persian_digits
 from ..core.phone import display_phone
+from ..core.urls import public_url
 from . import services
 from .models import Shop
 
@@ -104,7 +105,7 @@ def largest_variant(stored: dict | None) -> Path | None:
 
 def storefront_url(shop: Shop) -> str:
     """The absolute address of the shop's page, percent-encoded (for QR codes: every scanner reads it)."""
-    return url_for("catalog.storefront", slug=shop.slug, _external=True)
+    return public_url("catalog.storefront", slug=shop.slug)
 
 
 def readable_url(url: str) -> str:
@@ -137,12 +138,17 @@ def kit_inputs(shop: Shop, price_toman: int | None = None) -> "kit.KitInputs":
 
 
 KIT_PREVIEW_WIDTH = 400
+PRICED_ITEMS = ("square_post",)
+PRICE_MAX_TOMAN = 500_000_000  # the catalogue's highest price
 
 
 def kit_file(shop: Shop, item: str, price_toman: int | None = None, preview: bool = False) -> Path:
     """The PNG of one kit item, rendered only when one of its inputs changed; with `preview`, a
     400-px-wide WebP of it for the wizard page (the full A4 sheet is megabytes on a slow phone)."""
-    inputs = kit_inputs(shop, price_toman)
+    # Only the post shows a price; no other item's cache key may vary with the request's ?price=.
+    inputs = kit_inputs(
+        shop, price_toman if item in PRICED_ITEMS and price_toman and price_toman <= PRICE_MAX_TOMAN else None
+    )
     key = content_key(
         "kit",
         item,

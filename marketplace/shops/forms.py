@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..branding.contrast import parse_hex
-from ..core.forms import JalaliDateField
+from ..core.forms import JalaliDateField, WholeNumber
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, whole_number_or_text
 from .models import SOCIAL_PLATFORMS
@@ -84,16 +84,12 @@ class SettingsForm(FlaskForm):
     city = StringField(_l("City"), validators=[Length(max=40)], filters=[_text])
     weekly_capacity = StringField(
         _l("How many made-to-order pieces can you make in a week?"),
-        validators=[Optional()],
+        validators=[Optional(), WholeNumber()],
         filters=[whole_number_or_text],
     )
     away = BooleanField(_l("I am away (holiday): pause made-to-order work"))
     away_until = JalaliDateField(_l("Back on (Jalali date, like 1404/12/20)"), filters=[_text])
     banner = FileField(_l("Banner photo (wide)"))
-
-    def validate_weekly_capacity(self, field):
-        if field.data is not None and not isinstance(field.data, int):
-            raise ValidationError(_l("Enter a whole number."))
 
 
 class DecisionForm(FlaskForm):

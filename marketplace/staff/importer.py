@@ -24,6 +24,7 @@ from ..catalog.models import Category, Product
 from ..core.images import ImageRejected, load_upload, read_limited, store_variants
 from ..core.messages import lazy_gettext as _l
 from ..core.money import RIAL_PER_TOMAN
+from ..core.numbers import parse_whole
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
@@ -441,10 +442,10 @@ class _Checker:
         text = to_latin_digits(normalize_text(value)).replace(",", "").replace("\u066c", "")
         if not text:
             return None
-        if not text.isdigit():
+        whole = parse_whole(text)  # 0 … the database range; the catalogue checks the real one
+        if whole is None:
             self.error(number, column, message)
-            return None
-        return int(text)
+        return whole
 
     def _product_data(self, number: int, values: dict[str, str], category: Category | None):
         """The row's product fields, checked by the catalogue's own rules (catalog.check_product),
@@ -576,7 +577,9 @@ def apply_plan(
                 _publish(product, staff, summary)
             db.session.flush()
         except services.CatalogError as error:
-            errors.append(RowError(row.row, FIELD_COLUMNS.get(error.field, error.field), error.message))
+            # an option row's final price (the file has no option columns): the price is what to fix
+            column = "price_toman" if error.field.startswith("variants-") else error.field
+            errors.append(RowError(row.row, FIELD_COLUMNS.get(column, column), error.message))
         except ImageRejected as error:
             errors.append(RowError(row.row, "images", error.message))
         if on_row:

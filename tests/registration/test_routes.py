@@ -210,7 +210,7 @@ def test_documents_only_for_owner_and_staff(app, login, world):
     own = browser(app, login, world["owner"]).get(path)
     assert own.status_code == 200 and own.data == pdf_bytes() and own.mimetype == "application/pdf"
     assert own.headers["Cache-Control"] == "private, no-store"
-    assert own.headers["Content-Disposition"].startswith("inline")
+    assert own.headers["Content-Disposition"].startswith("attachment")  # a PDF never opens inside the site
     assert own.headers["X-Content-Type-Options"] == "nosniff"
     assert browser(app, login, world["staff"]).get(path).status_code == 200
     assert browser(app, login, world["rival"]).get(path).status_code == 404

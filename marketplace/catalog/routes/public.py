@@ -5,6 +5,8 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user
 
 from ...core import events
+from ...core.numbers import page_arg
+from ...core.urls import public_url
 from ...extensions import db
 from ...shops import brand
 from ...shops import services as shops
@@ -20,7 +22,7 @@ def category(slug: str):
     sort = request.args.get("sort", "newest")
     if sort not in services.SORTS:
         sort = "newest"
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template(
         "catalog/category.html",
         category=category,
@@ -56,7 +58,7 @@ def product(product_id: int, slug: str | None = None):
         shop_palette=shops.shop_palette(product.shop),
         more_shop=services.more_from_shop(product),
         more_category=services.more_from_category(product),
-        page_url=url_for("catalog.product", product_id=product.id, slug=product.slug, _external=True),
+        page_url=public_url("catalog.product", product_id=product.id, slug=product.slug),
     )
 
 

@@ -10,6 +10,7 @@ from ...accounts.models import User
 from ...catalog import services as catalog
 from ...core import outbox
 from ...core.images import upload_dir, upload_limits
+from ...core.numbers import page_arg
 from ...core.transaction import change
 from ...extensions import db
 from ...shops import services as shop_services
@@ -24,7 +25,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @bp.get("/users")
 @role_required("staff")
 def users():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     query = request.args.get("q", "")
     return render_template(
         "staff/users.html",
