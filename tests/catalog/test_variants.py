@@ -6,10 +6,9 @@ import pytest
 from marketplace.catalog import services
 from marketplace.catalog.services import ProductData, VariantData
 from marketplace.extensions import db
-from marketplace.shops.models import Shop
-from tests.catalog.conftest import category_id
 from tests.catalog.test_routes import create, get_product, product_form
 from tests.conftest import post_form
+from tests.factories import ShopFactory, category_id
 
 
 def data(rows, **overrides) -> ProductData:
@@ -31,10 +30,8 @@ def rows_of(product):
 
 
 @pytest.fixture
-def shop(app_ctx, make_user, shop_for):
-    producer = make_user(roles={"producer"})
-    shop_id, _slug = shop_for(producer)
-    return db.session.get(Shop, shop_id)
+def shop(app_ctx):
+    return ShopFactory(branded=True, status="approved")
 
 
 START = [VariantData("کوچک", "قرمز", 2, 0), VariantData("بزرگ", "قرمز", 1, 5_000), VariantData("بزرگ", "آبی", 4, 0)]
@@ -89,10 +86,10 @@ def test_removing_every_option(shop):
     assert product.variants == []
 
 
-def test_saving_the_edit_page_twice(app, client, make_user, shop_for, login):
+def test_saving_the_edit_page_twice(app, client, make_user, make, login):
     """The edit form posted again unchanged (what she does when she only fixes a typo) answers 302."""
     producer = make_user(roles={"producer"})
-    shop_for(producer)
+    make(ShopFactory, owner=producer, branded=True, status="approved")
     login(producer)
     product_id = create(app, client)
     with app.app_context():
@@ -151,9 +148,9 @@ def test_lowering_the_price_below_a_negative_difference_is_refused(shop):
     assert product.price_rial == 2_500_000
 
 
-def test_negative_final_price_shows_next_to_the_option_row(app, client, make_user, shop_for, login):
+def test_negative_final_price_shows_next_to_the_option_row(app, client, make_user, make, login):
     producer = make_user(roles={"producer"})
-    shop_for(producer)
+    make(ShopFactory, owner=producer, branded=True, status="approved")
     login(producer)
     with app.app_context():
         category = str(category_id("scarves"))
@@ -204,7 +201,7 @@ def test_import_lowering_a_price_below_an_option_difference_names_the_price(app,
     )
     path = tmp_path / "rows.csv"
     path.write_text(f"{header}\n{shop.slug},,,,,{product.title},,scarves,150000,1,,,\n", encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["catalog", "import", str(path), "--staff", staff.phone])
+    result = app.test_cli_runner().invoke(args=["staff", "import", str(path), "--staff", staff.phone])
     assert result.exit_code == 1 and "ستون price_toman: با این تفاوت قیمت" in result.output, result.output
     db.session.expire_all()
     assert product.price_rial == 2_500_000

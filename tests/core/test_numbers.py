@@ -10,8 +10,8 @@ from marketplace.core.numbers import DB_INT_MAX, DatabaseIntConverter, database_
 from marketplace.core.persian import whole_number_or_text
 from marketplace.extensions import db
 from marketplace.shops import services as shops
-from tests.catalog.conftest import category_id
 from tests.conftest import post_form
+from tests.factories import category_id
 
 HUGE = "99999999999999999999"
 
@@ -172,5 +172,5 @@ def test_import_with_a_huge_or_odd_number_reports_the_cell(app, make_user, tmp_p
         path.write_text(
             f"{header}\n,ترشی زهرا,09151234001,زهرا,گلشهر,ترشی لیته,,pickles,120000,{stock},,,\n", encoding="utf-8"
         )
-        result = app.test_cli_runner().invoke(args=["catalog", "import", str(path), "--staff", "+989153009997"])
+        result = app.test_cli_runner().invoke(args=["staff", "import", str(path), "--staff", "+989153009997"])
         assert result.exit_code == 1 and "stock" in result.output, result.output

@@ -11,8 +11,8 @@ from marketplace.catalog.models import Product
 from marketplace.core.persian import normalize_text
 from marketplace.extensions import db
 from marketplace.shops import services as shops
-from tests.catalog.conftest import category_id
 from tests.conftest import GOOD_PASSWORD, post_form
+from tests.factories import category_id
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 ZERO_WIDTH = "\u200b\ufeff\u2060"
@@ -86,6 +86,6 @@ def test_import_row_with_an_invisible_shop_name_is_refused(app, make_user, tmp_p
     row = ",\u202e\u200b,09151234000,\u2066\u2069,گلشهر,ترشی لیته,,pickles,120000,5,,,"
     path = tmp_path / "rows.csv"
     path.write_text(f"{header}\n{row}\n", encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["catalog", "import", str(path), "--staff", "+989153009998"])
+    result = app.test_cli_runner().invoke(args=["staff", "import", str(path), "--staff", "+989153009998"])
     assert result.exit_code != 0
     assert "ستون shop_name" in result.output

@@ -12,7 +12,7 @@ from marketplace.catalog.models import Product, ProductImage
 from marketplace.extensions import db
 from marketplace.shops import brand, services
 from marketplace.shops.models import Shop
-from tests.catalog.conftest import category_id
+from tests.factories import category_id
 
 HOSTILE = "evil.example"
 PUBLIC = "http://127.0.0.1:5000"
