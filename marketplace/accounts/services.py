@@ -259,7 +259,7 @@ def complete_password_reset(phone_e164: str, code: str, new_password: str) -> Us
         .order_by(PasswordReset.id.desc())
     )
     expired_message = _l("This code has expired or was used. Ask for a new code.")
-    if user is None or reset is None or as_utc(reset.expires_at) < utcnow():
+    if reset is None or as_utc(reset.expires_at) < utcnow():
         raise AccountError("code", expired_message)
     if reset.attempts >= current_app.config["RESET_CODE_MAX_ATTEMPTS"]:
         raise AccountError("code", expired_message)
