@@ -7,8 +7,10 @@ from flask import Flask
 def init_search(app: Flask) -> None:
     """Listen for changes to searchable rows, sync after requests that made some, and report in /healthz."""
     from .changes import register_listeners
+    from .fallback import fallback_health
     from .index import health_check, init_sync
 
     register_listeners()
     init_sync(app)
     app.extensions.setdefault("health_checks", {})["search"] = health_check
+    app.extensions["health_checks"]["search_queries"] = fallback_health  # degraded while queries fell back

@@ -23,7 +23,7 @@ from ..shops.models import Shop
 from .analysis import analyze, autocomplete_words, normalize_query, query_groups
 from .arrays import IndexArrays
 from .documents import PRICE_BANDS
-from .fallback import search_database
+from .fallback import note_fallback, search_database
 from .highlight import highlight
 from .index import IndexUnavailable, get_index, index_key, last_applied_in, sync_quietly
 from .models import SearchChange, SearchLog
@@ -351,10 +351,16 @@ def search(params: SearchParams) -> SearchResult:
     except Exception as error:
         if not isinstance(error, IndexUnavailable):
             log.exception("search index query failed; answering from the database")
+        note_fallback(app, "search", _reason(error))
         app.extensions.pop("search_searcher", None)
         result = SearchResult(params=params)
         search_database(params, category, result, PAGE_SIZE, MAX_WORDS)
     return result
+
+
+def _reason(error: Exception) -> str:
+    """Why a query could not use the index, for /healthz: the index's state, or the error's class."""
+    return f"index {error}" if isinstance(error, IndexUnavailable) else error.__class__.__name__
 
 
 def _search_index(view, params: SearchParams, category, words: list[str], groups, result: SearchResult) -> None:
@@ -453,8 +459,10 @@ def autocomplete(text: str) -> dict:
         for kind, key in ((view.products, "products"), (view.shops, "shops")):
             docnums = _top(view, matched & kind, "relevance", scores, SUGGEST_LIMIT)
             out[key] = [{**view.stored(docnum), "pk": int(view.pk[docnum])} for docnum in docnums]
-    except Exception:
-        log.exception("autocomplete failed")
+    except Exception as error:
+        if not isinstance(error, IndexUnavailable):
+            log.exception("autocomplete failed")
+        note_fallback(app, "autocomplete", _reason(error))
         app.extensions.pop("search_searcher", None)
     return out
 
