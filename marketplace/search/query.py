@@ -28,6 +28,7 @@ from .documents import PRICE_BANDS, load_products, product_document
 from .fallback import note_fallback, search_database
 from .highlight import highlight
 from .index import IndexUnavailable, get_index, index_key, last_applied_in, sync_quietly
+from .logs import MIN_VISITORS, looks_personal
 from .models import SearchChange, SearchLog
 
 log = logging.getLogger("marketplace.search")
@@ -563,17 +564,30 @@ def shop_names(slugs) -> dict[str, str]:
 
 
 def popular_searches(limit: int = 8, days: int = 30) -> list[str]:
-    """The queries most often typed lately that found something (for the empty state)."""
+    """The queries most often typed lately that found something (for the empty state): only those that
+    at least MIN_VISITORS different visitors typed on one day, never one that may hold personal data."""
+    day = func.substr(SearchLog.session_hash, 1, 8)  # a visitor hash starts with its day (logs.visitor_hash)
+    per_day = (
+        select(
+            SearchLog.query.label("query"),
+            func.count().label("searches"),
+            func.count(func.distinct(SearchLog.session_hash)).label("visitors"),
+        )
+        .where(SearchLog.created_at >= utcnow() - timedelta(days=days), SearchLog.result_count > 0)
+        .where(SearchLog.query != "")
+        .group_by(SearchLog.query, day)
+        .subquery()
+    )
+    searches = func.sum(per_day.c.searches)
     try:
         rows = db.session.execute(
-            select(SearchLog.query, func.count())
-            .where(SearchLog.created_at >= utcnow() - timedelta(days=days), SearchLog.result_count > 0)
-            .where(SearchLog.query != "")
-            .group_by(SearchLog.query)
-            .order_by(func.count().desc(), SearchLog.query)
-            .limit(limit)
+            select(per_day.c.query)
+            .group_by(per_day.c.query)
+            .having(func.max(per_day.c.visitors) >= MIN_VISITORS)
+            .order_by(searches.desc(), per_day.c.query)
+            .limit(limit * 2)  # room for the few refused below
         ).all()
     except Exception:
         db.session.rollback()
         return []
-    return [row[0] for row in rows]
+    return [row[0] for row in rows if not looks_personal(row[0])][:limit]
