@@ -13,6 +13,8 @@ import numpy as np
 from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from ..catalog.models import Category, Product
@@ -199,8 +201,8 @@ def _near_terms(view, word: str) -> list[tuple[str, str]]:
     def compute():
         distance = 2 if len(word) >= 8 else 1
         reader = view.searcher.reader()
-        found = [(name, term) for name in FUZZY_FIELDS for term in _terms_within(reader, name, word, distance, 1)]
-        found.sort(key=lambda pair: (damerau_levenshtein(pair[1], word), -reader.doc_frequency(*pair), pair))
+        found = sorted(_terms_within(reader, FUZZY_FIELDS, word, distance, 1))
+        found.sort(key=lambda pair: (damerau_levenshtein(pair[1], word), -reader.doc_frequency(*pair)))
         return found[:FUZZY_MAX_TERMS]
 
     if len(word) > FUZZY_MAX_LENGTH:
@@ -213,13 +215,16 @@ def _fuzzy_terms(view, word: str) -> list[tuple[str, str]]:
     return _near_terms(view, word) if len(word) >= FUZZY_MIN_LENGTH else []
 
 
-def _terms_within(reader, name: str, word: str, distance: int, prefix: int = 0) -> set[str]:
-    """Indexed terms of the field within the edit distance of the word (the word itself excluded).
-    Asked of each segment: a multi-segment reader would compare the word with every term in Python."""
-    found = {
-        term for leaf, _offset in reader.leaf_readers() for term in leaf.terms_within(name, word, distance, prefix)
-    }
-    found.discard(word)
+def _terms_within(reader, names, word: str, distance: int, prefix: int = 0) -> set[tuple[str, str]]:
+    """(field, term) pairs of indexed terms within the edit distance of the word (the word itself excluded).
+    One Levenshtein automaton for the word (building it is most of the cost), walked over each field of
+    each segment: a multi-segment reader would compare the word with every term in Python."""
+    dfa = levenshtein_automaton(word, distance, prefix).to_dfa()
+    found = set()
+    for leaf, _offset in reader.leaf_readers():
+        for name in names:
+            cursor = leaf.cursor(leaf.schema[name].spelling_fieldname(name))
+            found.update((name, term) for term in Automata.find_matches(dfa, cursor) if term != word)
     return found
 
 
