@@ -26,7 +26,7 @@ from ..extensions import db
 from ..shops.models import Shop
 from .analysis import analyze, autocomplete_words, normalize_query, query_groups
 from .arrays import IndexArrays
-from .documents import PRICE_BANDS, load_products, product_document
+from .documents import PRICE_BANDS
 from .fallback import note_fallback, search_database
 from .highlight import highlight
 from .index import IndexUnavailable, get_index, index_key, last_applied_in, sync_quietly
@@ -251,11 +251,17 @@ def _whole_word(view, name: str, term: str) -> str | None:
         docnums = ids[view.products[ids]][:SURFACE_DOCUMENTS]
         if not docnums.size:
             return None
-        products = load_products([int(view.pk[docnum]) for docnum in docnums])
+        if name == "title":  # stored in the index
+            texts = [view.stored(docnum).get("title", "") for docnum in docnums]
+        elif name == "tags":
+            pks = [int(view.pk[docnum]) for docnum in docnums]
+            rows = db.session.scalars(select(Product.tags).where(Product.id.in_(pks)))
+            texts = [" ".join(tags or []) for tags in rows]
+        else:  # category: the category names (a few dozen rows)
+            texts = [f"{fa} {en}" for fa, en in db.session.execute(select(Category.name_fa, Category.name_en))]
         counts: dict[str, int] = {}
-        for product in products.values():
-            document = product_document(product) or {}
-            for match in _WORD_IN_TEXT.finditer(str(document.get(name, ""))):
+        for text in texts:
+            for match in _WORD_IN_TEXT.finditer(text or ""):
                 word = match.group().strip("\u200c")
                 if analyze(word) == [term]:
                     counts[word] = counts.get(word, 0) + 1
