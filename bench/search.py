@@ -339,6 +339,31 @@ def bench_service(app, queries) -> dict[str, list[float]]:
     return timings
 
 
+PERSIAN_LETTERS = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+
+
+def hostile_queries(rng: random.Random, count: int, words: int = 12, length: int = 16) -> list[str]:
+    """What an attacker sends for free: many long random words, none in the index, so every one of
+    them goes through the typo-tolerant matching and "did you mean"."""
+    return [
+        " ".join("".join(rng.choice(PERSIAN_LETTERS) for _ in range(length)) for _ in range(words))
+        for _ in range(count)
+    ]
+
+
+def bench_hostile(app, rng: random.Random, count: int, length: int = 16) -> list[float]:
+    """Service-level time of each hostile query (each new: nothing is cached for it)."""
+    from marketplace.search import query
+
+    timings = []
+    for text in hostile_queries(rng, count, length=length):
+        started = time.perf_counter()
+        with app.app_context():
+            query.search(query.SearchParams(q=text))
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
 def rebuild_by_command(instance: str) -> tuple[float, int]:
     """Time `flask search rebuild` as a separate process; returns (seconds, documents indexed)."""
     env = {**os.environ, "MARKETPLACE_INSTANCE": instance}
@@ -513,6 +538,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=500, help="mixed queries per size (service level)")
     parser.add_argument("--http-requests", type=int, default=200, help="HTTP requests per size (0: skip)")
     parser.add_argument("--updates", type=int, default=1000, help="product updates for the sync rate")
+    parser.add_argument("--hostile", type=int, default=20, help="hostile queries (12 random long words; 0: skip)")
     parser.add_argument("--seed", type=int, default=1404)
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance")
     args = parser.parse_args()
@@ -564,6 +590,10 @@ def main() -> None:
             print("  querying…", flush=True)
             service = bench_service(app, queries)
             report("service level (query.search / query.autocomplete, Whoosh, with database loads)", service, True)
+            if args.hostile:
+                for length in (16, 12, 8):
+                    timings = bench_hostile(app, rng, args.hostile, length)
+                    print(line(f"hostile (12 words × {length} letters)", timings))
             fts, like = bench_baseline(database, categories, queries)
             report("baseline: SQLite FTS5 (MATCH + rank, count + 20 rows)", fts)
             report("baseline: LIKE scan (count + 20 rows)", like)

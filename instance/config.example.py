@@ -27,6 +27,10 @@
 # RATELIMIT_LOGIN_PHONE_IP = "10 per 10 minutes"
 # RATELIMIT_LOGIN_PHONE = "10 per 10 minutes;30 per hour;100 per day"
 
+# Searches per address (/search and /api/v1/search together), and autocomplete requests per address.
+# RATELIMIT_SEARCH = "120 per minute"
+# RATELIMIT_AUTOCOMPLETE = "600 per minute"
+
 # How long a password-reset code works, and how many wrong tries it allows.
 # RESET_CODE_TTL_MINUTES = 15
 # RESET_CODE_MAX_ATTEMPTS = 5

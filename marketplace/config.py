@@ -75,6 +75,10 @@ RATELIMIT_SIGNUP_IP = "10 per hour"
 RATELIMIT_SIGNUP_PHONE = "5 per hour"
 RATELIMIT_RESET_IP = "10 per hour"
 RATELIMIT_RESET_PHONE = "5 per hour"
+# Searching is free for anyone: per IP, /search and /api/v1/search share one count; autocomplete asks
+# as she types, so it has its own, larger one. Generous, since many buyers can share a carrier's address.
+RATELIMIT_SEARCH = "120 per minute"
+RATELIMIT_AUTOCOMPLETE = "600 per minute"
 
 # Passwords. Werkzeug's hash method (tests use a faster pbkdf2 setting).
 PASSWORD_HASH_METHOD = "scrypt"

@@ -1,9 +1,10 @@
 """/api/v1: search and autocomplete as JSON (GET only), described by /api/v1/openapi.json."""
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..core.images import StoredImage
 from ..core.urls import public_url
+from ..extensions import limiter
 from ..search import query
 from ..search.logs import log_search
 from .openapi import openapi_document
@@ -12,6 +13,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/search")
+@limiter.shared_limit(lambda: current_app.config["RATELIMIT_SEARCH"], scope="search")  # shared with /search
 def search():
     params = query.SearchParams.from_args(request.args)
     result = query.search(params)
@@ -30,6 +32,7 @@ def search():
 
 
 @bp.get("/autocomplete")
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTOCOMPLETE"])
 def autocomplete():
     found = query.autocomplete(request.args.get("q", ""))
     body = {

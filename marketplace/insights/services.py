@@ -18,6 +18,7 @@ from ..core.dates import TEHRAN, as_utc, utcnow
 from ..core.persian import is_digits, normalize_text, to_latin_digits
 from ..extensions import db
 from ..search.analysis import analyze
+from ..search.logs import MIN_VISITORS, looks_personal
 from ..search.models import SearchLog
 from ..shops.models import Shop
 from .models import SearchDaily
@@ -27,7 +28,6 @@ FEW_RESULTS = 2  # 1–2 results is "almost nothing"
 WINDOW_DAYS = 30  # top and unmet searches look this far back
 RISING_MIN = 5  # a rising search needs at least this many searches this week…
 RISING_FACTOR = 2  # …and this many times last week's count
-MIN_SESSIONS = 2  # producers only see queries typed in more than one (daily) session
 LIMIT = 20
 
 
@@ -37,20 +37,22 @@ class Demand:
 
     query: str
     searches: int = 0
-    sessions: int = 0
+    sessions: int = 0  # visitors, summed over days (one person on two days counts twice)
     zero_results: int = 0
     few_results: int = 0
+    peak: int = 0  # the most different visitors who typed it on one day: what the threshold checks
 
     @property
     def unmet(self) -> int:
         """Searches that found nothing or almost nothing."""
         return self.zero_results + self.few_results
 
-    def add(self, searches: int, sessions: int, zero: int, few: int) -> None:
+    def add(self, searches: int, sessions: int, zero: int, few: int, peak: int = 0) -> None:
         self.searches += searches
         self.sessions += sessions
         self.zero_results += zero
         self.few_results += few
+        self.peak = max(self.peak, peak)
 
 
 @dataclass
@@ -140,22 +142,27 @@ def category_of(filters: dict | None, slugs: dict[str, int]) -> int | None:
 
 
 def _aggregate_log(start: datetime, end: datetime) -> dict[tuple[str, int | None], Demand]:
-    """Raw log rows in [start, end) summed per (query, category filter); empty queries skipped."""
+    """Raw log rows in [start, end) summed per (query, category filter); empty queries, and queries that
+    may hold personal data (logged before they were refused), skipped. Visitors are counted per day: a
+    visitor hash starts with its day (see logs.visitor_hash)."""
     slugs = _category_slugs()
     totals: dict[tuple[str, int | None], Demand] = {}
-    sessions: dict[tuple[str, int | None], set[str]] = defaultdict(set)
+    visitors: dict[tuple[str, int | None], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     rows = db.session.execute(
         select(SearchLog.query, SearchLog.filters, SearchLog.result_count, SearchLog.session_hash).where(
             SearchLog.created_at >= start, SearchLog.created_at < end, SearchLog.query != ""
         )
     )
     for query, filters, result_count, session_hash in rows:
+        if looks_personal(query):
+            continue
         key = (query, category_of(filters, slugs))
         demand = totals.setdefault(key, Demand(query))
         demand.add(1, 0, int(result_count == 0), int(0 < result_count <= FEW_RESULTS))
-        sessions[key].add(session_hash or "")
+        visitors[key][(session_hash or "")[:8]].add(session_hash or "")
     for key, demand in totals.items():
-        demand.sessions = len(sessions[key])
+        demand.sessions = sum(len(hashes) for hashes in visitors[key].values())
+        demand.peak = max(len(hashes) for hashes in visitors[key].values())
     return totals
 
 
@@ -204,18 +211,21 @@ def _period(first: date, last: date) -> dict[tuple[str, int | None], Demand]:
                 func.sum(SearchDaily.sessions),
                 func.sum(SearchDaily.zero_results),
                 func.sum(SearchDaily.few_results),
+                func.max(SearchDaily.sessions),  # a roll-up row is one day: its visitors that day
             )
             .where(SearchDaily.day >= first, SearchDaily.day <= min(last, rolled))
             .group_by(SearchDaily.query, SearchDaily.category_id)
         )
-        for query, category_id, searches, sessions, zero, few in rows:
-            totals[(query, category_id)] = Demand(query, int(searches), int(sessions), int(zero), int(few))
+        for query, category_id, searches, sessions, zero, few, peak in rows:
+            if looks_personal(query):
+                continue  # rolled up before such queries were refused
+            totals[(query, category_id)] = Demand(query, int(searches), int(sessions), int(zero), int(few), int(peak))
     raw_first = first if rolled is None else max(first, rolled + timedelta(days=1))
     if raw_first <= last:
         start, end = day_bounds(raw_first)[0], day_bounds(last)[1]
         for key, demand in _aggregate_log(start, end).items():
             totals.setdefault(key, Demand(key[0])).add(
-                demand.searches, demand.sessions, demand.zero_results, demand.few_results
+                demand.searches, demand.sessions, demand.zero_results, demand.few_results, demand.peak
             )
     return totals
 
@@ -258,21 +268,20 @@ def _by_query(totals: dict[tuple[str, int | None], Demand], scope: Scope | None)
             elif category_id not in scope.category_ids:
                 continue
         merged.setdefault(query, Demand(query)).add(
-            demand.searches, demand.sessions, demand.zero_results, demand.few_results
+            demand.searches, demand.sessions, demand.zero_results, demand.few_results, demand.peak
         )
     return merged
 
 
-def _shown(merged: dict[str, Demand], scope: Scope | None) -> list[Demand]:
-    """What may be shown: producers only see queries more than one person typed (a phone number
-    or a name typed into the search box stays private); staff see everything."""
-    if scope is None:
-        return list(merged.values())
-    return [demand for demand in merged.values() if demand.sessions >= MIN_SESSIONS]
+def _shown(merged: dict[str, Demand]) -> list[Demand]:
+    """What may be shown, to producers and staff alike: queries that at least MIN_VISITORS different
+    visitors typed on one day (what one person typed, a name or an address, stays private), and never
+    one that may hold personal data."""
+    return [demand for demand in merged.values() if demand.peak >= MIN_VISITORS and not looks_personal(demand.query)]
 
 
 def _month(scope: Scope | None, on: date) -> list[Demand]:
-    return _shown(_by_query(_period(on - timedelta(days=WINDOW_DAYS - 1), on), scope), scope)
+    return _shown(_by_query(_period(on - timedelta(days=WINDOW_DAYS - 1), on), scope))
 
 
 def _top(month: list[Demand], limit: int) -> list[Demand]:
@@ -301,7 +310,7 @@ def rising_searches(
     """Queries searched at least `min_count` times in the 7 days ending `on` and at least
     RISING_FACTOR times as often as in the 7 days before."""
     on = on or today()
-    this_week = _shown(_by_query(_period(on - timedelta(days=6), on), scope), scope)
+    this_week = _shown(_by_query(_period(on - timedelta(days=6), on), scope))
     last_week = _by_query(_period(on - timedelta(days=13), on - timedelta(days=7)), scope)
     rising = []
     for demand in this_week:

@@ -10,9 +10,11 @@ def init_search(app: Flask) -> None:
     requests (imports, the shell) every few seconds."""
     from ..core import outbox
     from .changes import register_listeners
+    from .fallback import fallback_health
     from .index import health_check, init_sync, keep_index_current
 
     register_listeners()
     init_sync(app)
     app.extensions.setdefault("health_checks", {})["search"] = health_check
+    app.extensions["health_checks"]["search_queries"] = fallback_health  # degraded while queries fell back
     outbox.every(app, app.config["SEARCH_WORKER_SYNC_SECONDS"], "search-index")(keep_index_current)

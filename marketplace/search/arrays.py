@@ -263,7 +263,11 @@ def _read_postings(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]
         return _EMPTY_IDS, _EMPTY_WEIGHTS
     matcher = leaf.postings(field, text)
     if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # deleted documents are masked per generation; segments' postings are cached
+        # Deleted documents are masked per generation (segments' postings are cached across generations),
+        # so read every posting. The filter has already moved its child past the deleted documents at
+        # the start (past all of them when every posting is deleted): rewind it.
+        matcher = matcher.child
+        matcher.reset()
     if isinstance(matcher, whoosh3.W3LeafMatcher):
         ids, weights = [], []
         while matcher.is_active():  # a block at a time
@@ -272,6 +276,8 @@ def _read_postings(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]
             ids.append(np.asarray(matcher._ids, dtype=np.int32))
             weights.append(np.asarray(matcher._weights, dtype=np.float32))
             matcher._next_block()
+        if not ids:
+            return _EMPTY_IDS, _EMPTY_WEIGHTS
         return np.concatenate(ids), np.concatenate(weights)
     ids, weights = [], []
     while matcher.is_active():

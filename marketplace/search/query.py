@@ -4,15 +4,18 @@ database query when the index is unusable.
 """
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 
 import numpy as np
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from ..catalog.models import Category, Product
 from ..catalog.services import category_and_children_ids, category_by_slug, public_products
@@ -25,9 +28,10 @@ from ..shops.models import Shop
 from .analysis import analyze, autocomplete_words, normalize_query, query_groups
 from .arrays import IndexArrays
 from .documents import PRICE_BANDS
-from .fallback import search_database
+from .fallback import note_fallback, search_database
 from .highlight import highlight
 from .index import IndexUnavailable, get_index, index_key, last_applied_in, sync_quietly
+from .logs import MIN_VISITORS, looks_personal
 from .models import SearchChange, SearchLog
 
 log = logging.getLogger("marketplace.search")
@@ -161,41 +165,110 @@ def word_groups(text: str) -> list[list[str]]:
     return query_groups(text[:MAX_QUERY_CHARS])[:MAX_WORDS]
 
 
-def _fuzzy_terms(view, word: str) -> list[tuple[str, str]]:
-    """(field, term) pairs within edit distance 1 of the word (2 from 8 letters; none under 4 letters),
-    first letter fixed, in the fields a typo is worth correcting in (kept per index generation)."""
-    if len(word) < 4:
-        return []
-    found = view.fuzzy.get(word)
-    if found is None:
+# Bounds on the typo work of one query (a Levenshtein automaton per word, field and segment is the costly
+# part, and anyone can send twelve long random words): only the first FUZZY_MAX_WORDS words of at most
+# FUZZY_MAX_LENGTH letters are looked up for typo variants and a "did you mean" correction, each keeps at
+# most FUZZY_MAX_TERMS indexed words near it (closest, then most frequent), and each generation of the
+# index remembers what it found for at most FUZZY_CACHE words.
+FUZZY_MIN_LENGTH = 4  # shorter words are corrected in "did you mean" but never matched with typos
+FUZZY_MAX_LENGTH = 12
+FUZZY_MAX_WORDS = 4
+FUZZY_MAX_TERMS = 16
+FUZZY_CACHE = 2048
+SURFACE_DOCUMENTS = 5  # documents read to find how a matched stem is written as a whole word
+_WORD_IN_TEXT = re.compile("(?:[^\\W_]|\u200c)+")
+
+
+def typo_words(words: list[str]) -> list[str]:
+    """The words of a query that are looked up for typos (see the bounds above)."""
+    return [word for word in dict.fromkeys(words) if len(word) <= FUZZY_MAX_LENGTH][:FUZZY_MAX_WORDS]
+
+
+def _remembered(view, key, compute):
+    """A value kept in the generation's bounded cache (the oldest entry goes first)."""
+    cache = view.fuzzy
+    if key in cache:
+        return cache[key]
+    value = cache[key] = compute()
+    while len(cache) > FUZZY_CACHE:
+        del cache[next(iter(cache))]
+    return value
+
+
+def _near_terms(view, word: str) -> list[tuple[str, str]]:
+    """(field, term) pairs within edit distance 1 of the word (2 from 8 letters), first letter fixed, in the
+    fields a typo is worth correcting in: at most FUZZY_MAX_TERMS, closest then most frequent first."""
+
+    def compute():
         distance = 2 if len(word) >= 8 else 1
         reader = view.searcher.reader()
-        found = [
-            (name, term) for name in FUZZY_FIELDS for term in sorted(_terms_within(reader, name, word, distance, 1))
-        ]
-        view.fuzzy[word] = found
+        found = sorted(_terms_within(reader, FUZZY_FIELDS, word, distance, 1))
+        found.sort(key=lambda pair: (damerau_levenshtein(pair[1], word), -reader.doc_frequency(*pair)))
+        return found[:FUZZY_MAX_TERMS]
+
+    if len(word) > FUZZY_MAX_LENGTH:
+        return []
+    return _remembered(view, ("near", word), compute)
+
+
+def _fuzzy_terms(view, word: str) -> list[tuple[str, str]]:
+    """The typo variants a word is also matched by (none under FUZZY_MIN_LENGTH letters)."""
+    return _near_terms(view, word) if len(word) >= FUZZY_MIN_LENGTH else []
+
+
+def _terms_within(reader, names, word: str, distance: int, prefix: int = 0) -> set[tuple[str, str]]:
+    """(field, term) pairs of indexed terms within the edit distance of the word (the word itself excluded).
+    One Levenshtein automaton for the word (building it is most of the cost), walked over each field of
+    each segment: a multi-segment reader would compare the word with every term in Python."""
+    dfa = levenshtein_automaton(word, distance, prefix).to_dfa()
+    found: set[tuple[str, str]] = set()
+    for leaf, _offset in reader.leaf_readers():
+        for name in names:
+            cursor = leaf.cursor(leaf.schema[name].spelling_fieldname(name))
+            found.update((name, term) for term in Automata.find_matches(dfa, cursor) if term != word)
     return found
 
 
-def _terms_within(reader, name: str, word: str, distance: int, prefix: int = 0) -> set[str]:
-    """Indexed terms of the field within the edit distance of the word (the word itself excluded).
-    Asked of each segment: a multi-segment reader would compare the word with every term in Python."""
-    found = {
-        term for leaf, _offset in reader.leaf_readers() for term in leaf.terms_within(name, word, distance, prefix)
-    }
-    found.discard(word)
-    return found
+def _correction(view, word: str) -> str | None:
+    """How to write the indexed word nearest to a word no title, tag or category contains, as a whole word
+    found in a product (fewest edits, then most frequent; never a bare stem such as «روسر»)."""
+
+    def compute():
+        for name, term in _near_terms(view, word):
+            shown = _whole_word(view, name, term)
+            if shown:
+                return shown
+        return None
+
+    return _remembered(view, ("correction", word), compute)
 
 
-def _closest_term(reader, word: str) -> str | None:
-    """The indexed word nearest to a word no title, tag or category contains: fewest edits, then most
-    frequent (as Whoosh's ReaderCorrector ranks them); the first letter is kept, as in fuzzy matching."""
-    for distance in range(1, (2 if len(word) >= 8 else 1) + 1):
-        for name in FUZZY_FIELDS:
-            found = _terms_within(reader, name, word, distance, 1)
-            if found:
-                return max(sorted(found), key=partial(reader.doc_frequency, name))
-    return None
+def _whole_word(view, name: str, term: str) -> str | None:
+    """The term as producers wrote it in the field of live products (the most common spelling of the words
+    that analyse to exactly this term), or None when no live product has it as a word of its own."""
+
+    def compute():
+        ids = view.postings(name, term)[0]
+        docnums = ids[view.products[ids]][:SURFACE_DOCUMENTS]
+        if not docnums.size:
+            return None
+        if name == "title":  # stored in the index
+            texts = [view.stored(docnum).get("title", "") for docnum in docnums]
+        elif name == "tags":
+            pks = [int(view.pk[docnum]) for docnum in docnums]
+            rows = db.session.scalars(select(Product.tags).where(Product.id.in_(pks)))
+            texts = [" ".join(tags or []) for tags in rows]
+        else:  # category: the category names (a few dozen rows)
+            texts = [f"{fa} {en}" for fa, en in db.session.execute(select(Category.name_fa, Category.name_en))]
+        counts: dict[str, int] = {}
+        for text in texts:
+            for match in _WORD_IN_TEXT.finditer(text or ""):
+                word = match.group().strip("\u200c")
+                if analyze(word) == [term]:
+                    counts[word] = counts.get(word, 0) + 1
+        return min(counts, key=lambda word: (-counts[word], len(word), word)) if counts else None
+
+    return _remembered(view, ("word", name, term), compute)
 
 
 def _match(view, groups: list[list[str]], mode: str):
@@ -203,11 +276,12 @@ def _match(view, groups: list[list[str]], mode: str):
     variants in "fuzzy" and "any"), their summed BM25F scores, and the index terms that matched."""
     scores = np.zeros(view.size, dtype=np.float32)
     matched, found = None, set()
+    typos = set(typo_words([group[0] for group in groups])) if mode != "all" else set()
     for group in groups:
         group_mask = np.zeros(view.size, dtype=bool)
         for position, word in enumerate(dict.fromkeys(group)):
             pairs = [(name, word) for name in TEXT_FIELDS]
-            if mode != "all" and position == 0:  # typos of the word typed, not of the forms made from it
+            if position == 0 and word in typos:  # typos of the word typed, not of the forms made from it
                 pairs += _fuzzy_terms(view, word)
             for name, term in pairs:
                 ids, values = view.scores(name, term)
@@ -353,10 +427,16 @@ def search(params: SearchParams) -> SearchResult:
     except Exception as error:
         if not isinstance(error, IndexUnavailable):
             log.exception("search index query failed; answering from the database")
+        note_fallback(app, "search", _reason(error))
         app.extensions.pop("search_searcher", None)
         result = SearchResult(params=params)
         search_database(params, category, result, PAGE_SIZE, MAX_WORDS)
     return result
+
+
+def _reason(error: Exception) -> str:
+    """Why a query could not use the index, for /healthz: the index's state, or the error's class."""
+    return f"index {error}" if isinstance(error, IndexUnavailable) else error.__class__.__name__
 
 
 def _search_index(view, params: SearchParams, category, words: list[str], groups, result: SearchResult) -> None:
@@ -389,27 +469,39 @@ def _search_index(view, params: SearchParams, category, words: list[str], groups
 
 
 def _suggest(view, words: list[str], allowed, typed: str = "") -> str | None:
-    """A corrected query (each unknown word replaced by the closest indexed word) that finds products;
-    the words that were fine are shown as the buyer typed them."""
+    """A corrected query (each unknown word replaced by the closest indexed word) that finds products. Every
+    word shown is a whole word: as the buyer typed it when it was fine, as a product has it when corrected."""
     reader = view.searcher.reader()
     surface: dict[str, str] = {}
     for token in normalize_query(typed).split():
         analysed = analyze(token)
         if len(analysed) == 1:
             surface.setdefault(analysed[0], token)
+    correctable = set(typo_words(words))
     corrected, shown = [], []
     for word in words:
         if any(reader.doc_frequency(name, word) for name in FUZZY_FIELDS):
             corrected.append(word)
-            shown.append(surface.get(word, word))
+            shown.append(surface.get(word) or _known_word(view, word))
             continue
-        best = _closest_term(reader, word)
-        corrected.append(best or word)
-        shown.append(best or surface.get(word, word))
-    if corrected == words:
+        better = _correction(view, word) if word in correctable else None
+        if better is None:
+            return None  # an unknown word stays unknown: nothing to offer
+        corrected.extend(analyze(better))
+        shown.append(better)
+    if corrected == words or not all(shown):
         return None
     matched, _scores, _terms = _match(view, [[word] for word in corrected], "all")
-    return " ".join(shown) if np.any(matched & allowed) else None
+    return " ".join(filter(None, shown)) if np.any(matched & allowed) else None
+
+
+def _known_word(view, word: str) -> str | None:
+    """An indexed word the buyer did not type as one word of its own, written as a product writes it."""
+    for name in FUZZY_FIELDS:
+        shown = _whole_word(view, name, word)
+        if shown:
+            return shown
+    return None
 
 
 def _load_public(ids: list[int]) -> list[Product]:
@@ -455,8 +547,10 @@ def autocomplete(text: str) -> dict:
         for kind, key in ((view.products, "products"), (view.shops, "shops")):
             docnums = _top(view, matched & kind, "relevance", scores, SUGGEST_LIMIT)
             out[key] = [{**view.stored(docnum), "pk": int(view.pk[docnum])} for docnum in docnums]
-    except Exception:
-        log.exception("autocomplete failed")
+    except Exception as error:
+        if not isinstance(error, IndexUnavailable):
+            log.exception("autocomplete failed")
+        note_fallback(app, "autocomplete", _reason(error))
         app.extensions.pop("search_searcher", None)
     return out
 
@@ -482,17 +576,30 @@ def shop_names(slugs) -> dict[str, str]:
 
 
 def popular_searches(limit: int = 8, days: int = 30) -> list[str]:
-    """The queries most often typed lately that found something (for the empty state)."""
+    """The queries most often typed lately that found something (for the empty state): only those that
+    at least MIN_VISITORS different visitors typed on one day, never one that may hold personal data."""
+    day = func.substr(SearchLog.session_hash, 1, 8)  # a visitor hash starts with its day (logs.visitor_hash)
+    per_day = (
+        select(
+            SearchLog.query.label("query"),
+            func.count().label("searches"),
+            func.count(func.distinct(SearchLog.session_hash)).label("visitors"),
+        )
+        .where(SearchLog.created_at >= utcnow() - timedelta(days=days), SearchLog.result_count > 0)
+        .where(SearchLog.query != "")
+        .group_by(SearchLog.query, day)
+        .subquery()
+    )
+    searches = func.sum(per_day.c.searches)
     try:
         rows = db.session.execute(
-            select(SearchLog.query, func.count())
-            .where(SearchLog.created_at >= utcnow() - timedelta(days=days), SearchLog.result_count > 0)
-            .where(SearchLog.query != "")
-            .group_by(SearchLog.query)
-            .order_by(func.count().desc(), SearchLog.query)
-            .limit(limit)
+            select(per_day.c.query)
+            .group_by(per_day.c.query)
+            .having(func.max(per_day.c.visitors) >= MIN_VISITORS)
+            .order_by(searches.desc(), per_day.c.query)
+            .limit(limit * 2)  # room for the few refused below
         ).all()
     except Exception:
         db.session.rollback()
         return []
-    return [row[0] for row in rows]
+    return [row[0] for row in rows if not looks_personal(row[0])][:limit]

@@ -1,8 +1,9 @@
 """The /search page: works without JavaScript (filters are links and a GET form)."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from ..catalog import services as catalog
+from ..extensions import limiter
 from . import query
 from .documents import PRICE_BANDS
 from .logs import log_search
@@ -11,6 +12,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
+@limiter.shared_limit(lambda: current_app.config["RATELIMIT_SEARCH"], scope="search")  # shared with the API
 def index():
     params = query.SearchParams.from_args(request.args)
     result = query.search(params)

@@ -11,6 +11,8 @@ from marketplace.core.dates import TEHRAN, utcnow
 from marketplace.extensions import db
 from marketplace.insights import services as insights
 from marketplace.insights.models import SearchDaily
+from marketplace.search.analysis import analyze, normalize_query
+from marketplace.search.logs import looks_personal
 from marketplace.search.models import SearchLog
 from marketplace.shops import services as shops
 from tests.factories import ProductFactory, ShopFactory, category_id
@@ -31,7 +33,8 @@ def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
 
 
 def log(query, when, results=5, category=None, session=None, times=1):
-    """Append search-log rows; each gets its own session unless one is given."""
+    """Append search-log rows; each gets its own visitor unless one is given. A visitor hash starts with
+    its Tehran day, as logs.visitor_hash makes them."""
     for _ in range(times):
         db.session.add(
             SearchLog(
@@ -39,7 +42,7 @@ def log(query, when, results=5, category=None, session=None, times=1):
                 raw_length=len(query),
                 filters={"category": category} if category else {},
                 result_count=results,
-                session_hash=session or f"s{next(_sessions)}",
+                session_hash=f"{when.astimezone(TEHRAN):%Y%m%d}{session or f's{next(_sessions)}'}",
                 created_at=when,
             )
         )
@@ -172,7 +175,7 @@ def test_producer_scope_is_her_categories_and_words(app, ctx, leather_producer):
     seen = {d.query for d in insights.top_searches(scope)}
     assert seen == {"کیف", "کمربند", "کیف پول", "کوله پشتی"}
     everything = {d.query for d in insights.top_searches(None)}
-    assert {"مربا", "ترشی", "کیف ۰۹۱۵۱۲۳۴۵۶۷"} <= everything
+    assert {"مربا", "ترشی"} <= everything and "کیف ۰۹۱۵۱۲۳۴۵۶۷" not in everything
     assert insights.producer_scope(None).category_ids == set()
 
 
@@ -202,14 +205,15 @@ def test_producer_without_products_is_told_what_to_do(client, make_user, login):
     assert "Searched for, but not found" not in html
 
 
-def test_staff_see_every_search(app, client, make_user, login):
+def test_staff_see_every_search_more_than_one_visitor_made(app, client, make_user, login):
     with app.app_context():
-        log("ترشی لیته", utcnow(), results=0, times=1)
+        log("ترشی لیته", utcnow(), results=0, times=2)
+        log("مربای انجیر", utcnow(), results=0, session="alone", times=3)  # one visitor: private for staff too
         db.session.commit()
     login(make_user(roles={"staff"}, locale="en"))
     html = client.get("/insights").get_data(as_text=True)
-    assert "ترشی لیته" in html
-    assert "Searched for, but not found" in html and "1 search" in html
+    assert "ترشی لیته" in html and "مربای انجیر" not in html
+    assert "Searched for, but not found" in html and "2 searches" in html
     assert 'aria-current="page"' in html and 'href="/insights"' in html  # in the console's nav
 
 
@@ -245,3 +249,51 @@ def test_cli_catches_up_every_pending_day(app, ctx):
     assert result.exit_code == 0, result.output
     assert daily_rows(yesterday) == {("قندان", None): (2, 2, 0, 0)}
     assert daily_rows(yesterday - timedelta(days=1)) == {("قندان", None): (1, 1, 0, 0)}
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def test_one_visitor_on_several_days_is_not_enough(ctx):
+    for days_ago in range(5):
+        log("کیف قرمز", at(DAY - timedelta(days=days_ago)), session="same-person", times=2)
+    log("گبه", at(DAY - timedelta(days=2)), session="a")
+    log("گبه", at(DAY - timedelta(days=2)), session="b")  # two people on one day
+    insights.roll_up(DAY - timedelta(days=3))  # from roll-ups and from the raw log alike
+    shown = {d.query: d for d in insights.top_searches(on=DAY)}
+    assert set(shown) == {"گبه"} and shown["گبه"].peak == 2
+    producer_view = {d.query for d in insights.top_searches(insights.Scope(words={"کیف", "گبه"}), on=DAY)}
+    assert producer_view == {"گبه"}
+
+
+PERSONAL = [
+    "۰۹۱۵۱۲۳۴۵۶۷",
+    "09151234567",
+    "0915 123 4567",
+    "۰۹۱۵ ۱۲۳ ۴۵ ۶۷",
+    "٠٩١٥١٢٣٤٥٦٧",
+    "+98 915 123 4567",
+    "کیف ۰۹۱۵-۱۲۳-۴۵۶۷",
+    "6037 9975 1234 5678",
+    "کد ملی ۰۹۲۱۲۳۴۵۶۷",
+]
+
+
+@pytest.mark.parametrize("text", PERSONAL)
+def test_queries_holding_a_number_like_a_phone_are_never_shown(ctx, text):
+    query = normalize_query(text)
+    assert looks_personal(query) and looks_personal(text)
+    log(query, at(DAY), times=5)  # five visitors: popular, and still private
+    log("گلیم", at(DAY), times=2)
+    insights.roll_up(DAY)
+    assert query not in {row[0] for row in daily_rows(DAY)}  # not even rolled up
+    log(query, at(DAY + timedelta(days=1)), times=5)  # the raw log after the roll-up
+    for scope in (None, insights.Scope(words=set(analyze(query)) | {"گلیم"})):
+        data = insights.insights_for(scope, on=DAY + timedelta(days=1))
+        assert {d.query for d in data.top} == {"گلیم"}
+        assert not data.unmet and not data.rising
+
+
+@pytest.mark.parametrize("text", ["کفش سایز ۳۸", "کیف زیر ۵۰۰ هزار", "قاب ۳۰ در ۴۰", "ست ۱۲ تکه ۲۴ عددی"])
+def test_ordinary_numbers_in_queries_are_kept(text):
+    assert not looks_personal(normalize_query(text))

@@ -25,10 +25,12 @@ def search_index_folder(request, tmp_path):
     app.config["SEARCH_INDEX_FOLDER"] = str(tmp_path / "search-index")
     app.extensions.pop("search_index", None)
     app.extensions.pop("search_searcher", None)
+    app.extensions.pop("search_fallbacks", None)
     yield tmp_path / "search-index"
     app.config["SEARCH_INDEX_FOLDER"] = before
     app.extensions.pop("search_index", None)
     app.extensions.pop("search_searcher", None)
+    app.extensions.pop("search_fallbacks", None)
 
 
 def indexed_ids(app, kind="product") -> set[int]:

@@ -9,6 +9,7 @@ from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.search import arrays, index, query
 from marketplace.search.query import SearchParams
+from marketplace.shops.models import Shop
 from tests.factories import ProductFactory, ShopFactory
 from tests.search.conftest import synced
 
@@ -121,3 +122,49 @@ def test_a_rebuilt_index_is_read_afresh(app, segments):
         view = _view(app)
         assert len(view.searcher.reader().leaf_readers()) >= 1
         assert np.count_nonzero(view.products) == 4
+
+
+@pytest.fixture
+def fully_deleted_term(app, make_shop, make_product):
+    """A segment in which every document holding «کهنه» is deleted (a real index, as after a rename):
+    the products are indexed, then renamed, so the old word only remains in deleted documents."""
+    shop = make_shop("کارگاه کهنه", neighbourhood="طلاب")
+    products = [make_product(shop, f"کیف کهنه {n}") for n in range(3)] + [make_product(shop, "گلیم دستباف")]
+    synced(app)
+    with app.app_context():
+        for product_id in products[:3]:
+            db.session.get(Product, product_id).title = "کیف تازه"
+        db.session.get(Shop, shop).name = "کارگاه تازه"
+        db.session.commit()
+    synced(app)
+    with index.open_index(app).searcher() as searcher:  # Whoosh's own reader, not our arrays
+        emptied = [
+            leaf
+            for leaf, _offset in searcher.reader().leaf_readers()
+            if ("title", "کهنه") in leaf and not leaf.postings("title", "کهنه").is_active()
+        ]
+    assert emptied, "precondition: a segment holds the term with every one of its postings deleted"
+    return products
+
+
+def test_a_term_whose_postings_are_all_deleted_reads_as_no_live_document(app, fully_deleted_term):
+    view = _view(app)
+    for field in ("title", "shop_name"):
+        ids, _scores = view.scores(field, "کهنه")
+        assert not view.products[ids].any()  # read without error, nothing live
+    with app.test_request_context():
+        result = query.search(SearchParams(q="کهنه"))
+        assert result.mode != "database" and not result.degraded and result.total == 0
+        result = query.search(SearchParams(q="کیف"))
+        assert result.mode == "all" and result.total == 3
+        assert query.autocomplete("کهن")["products"] == []
+        assert [p["pk"] for p in query.autocomplete("کیف")["products"]]
+
+
+def test_a_term_fully_deleted_in_one_segment_does_not_break_a_fresh_process(app, fully_deleted_term):
+    """In a fresh process nothing is cached yet: the segment's postings are read from disk."""
+    arrays._cache.segments.clear()
+    app.extensions.pop("search_searcher", None)
+    with app.test_request_context():
+        result = query.search(SearchParams(q="کهنه کیف"))
+    assert result.mode != "database" and not result.degraded

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from marketplace.search import index
+from marketplace.search import fallback, index
 from marketplace.search.models import SearchLog
 from tests.conftest import statements
 from tests.factories import ProductFactory, ShopFactory, category_id
@@ -155,6 +155,37 @@ def test_healthz_reports_search(client, shelf):
     assert response.status_code == 200
     check = response.get_json()["checks"]["search"]
     assert check["ok"] is True and check["documents"] == 3 and check["lag"] == 0
+
+
+def test_healthz_is_degraded_while_queries_fall_back_to_the_database(app, client, shelf, search_index_folder):
+    assert client.get("/healthz").get_json()["checks"]["search_queries"]["ok"] is True
+    real = os.path.realpath(search_index_folder)
+    os.unlink(search_index_folder)
+    shutil.rmtree(real)
+    app.extensions.pop("search_index", None)
+    app.extensions.pop("search_searcher", None)
+    with index.index_lock(app):  # another worker is rebuilding: queries answer from the database
+        body = client.get("/api/v1/search", query_string={"q": "کیف"}).get_json()
+        assert [hit["id"] for hit in body["results"]] == [shelf["bag"]]
+        assert client.get("/api/v1/autocomplete", query_string={"q": "کمر"}).get_json()["products"] == []
+    # the index is back (rebuilt by the worker), but queries fell back a moment ago
+    with app.app_context():
+        index.rebuild(app)
+    assert client.get("/api/v1/search", query_string={"q": "کمربند"}).get_json()["total"] == 1
+    health = client.get("/healthz")
+    checks = health.get_json()["checks"]
+    assert health.status_code == 503 and health.get_json()["status"] == "degraded"
+    assert checks["search"]["ok"] is True
+    queries = checks["search_queries"]
+    assert queries["ok"] is False and queries["fallbacks_recently"] == 2
+    assert queries["last_fallback"]["what"] == "autocomplete"
+    assert queries["last_fallback"]["reason"].startswith("index ")  # "index rebuilding" or "index missing"
+    # once the window has passed without another fallback, healthy again (the last one stays visible)
+    times = app.extensions["search_fallbacks"]["times"]
+    times.extend([moment - fallback.FALLBACK_WINDOW - 1 for moment in [times.popleft() for _ in range(len(times))]])
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.get_json()["checks"]["search_queries"]["last_fallback"]["what"] == "autocomplete"
 
 
 def test_a_request_that_changes_products_syncs_after_its_response(app, client, make_user, login, make):
