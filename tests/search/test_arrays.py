@@ -125,16 +125,18 @@ def test_a_rebuilt_index_is_read_afresh(app, segments):
 
 
 @pytest.fixture
-def fully_deleted_term(app, make_shop, make_product):
+def fully_deleted_term(app, make):
     """A segment in which every document holding «کهنه» is deleted (a real index, as after a rename):
     the products are indexed, then renamed, so the old word only remains in deleted documents."""
-    shop = make_shop("کارگاه کهنه", neighbourhood="طلاب")
-    products = [make_product(shop, f"کیف کهنه {n}") for n in range(3)] + [make_product(shop, "گلیم دستباف")]
+    shop = make(ShopFactory, name="کارگاه کهنه", neighbourhood="طلاب", status="approved")
+    products = [make(ProductFactory, shop=shop, title=f"کیف کهنه {n}", status="published").id for n in range(3)] + [
+        make(ProductFactory, shop=shop, title="گلیم دستباف", status="published").id
+    ]
     synced(app)
     with app.app_context():
         for product_id in products[:3]:
             db.session.get(Product, product_id).title = "کیف تازه"
-        db.session.get(Shop, shop).name = "کارگاه تازه"
+        db.session.get(Shop, shop.id).name = "کارگاه تازه"
         db.session.commit()
     synced(app)
     with index.open_index(app).searcher() as searcher:  # Whoosh's own reader, not our arrays

@@ -8,18 +8,19 @@ import pytest
 from marketplace.search import query
 from marketplace.search.analysis import analyze
 from marketplace.search.query import SearchParams
+from tests.factories import ProductFactory, ShopFactory
 from tests.search.conftest import synced
 
 LETTERS = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
 
 
 @pytest.fixture
-def shelf(app, make_shop, make_product):
-    shop = make_shop("چرم مریم")
+def shelf(app, make):
+    shop = make(ShopFactory, name="چرم مریم", status="approved")
     ids = [
-        make_product(shop, "کیف چرمی دست‌دوز", description="چرم طبیعی"),
-        make_product(shop, "کمربند چرمی"),
-        make_product(shop, "روسری نخی گلدوزی", category="scarves"),
+        make(ProductFactory, shop=shop, title="کیف چرمی دست‌دوز", description="چرم طبیعی", status="published").id,
+        make(ProductFactory, shop=shop, title="کمربند چرمی", status="published").id,
+        make(ProductFactory, shop=shop, title="روسری نخی گلدوزی", category="scarves", status="published").id,
     ]
     synced(app)
     return ids
@@ -86,13 +87,13 @@ def test_the_generation_cache_is_bounded(app, shelf, monkeypatch):
     assert 0 < len(view.fuzzy) <= 5
 
 
-def test_typo_variants_per_word_are_bounded(app, make_shop, make_product):
-    shop = make_shop()
+def test_typo_variants_per_word_are_bounded(app, make):
+    shop = make(ShopFactory, status="approved")
     # twenty indexed words one letter away from «کاسه» (which is not indexed itself)
     near = [f"کاس{letter}" for letter in "ابپتثجچحخدذرزژسشصضطظ"]
     assert all(analyze(word) == [word] for word in near)
     for word in near:
-        make_product(shop, f"{word} مسی")
+        make(ProductFactory, shop=shop, title=f"{word} مسی", status="published")
     synced(app)
     with app.app_context():
         view = query._searcher(app)

@@ -9,18 +9,19 @@ import pytest
 from marketplace.search import query
 from marketplace.search.analysis import analyze
 from marketplace.search.query import SearchParams
+from tests.factories import ProductFactory, ShopFactory
 from tests.search.conftest import synced
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def shelf(app, make_shop, make_product):
-    shop = make_shop("چرم مریم")
+def shelf(app, make):
+    shop = make(ShopFactory, name="چرم مریم", status="approved")
     titles = ["روسری نخی گلدوزی", "روسری‌های ابریشمی", "کیف چرمی دست‌دوز", "کمربند چرمی", "گلیم دستباف"]
     categories = ["scarves", "scarves", "leather", "leather", "carpets-kilims"]
     for title, category in zip(titles, categories, strict=True):
-        make_product(shop, title, category=category, tags="هدیه")
+        make(ProductFactory, shop=shop, title=title, category=category, tags="هدیه", status="published")
     synced(app)
     return titles
 
