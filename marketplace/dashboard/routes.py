@@ -18,6 +18,8 @@ def home():
     products = catalog.shop_products(shop) if shop else []
     with_photos = sum(1 for product in products if product.images and product.status != "archived")
     score, items = shops.brand_score(shop, with_photos)
+    # Her shop is built and sent (or further along) but has nothing to sell yet: that is her next step.
+    first_product = shop is not None and shop.status != "draft" and not products
     return render_template(
         "dashboard/home.html",
         shop=shop,
@@ -26,5 +28,6 @@ def home():
         next_steps=[item for item in items if not item.done],
         submit_problems=shops.submit_problems(shop) if shop else [],
         product_count=len(products),
+        first_product=first_product,
         registration=registration.dashboard_summary(shop) if shop else None,
     )

@@ -97,6 +97,7 @@ def step_name():
         shop,
         form,
         ideas=ideas,
+        focus_name=submitted,  # back from "suggest names" or a tapped idea: the name is what she fills next
         neighbourhoods=services.MASHHAD_NEIGHBOURHOODS,
         crafts=services.CRAFT_SUGGESTIONS,
     )
@@ -119,7 +120,9 @@ def step_story():
     if redirect_response:
         return redirect_response
     if request.method == "GET":
-        form = StoryStepForm(data={**(shop.story_answers or {}), "tagline": shop.tagline, "story": shop.story})
+        answers = dict(shop.story_answers or {})
+        answers["what"] = answers.get("what") or shop.craft  # the craft she typed in step 1
+        form = StoryStepForm(data={**answers, "tagline": shop.tagline, "story": shop.story})
     else:
         form = StoryStepForm()
     first_name = current_user.display_name.split(" ")[0]
