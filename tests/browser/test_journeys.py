@@ -113,7 +113,7 @@ def test_new_producer_builds_her_shop_at_phone_width(live_server, phone_page):
     page.get_by_label("نام غرفه").fill("سفال سیدی")  # a demo shop? no: the demo has «سفال رجایی»
     expect(page.locator(".slug-value")).to_contain_text("/shop/سفال-سیدی")
     snap(page, "11-wizard-name")
-    page.get_by_role("button", name="ذخیره و ادامه").click()
+    page.get_by_role("button", name="شروع ساختن غرفه‌ام").click()  # her first save starts the shop
 
     # 2. story: answers become a draft she edits
     expect(page.get_by_text("گام ۲ از ۶")).to_be_visible()
