@@ -68,6 +68,7 @@ serve-gunicorn: assets migrate
 bench: assets
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/branding.py
+	$(BIN)/python bench/producer_actions.py
 	$(BIN)/python bench/images.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/outbox.py

@@ -41,8 +41,12 @@ def _limit(setting: str, per_phone: bool = False):
     )
 
 
-def _after_login_target(next_path: str | None) -> str:
-    return next_path if is_safe_next(next_path) else url_for("pages.home")
+def _after_login_target(next_path: str | None, user) -> str:
+    """Where a login lands: the safe `next` she was sent from, else staff on their console
+    (the shop review queue), everyone else on the home page."""
+    if is_safe_next(next_path):
+        return next_path
+    return url_for("staff.shops") if user.has_role("staff") else url_for("pages.home")
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -66,7 +70,8 @@ def signup():
         if done:
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-            return redirect(url_for("accounts.account"))
+            # A producer goes straight to the first step of her shop, whose main button starts it.
+            return redirect(url_for("wizard.step_name") if form.is_producer.data else url_for("accounts.account"))
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
 
 
@@ -75,7 +80,7 @@ def signup():
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(_after_login_target(form.next.data))
+        return redirect(_after_login_target(form.next.data, current_user))
     if form.validate_on_submit():
         phone = form.phone.e164
         if throttle.login_blocked(phone, throttle.is_known_device(phone)):
@@ -91,7 +96,7 @@ def login():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             throttle.clear_failures(phone, everywhere=False)
-            return throttle.remember_device(redirect(_after_login_target(form.next.data)), phone)
+            return throttle.remember_device(redirect(_after_login_target(form.next.data, user)), phone)
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 

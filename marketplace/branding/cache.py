@@ -77,10 +77,13 @@ def cache_path(cache_dir: Path, key: str, fmt: str = "png") -> Path:
     return Path(cache_dir) / key[:2] / f"{key}.{fmt}"
 
 
-def cached_png(cache_dir: Path, key: str, render: Callable[[], Image.Image], fmt: str = "png") -> Path:
+def cached_png(
+    cache_dir: Path, key: str, render: Callable[[], Image.Image], fmt: str = "png", options: dict | None = None
+) -> Path:
     """The cached file for `key`, calling render() and writing its image only when the file is missing.
     Writes go to a temporary file renamed into place, so a reader never sees half a file and two
-    workers rendering at once both end with the same complete file. The image's info["dpi"] is kept."""
+    workers rendering at once both end with the same complete file. The image's info["dpi"] is kept;
+    `options` are extra encoder settings (e.g. a faster PNG compress_level for a cache)."""
     if fmt not in _FORMATS:
         raise ValueError(f"unsupported format {fmt!r}; use one of {sorted(_FORMATS)}")
     path = cache_path(cache_dir, key, fmt)
@@ -88,7 +91,7 @@ def cached_png(cache_dir: Path, key: str, render: Callable[[], Image.Image], fmt
         return path
     image = render()
     path.parent.mkdir(parents=True, exist_ok=True)
-    options = {}
+    extra, options = options or {}, {}
     dpi = image.info.get("dpi")
     if fmt == "pdf":
         image = image.convert("RGB")
@@ -98,6 +101,7 @@ def cached_png(cache_dir: Path, key: str, render: Callable[[], Image.Image], fmt
             options["dpi"] = dpi
         if fmt == "webp":
             options.update(quality=90, method=4)
+    options.update(extra)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}-", suffix=f".{fmt}")
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -57,7 +57,7 @@ KIT_ITEMS: list[KitItem] = [
     KitItem("business_card", "business-card.png", mm_to_px(85), mm_to_px(55), PRINT_DPI, _l("Business card")),
     KitItem("share_image", "share-image.png", 1200, 630, SCREEN_DPI, _l("Link preview image")),
 ]
-_ITEMS = {item.key: item for item in KIT_ITEMS}
+ITEMS_BY_KEY = {item.key: item for item in KIT_ITEMS}
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _face(keys: tuple[str, ...], preferred: str | None = None) -> BrandFont:
 
 
 def _canvas(key: str, colour: str) -> Image.Image:
-    item = _ITEMS[key]
+    item = ITEMS_BY_KEY[key]
     image = Image.new("RGB", (item.width, item.height), colour)
     image.info["dpi"] = (item.dpi, item.dpi)
     return image

@@ -313,16 +313,18 @@ def store_variants(
     )
 
 
-def store_png(image: Image.Image, uploads_dir: Path) -> str:
+def store_png(image: Image.Image, uploads_dir: Path, compress_level: int | None = None) -> str:
     """Store an image as a metadata-free PNG under a content-hash name (logos, which must stay
-    PNG); returns its path relative to the uploads folder."""
+    PNG); returns its path relative to the uploads folder. Without `compress_level` the file is
+    optimised (smallest, slowest); a level (1 fast … 9 small) trades size for time."""
     image = _clean(image)
     key = content_key(image, "png")
     path = f"{key[:2]}/{key}.png"
     target = Path(uploads_dir) / path
     if not target.exists():
         buffer = io.BytesIO()
-        image.save(buffer, "PNG", optimize=True)
+        options = {"optimize": True} if compress_level is None else {"compress_level": compress_level}
+        image.save(buffer, "PNG", **options)
         write_atomic(target, buffer.getvalue())
     return path
 

@@ -17,6 +17,8 @@ def home():
     shop = shops.owned_shop(current_user)
     products = catalog.shop_products(shop) if shop else []
     score, items = shops.brand_score(shop, catalog.listed_with_photos(products))
+    # Her shop is built and sent (or further along) but has nothing to sell yet: that is her next step.
+    first_product = shop is not None and shop.status != "draft" and not products
     return render_template(
         "dashboard/home.html",
         shop=shop,
@@ -25,5 +27,6 @@ def home():
         next_steps=[item for item in items if not item.done],
         submit_problems=shops.submit_problems(shop) if shop else [],
         product_count=len(products),
+        first_product=first_product,
         registration=registration.dashboard_summary(shop) if shop else None,
     )

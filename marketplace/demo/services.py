@@ -71,7 +71,7 @@ def _ensure_shop(owner: User, record: tuple, staff: User, order: int) -> bool:
     db.session.flush()
     candidates = brand.logo_candidates(shop)
     chosen = candidates[order % len(candidates)]
-    shops.set_logo(shop, brand.store_logo(brand.open_image(chosen["path"])), f"{chosen['style']}:{chosen['font']}")
+    shops.set_logo(shop, brand.store_logo(brand.candidate_image(shop, chosen)), f"{chosen['style']}:{chosen['font']}")
     shop.wizard_step = "social"
     shop.created_at = data.BASE_TIME + timedelta(days=order, hours=1)
     if status != "draft":

@@ -1,8 +1,6 @@
 """Glue between a shop and the branding renderers: which images to render, where they are cached,
 and storing the chosen logo, banner and kit photo through the core image pipeline."""
 
-import json
-import os
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -10,8 +8,9 @@ from flask import current_app
 from PIL import Image
 
 from ..branding import kit
-from ..branding.cache import cached_png, content_key
-from ..branding.logo import logo_sizes, render_logo_candidates
+from ..branding.cache import cache_path, cached_png, content_key
+from ..branding.fonts import font_by_key
+from ..branding.logo import STYLES, default_fonts, logo_sizes, render_logo
 from ..branding.palette import CURATED
 from ..core.images import StoredImage, process_upload, store_png, upload_dir, upload_limits
 from ..core.money import format_toman
@@ -50,30 +49,38 @@ def open_image(path: str | Path) -> Image.Image:
 
 
 def logo_candidates(shop: Shop) -> list[dict]:
-    """The logo candidates for the shop's current name and palette, rendered once and cached.
+    """The logo candidates for the shop's current name and palette, listed without drawing any.
 
-    Returns [{id, style, font, path}]; the ids change whenever the name or palette changes, so an
-    old id (or another shop's) is simply not found."""
+    Returns [{id, style, font, key, path}]; each is drawn the first time its image is asked for
+    (candidate_file), so the logo page answers at once. The ids are content keys of the name,
+    palette, style and font: they change whenever the name or palette changes, so an old id (or
+    another shop's) is simply not found."""
+    palette = (services.shop_palette(shop) or CURATED[0].palette).as_dict()
+    candidates = []
+    for face in default_fonts():
+        for style in STYLES:
+            key = content_key("logo-candidate", shop.name, palette, style, face.key, LOGO_SIZE)
+            path = cache_path(cache_dir() / "logos", key)
+            candidates.append({"id": key[:24], "style": style, "font": face.key, "key": key, "path": str(path)})
+    return candidates
+
+
+def candidate_file(shop: Shop, candidate: dict) -> Path:
+    """The PNG of one logo candidate (an entry of logo_candidates), drawn once and then cached."""
     palette = services.shop_palette(shop) or CURATED[0].palette
-    key = content_key("logo-candidates", shop.name, palette.as_dict(), LOGO_SIZE)
-    folder = cache_dir() / "logos" / key
-    manifest = folder / "manifest.json"
-    if not manifest.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        entries = []
-        for index, candidate in enumerate(render_logo_candidates(shop.name, palette, size=LOGO_SIZE)):
-            path = folder / f"{index}.png"
-            temporary = path.with_suffix(".tmp")
-            candidate.image.save(temporary, format="PNG", compress_level=1)  # a cache: speed over size
-            os.replace(temporary, path)
-            entries.append(
-                {"id": f"{key[:16]}-{index}", "style": candidate.style, "font": candidate.font_key, "file": path.name}
-            )
-        temporary = manifest.with_suffix(".tmp")
-        temporary.write_text(json.dumps(entries))
-        os.replace(temporary, manifest)
-    entries = json.loads(manifest.read_text())
-    return [{**entry, "path": str(folder / entry["file"])} for entry in entries]
+    face = font_by_key(candidate["font"])
+    assert face is not None  # candidates are made from the installed fonts (logo_candidates)
+
+    def draw() -> Image.Image:
+        return render_logo(candidate["style"], shop.name, palette, face, LOGO_SIZE).image
+
+    # A cache: written fast rather than small (the chosen one is stored properly by store_logo).
+    return cached_png(cache_dir() / "logos", candidate["key"], draw, options={"compress_level": 1})
+
+
+def candidate_image(shop: Shop, candidate: dict) -> Image.Image:
+    """One logo candidate as an image: read from the cache, or drawn now if nobody asked for it yet."""
+    return open_image(candidate_file(shop, candidate))
 
 
 def square_logo(image: Image.Image) -> Image.Image:
@@ -85,9 +92,18 @@ def square_logo(image: Image.Image) -> Image.Image:
     return canvas.resize((LOGO_SIZE, LOGO_SIZE), Image.Resampling.LANCZOS) if side != LOGO_SIZE else canvas
 
 
+# PNG compression per stored logo size. The 1024-px file is only what the kit is drawn from, so it is
+# written fast; the sizes buyers' phones download are compressed well, but without Pillow's optimise
+# pass, which cost four times as long here for under 1 % smaller files.
+LOGO_COMPRESSION = {1024: 1, 512: 6, 192: 6, 32: 6}
+
+
 def store_logo(image: Image.Image) -> dict[int, str]:
     """Store the chosen logo as PNG at 1024, 512, 192 and 32 px; returns size → uploads path."""
-    return {size: store_png(sized, uploads_dir()) for size, sized in logo_sizes(image).items()}
+    return {
+        size: store_png(sized, uploads_dir(), compress_level=LOGO_COMPRESSION[size])
+        for size, sized in logo_sizes(image).items()
+    }
 
 
 def store_photo(upload) -> dict:
@@ -113,27 +129,52 @@ def readable_url(url: str) -> str:
     return unquote(url)
 
 
-def kit_inputs(shop: Shop, price_toman: int | None = None) -> "kit.KitInputs":
-    """Everything the kit renderers need, from the shop row."""
-    palette = services.shop_palette(shop) or CURATED[0].palette
-    assert shop.logo_files is not None  # the kit is offered once she has a logo
-    logo = open_image(uploads_dir() / shop.logo_files["1024"])
-    photo_path = largest_variant(shop.kit_photo)
+def _kit_text(shop: Shop, price_toman: int | None) -> dict:
+    """The kit's inputs that are plain values (no images to open): cheap to read on every request."""
     phone = shop.contact_phone if shop.show_phone and shop.contact_phone else None
     contact = to_persian_digits(display_phone(phone)) if phone else readable_url(storefront_url(shop)).split("://")[-1]
     # logo_source is "style:font" for a generated logo, "upload" for her own
     style, _, font = (shop.logo_source or "").partition(":")
+    return {
+        "font_key": font or None,
+        "logo_style": style if font else None,
+        "shop_name": shop.name,
+        "tagline": shop.tagline or shop.craft or "",
+        "contact": contact,
+        "storefront_url": storefront_url(shop),
+        "palette": services.shop_palette(shop) or CURATED[0].palette,
+        "price_text": format_toman(price_toman * 10) if price_toman else None,
+    }
+
+
+def shown_price(item: str, price_toman: int | None) -> int | None:
+    """The price an item shows: only the post shows one, and only within the catalogue's range, so
+    no other item's cache key varies with a request's ?price=."""
+    return price_toman if item in PRICED_ITEMS and price_toman and 0 < price_toman <= PRICE_MAX_TOMAN else None
+
+
+def kit_key(shop: Shop, item: str, price_toman: int | None = None) -> str:
+    """The content key of one kit image, computed without opening any image: the logo and the
+    photo are stored under content-hash names, so their paths stand for their pixels."""
+    assert shop.logo_files is not None  # the kit is offered once she has a logo
+    photo_path = largest_variant(shop.kit_photo)
+    return content_key(
+        "kit",
+        item,
+        _kit_text(shop, shown_price(item, price_toman)),
+        shop.logo_files["1024"],
+        str(photo_path.relative_to(uploads_dir())) if photo_path else None,
+    )
+
+
+def kit_inputs(shop: Shop, price_toman: int | None = None) -> "kit.KitInputs":
+    """Everything the kit renderers need, from the shop row (this opens the logo and photo)."""
+    assert shop.logo_files is not None  # the kit is offered once she has a logo
+    photo_path = largest_variant(shop.kit_photo)
     return kit.KitInputs(
-        font_key=font or None,
-        logo_style=style if font else None,
-        logo=logo,
-        shop_name=shop.name,
-        tagline=shop.tagline or shop.craft or "",
-        contact=contact,
-        storefront_url=storefront_url(shop),
-        palette=palette,
+        logo=open_image(uploads_dir() / shop.logo_files["1024"]),
         photo=open_image(photo_path) if photo_path else None,
-        price_text=format_toman(price_toman * 10) if price_toman else None,
+        **_kit_text(shop, price_toman),
     )
 
 
@@ -142,32 +183,26 @@ PRICED_ITEMS = ("square_post",)
 PRICE_MAX_TOMAN = 500_000_000  # the catalogue's highest price
 
 
+def kit_preview_size(item: kit.KitItem) -> tuple[int, int]:
+    """Width and height of an item's preview image (for the img attributes: no jump while it loads)."""
+    return KIT_PREVIEW_WIDTH, round(item.height * KIT_PREVIEW_WIDTH / item.width)
+
+
 def kit_file(shop: Shop, item: str, price_toman: int | None = None, preview: bool = False) -> Path:
     """The PNG of one kit item, rendered only when one of its inputs changed; with `preview`, a
-    400-px-wide WebP of it for the wizard page (the full A4 sheet is megabytes on a slow phone)."""
-    # Only the post shows a price; no other item's cache key may vary with the request's ?price=.
-    inputs = kit_inputs(
-        shop, price_toman if item in PRICED_ITEMS and price_toman and price_toman <= PRICE_MAX_TOMAN else None
-    )
-    key = content_key(
-        "kit",
-        item,
-        inputs.shop_name,
-        inputs.tagline,
-        inputs.contact,
-        inputs.storefront_url,
-        inputs.palette.as_dict(),
-        inputs.logo,
-        inputs.photo,
-        inputs.price_text,
-    )
-    full = cached_png(cache_dir() / "kit", key, lambda: kit.render_item(item, inputs))
+    400-px-wide WebP of it for the wizard page (the full A4 sheet is megabytes on a slow phone).
+
+    A preview does not write the full-size PNG (encoding the A4 sheet costs more than drawing it):
+    the download draws and stores that the first time it is asked for."""
+    key = kit_key(shop, item, price_toman)
+    full = cache_path(cache_dir() / "kit", key)
+    price_toman = shown_price(item, price_toman)
     if not preview:
-        return full
+        return cached_png(cache_dir() / "kit", key, lambda: kit.render_item(item, kit_inputs(shop, price_toman)))
 
     def shrink() -> Image.Image:
-        image = open_image(full).convert("RGB")
-        height = round(image.height * KIT_PREVIEW_WIDTH / image.width)
-        return image.resize((KIT_PREVIEW_WIDTH, height), Image.Resampling.LANCZOS)
+        image = open_image(full) if full.exists() else kit.render_item(item, kit_inputs(shop, price_toman))
+        size = kit_preview_size(kit.ITEMS_BY_KEY[item])
+        return image.convert("RGB").resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
     return cached_png(cache_dir() / "kit-preview", content_key(key, KIT_PREVIEW_WIDTH), shrink, fmt="webp")

@@ -1,4 +1,10 @@
-"""The onboarding wizard (/dashboard/shop/setup/…): one step per screen, resumable at any time."""
+"""The onboarding wizard (/dashboard/shop/setup/…): one step per screen, resumable at any time.
+
+No step draws an image while she waits: the logo and kit pages name their pictures, and each
+picture is drawn (once, then cached by content) when her browser asks for it."""
+
+import hmac
+from functools import wraps
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -80,6 +86,7 @@ def step_name():
         shop,
         form,
         ideas=ideas,
+        focus_name=submitted,  # back from "suggest names" or a tapped idea: the name is what she fills next
         neighbourhoods=services.MASHHAD_NEIGHBOURHOODS,
         crafts=services.CRAFT_SUGGESTIONS,
     )
@@ -102,7 +109,9 @@ def step_story():
     if redirect_response:
         return redirect_response
     if request.method == "GET":
-        form = StoryStepForm(data={**(shop.story_answers or {}), **services.shop_text(shop)})
+        answers = dict(shop.story_answers or {})
+        answers["what"] = answers.get("what") or shop.craft  # the craft she typed in step 1
+        form = StoryStepForm(data={**answers, **services.shop_text(shop)})
     else:
         form = StoryStepForm()
     first_name = current_user.display_name.split(" ")[0]
@@ -200,23 +209,42 @@ def step_logo():
             if chosen is None:
                 form.candidate.errors = [_("Choose one of the logos.")]
             else:
+                # Her page showed this candidate, so it is normally in the cache; if not, only it is drawn.
+                image = brand.candidate_image(shop, chosen)
                 with change(form) as done:
-                    services.set_logo(
-                        shop, brand.store_logo(brand.open_image(chosen["path"])), f"{chosen['style']}:{chosen['font']}"
-                    )
+                    services.set_logo(shop, brand.store_logo(image), f"{chosen['style']}:{chosen['font']}")
                     following = services.advance_wizard(shop, "logo")
                 if done:
                     return _next_step(following)
     return _render_step("logo", shop, form, candidates=candidates)
 
 
+def producer_image(view):
+    """For image addresses of her own shop: without a login, 404 (a login page is no picture to
+    redirect an <img> to); then the producer role check."""
+    checked = role_required("producer")(view)
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            abort(404)
+        return checked(*args, **kwargs)
+
+    return wrapped
+
+
+# Image addresses carry the content key of the picture, so a browser may keep them for a year.
+IMMUTABLE_MAX_AGE = 365 * 24 * 3600
+
+
 @bp.get("/logo-candidates/<candidate_id>.png")
-@role_required("producer")
+@producer_image
 def logo_candidate(candidate_id: str):
-    """A candidate image of her own shop; other ids are 404 (they are keyed by her shop's inputs)."""
+    """A candidate image of her own shop, drawn the first time it is asked for; other ids are 404
+    (they are keyed by her shop's name and palette)."""
     shop = services.owned_shop(current_user) or abort(404)
     chosen = next((c for c in brand.logo_candidates(shop) if c["id"] == candidate_id), None) or abort(404)
-    return send_file(chosen["path"], mimetype="image/png", max_age=3600)
+    return send_file(brand.candidate_file(shop, chosen), mimetype="image/png", max_age=IMMUTABLE_MAX_AGE)
 
 
 @bp.route("/setup/kit", methods=["GET", "POST"])
@@ -245,7 +273,33 @@ def step_kit():
                 following = services.advance_wizard(shop, "kit")
             if done:
                 return _next_step(following)
-    return _render_step("kit", shop, form, items=brand.KIT_ITEMS, price=form.price.data or "")
+    price = form.price.data or ""
+    # The page only names the previews; each is drawn when her browser asks for it (kit_preview).
+    previews = {
+        item.key: url_for(
+            "wizard.kit_preview",
+            item=item.key,
+            key=brand.kit_key(shop, item.key, parse_toman(price))[:24],
+            price=price or None,
+        )
+        for item in brand.KIT_ITEMS
+    }
+    return _render_step("kit", shop, form, items=brand.KIT_ITEMS, price=price, previews=previews)
+
+
+@bp.get("/kit/<item>/<key>.webp")
+@producer_image
+def kit_preview(item: str, key: str):
+    """A 400-px preview of one brand-kit image of her own shop, drawn the first time it is asked for.
+    The key in the address must be her shop's current one: an old picture, or another shop's, is 404."""
+    shop = services.owned_shop(current_user) or abort(404)
+    if not shop.logo_files or item not in brand.KIT_KEYS:
+        abort(404)
+    price = parse_toman(request.args.get("price", ""))
+    if not hmac.compare_digest(brand.kit_key(shop, item, price)[:24], key):
+        abort(404)
+    path = brand.kit_file(shop, item, price, preview=True)
+    return send_file(path, mimetype="image/webp", max_age=IMMUTABLE_MAX_AGE)
 
 
 @bp.get("/kit/<item>.png")
@@ -256,8 +310,6 @@ def kit_item(item: str):
     if not shop.logo_files or item not in brand.KIT_KEYS:
         abort(404)
     price = parse_toman(request.args.get("price", ""))
-    if request.args.get("preview") == "1":
-        return send_file(brand.kit_file(shop, item, price, preview=True), mimetype="image/webp", max_age=3600)
     download = request.args.get("download") == "1"
     return send_file(
         brand.kit_file(shop, item, price),
