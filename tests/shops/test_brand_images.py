@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.shops import services
 from marketplace.shops.models import Shop
 from tests.conftest import post_form
+from tests.factories import ShopFactory
 
 
 def cache_files(app) -> set[Path]:
@@ -36,9 +37,7 @@ def draft_shop(app, make_user):
     def build(logo_source=None):
         user = make_user(roles={"producer"}, name="مریم رضایی")
         with app.app_context():
-            shop = services.create_shop(db.session.merge(user), unique_name(), "گلدوزی", "گلشهر")
-            services.update_story(shop, "گلدوزی با نقش‌های قدیمی", "داستان من " * 20, {})
-            services.set_palette(shop, CURATED[1].palette, CURATED[1].code)
+            shop = ShopFactory(owner=user, name=unique_name(), craft="گلدوزی", branded=True, palette=CURATED[1])
             shop.wizard_step = "logo"
             db.session.commit()
             return user, shop.id

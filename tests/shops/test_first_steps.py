@@ -11,8 +11,8 @@ from marketplace.catalog.services import ProductData
 from marketplace.extensions import db
 from marketplace.shops import services
 from marketplace.shops.models import Shop
-from tests.catalog.conftest import category_id
 from tests.conftest import post_form
+from tests.factories import ShopFactory, category_id
 
 
 def input_tag(html: str, field_id: str) -> str:
@@ -28,19 +28,6 @@ def focused_fields(html: str) -> list[str]:
     return [re.search(r'\bid="([^"]+)"', tag).group(1) for tag in tags if re.search(r"\sautofocus\b", tag)]
 
 
-@pytest.fixture
-def producer(make_user):
-    return make_user(roles={"producer"}, name="مریم رضایی")
-
-
-def make_shop(app, user, status="draft", craft="گلدوزی"):
-    with app.app_context():
-        shop = services.create_shop(db.session.merge(user), "گلدوزی گام اول", craft, "گلشهر")
-        shop.status = status
-        db.session.commit()
-        return shop.id
-
-
 def test_name_step_focuses_her_craft_then_the_name_after_ideas(client, login, producer):
     login(producer)
     html = client.get("/dashboard/shop/setup/name").get_data(as_text=True)
@@ -54,8 +41,8 @@ def test_name_step_focuses_her_craft_then_the_name_after_ideas(client, login, pr
     assert focused_fields(ideas) == ["name"]  # she picks a name next
 
 
-def test_story_step_starts_from_her_craft(app, client, login, producer):
-    shop_id = make_shop(app, producer, craft="سفالگری")
+def test_story_step_starts_from_her_craft(app, make, client, login, producer):
+    shop_id = make(ShopFactory, owner=producer, name="گلدوزی گام اول", craft="سفالگری").id
     login(producer)
     html = client.get("/dashboard/shop/setup/story").get_data(as_text=True)
     assert 'value="سفالگری"' in input_tag(html, "what")
@@ -67,8 +54,8 @@ def test_story_step_starts_from_her_craft(app, client, login, producer):
     assert 'value="کاسهٔ سفالی"' in input_tag(html, "what")  # her own answer, once she gave one
 
 
-def test_social_step_and_product_form_focus_their_first_field(app, client, login, producer):
-    make_shop(app, producer)
+def test_social_step_and_product_form_focus_their_first_field(app, make, client, login, producer):
+    make(ShopFactory, owner=producer, name="گلدوزی گام اول", craft="گلدوزی")
     login(producer)
     assert focused_fields(client.get("/dashboard/shop/setup/social").get_data(as_text=True)) == ["instagram"]
     assert focused_fields(client.get("/dashboard/products/new").get_data(as_text=True)) == ["title"]
@@ -80,8 +67,8 @@ def test_sign_up_and_login_focus_their_first_field(client):
 
 
 @pytest.mark.parametrize(("status", "main"), [("submitted", True), ("approved", True), ("draft", False)])
-def test_after_the_wizard_the_main_button_is_her_first_product(app, client, login, producer, status, main):
-    make_shop(app, producer, status=status)
+def test_after_the_wizard_the_main_button_is_her_first_product(app, make, client, login, producer, status, main):
+    make(ShopFactory, owner=producer, name="گلدوزی گام اول", craft="گلدوزی", status=status)
     login(producer)
     html = client.get("/dashboard").get_data(as_text=True)
     primary = re.findall(r'<a class="button button-primary[^"]*" href="([^"]+)"', html)
@@ -92,8 +79,8 @@ def test_after_the_wizard_the_main_button_is_her_first_product(app, client, logi
         assert primary == ["/dashboard/shop/setup"]  # she is still building her shop
 
 
-def test_with_a_product_the_dashboard_no_longer_pushes_the_first_one(app, client, login, producer):
-    shop_id = make_shop(app, producer, status="submitted")
+def test_with_a_product_the_dashboard_no_longer_pushes_the_first_one(app, make, client, login, producer):
+    shop_id = make(ShopFactory, owner=producer, name="گلدوزی گام اول", craft="گلدوزی", status="submitted").id
     with app.app_context():
         data = ProductData(
             title="رومیزی گلدوزی", description="", category_id=category_id("home-textiles"), price_toman=120_000
