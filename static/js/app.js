@@ -1,5 +1,7 @@
 // Progressive enhancement only: every page works without this file.
-"use strict";
+// Loaded as an ES module (<script type="module">): strict, deferred, and its top-level names stay
+// in the module instead of becoming window properties (a global `status` once was window.status,
+// a string, and the "name taken" message never showed).
 
 // "Show"/"Hide" buttons beside password fields.
 document.querySelectorAll(".show-password").forEach(function (button) {
@@ -52,14 +54,14 @@ var nameForm = document.querySelector("form[data-name-check]");
 if (nameForm) {
   var nameInput = nameForm.querySelector("#name");
   var slugValue = nameForm.querySelector(".slug-value");
-  var status = nameForm.querySelector(".name-status");
+  var nameStatus = nameForm.querySelector(".name-status");
   var timer = null;
   var check = function () {
     var url = nameForm.dataset.nameCheck + "?name=" + encodeURIComponent(nameInput.value);
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
       slugValue.textContent = location.host + "/shop/" + data.slug;
-      status.textContent = nameInput.value ? (data.ok ? "✓" : data.message) : "";
-      status.className = "name-status " + (data.ok ? "free" : "taken");
+      nameStatus.textContent = nameInput.value ? (data.ok ? "✓" : data.message) : "";
+      nameStatus.className = "name-status " + (data.ok ? "free" : "taken");
     }).catch(function () {});
   };
   nameInput.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 300); });

@@ -1,0 +1,165 @@
+"""axe-core over the main pages, and tap targets of at least 44×44 px, at phone width, in Persian and English.
+
+axe-core comes from the pinned `axe-playwright-python` package, which ships its own axe.min.js
+(nothing is downloaded). Playwright's `evaluate` runs it through the DevTools protocol, so the
+page's CSP (no inline or injected scripts) does not get in its way.
+"""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.browser.conftest import snap
+
+PASSWORD = "rooyesh-demo-1404"
+PRODUCER = "09151000012"  # «چرم حمیده», a draft shop: every wizard step is open to her
+STAFF = "09153000001"
+
+PUBLIC_PAGES = {
+    "home": "/",
+    "category": "/c/clothing-textiles",
+    "product": None,  # the first product linked from the home page
+    "storefront": "/shop/گلدوزی-مریم",
+    "search": "/search?q=گلدوزی",
+    "login": "/login",
+    "signup": "/signup",
+}
+PRODUCER_PAGES = {
+    "wizard-name": "/dashboard/shop/setup/name",
+    "wizard-story": "/dashboard/shop/setup/story",
+    "wizard-colours": "/dashboard/shop/setup/colours",
+    "wizard-logo": "/dashboard/shop/setup/logo",
+    "wizard-kit": "/dashboard/shop/setup/kit",
+    "wizard-social": "/dashboard/shop/setup/social",
+    "dashboard": "/dashboard",
+    "products": "/dashboard/products",
+    "product-new": "/dashboard/products/new",
+    "product-edit": None,  # her first product
+    "registration": "/dashboard/registration",
+}
+STAFF_PAGES = {
+    "staff-shops": "/staff/shops",
+    "staff-products": "/staff/products",
+    "staff-registration": "/staff/registration",
+    "staff-users": "/staff/users",
+}
+
+# Links inside running text (a sentence, a hint, a table cell of prose) are exempt from the
+# 44-px rule, as WCAG 2.5.8 allows for inline targets: `p a, li > p a, td a`-style links whose
+# line box is the text's. Only these selectors are exempt.
+INLINE_EXEMPT = "p a, .hint a, .lead a, dd a, td a, .error-summary a, .flash a"
+
+TAP_TARGETS_JS = """
+exempt => {
+  const small = [];
+  const seen = new Set();
+  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, label, summary')) {
+    if (el.closest('[hidden]') || el.matches(exempt)) continue;
+    // A label wrapped around its control, or a control inside a label, is one target: measure the label.
+    let target = el;
+    if (el.matches('input') && el.closest('label')) target = el.closest('label');
+    if (el.matches('label') && el.control && !el.contains(el.control) && el.control.type !== 'checkbox' && el.control.type !== 'radio') continue;
+    if (seen.has(target)) continue;
+    seen.add(target);
+    const style = getComputedStyle(target);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    // A visually hidden control (the styled file button) is measured through its label instead.
+    if (target.matches('input') && target.classList.contains('visually-hidden')) continue;
+    if (target.matches('label.visually-hidden')) continue;
+    const box = target.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.width < 43.5 || box.height < 43.5) {
+      small.push(`${target.tagName.toLowerCase()}${target.id ? '#' + target.id : ''}${target.className ? '.' + String(target.className).trim().split(/\\s+/).join('.') : ''} «${(target.textContent || target.value || '').trim().slice(0, 30)}» ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+  }
+  return small;
+}
+"""
+
+
+def log_in(page, base, phone, locale):
+    page.goto(base + "/login")
+    page.locator("#phone").fill(phone)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button.button-primary").click()
+    expect(page.locator(".account-menu summary")).to_be_visible()
+    set_locale(page, locale)
+
+
+def set_locale(page, locale):
+    page.locator(f"footer button[name=locale][value={locale}]").click()
+    expect(page.locator("html")).to_have_attribute("lang", locale)
+
+
+def first_link(page, base, start, pattern):
+    page.goto(base + start)
+    return page.locator(f"main a[href*='{pattern}']").first.get_attribute("href")
+
+
+def check_page(page, base, name, path, locale):
+    """Open the page and return axe's violations and the tap targets smaller than 44×44 px."""
+    page.goto(base + path)
+    expect(page.locator("html")).to_have_attribute("lang", locale)
+    snap(page, f"a11y-{name}-{locale}")
+    results = Axe().run(page)
+    problems = [
+        f"{name} ({locale}): axe {violation['id']}: {violation['help']} — "
+        + "; ".join(", ".join(node["target"]) for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+    ]
+    problems += [f"{name} ({locale}): small tap target {target}" for target in page.evaluate(TAP_TARGETS_JS, INLINE_EXEMPT)]
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], f"{name} scrolls sideways"
+    return problems
+
+
+@pytest.mark.parametrize("locale", ["fa", "en"])
+def test_public_pages_have_no_axe_violations_and_big_tap_targets(live_server, phone_page, locale):
+    page = phone_page
+    page.goto(live_server + "/")
+    if locale == "en":
+        set_locale(page, "en")
+    pages = dict(PUBLIC_PAGES, product=first_link(page, live_server, "/", "/p/"))
+    problems = []
+    for name, path in pages.items():
+        problems += check_page(page, live_server, name, path, locale)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("locale", ["fa", "en"])
+def test_producer_pages_have_no_axe_violations_and_big_tap_targets(live_server, phone_page, locale):
+    page = phone_page
+    log_in(page, live_server, PRODUCER, locale)
+    try:
+        pages = dict(PRODUCER_PAGES, **{"product-edit": first_link(page, live_server, "/dashboard/products", "/dashboard/products/")})
+        problems = []
+        for name, path in pages.items():
+            problems += check_page(page, live_server, name, path, locale)
+    finally:
+        set_locale(page, "fa")  # the account remembers the language; leave it as the other tests expect
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("locale", ["fa", "en"])
+def test_staff_pages_have_no_axe_violations_and_big_tap_targets(live_server, phone_page, locale):
+    page = phone_page
+    log_in(page, live_server, STAFF, locale)
+    try:
+        pages = dict(STAFF_PAGES)
+        pages["staff-shop"] = first_link(page, live_server, "/staff/shops", "/staff/shops/")
+        pages["staff-product"] = first_link(page, live_server, "/staff/products", "/staff/products/")
+        problems = []
+        for name, path in pages.items():
+            problems += check_page(page, live_server, name, path, locale)
+    finally:
+        set_locale(page, "fa")
+    assert problems == [], "\n".join(problems)
+
+
+def test_product_gallery_is_reachable_by_keyboard(live_server, phone_page):
+    page = phone_page
+    page.goto(live_server + first_link(page, live_server, "/", "/p/"))
+    gallery = page.locator(".gallery")
+    expect(gallery).to_have_attribute("tabindex", "0")
+    expect(gallery).to_have_attribute("aria-label", re.compile(".+"))
