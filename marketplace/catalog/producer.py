@@ -3,6 +3,8 @@ archive, send for review. Every product is loaded through services.owned_product
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..accounts.access import role_required
@@ -73,6 +75,30 @@ def _form(product=None):
     return form
 
 
+def _chosen_files() -> list:
+    """The files she chose in the `photos` field (an empty field sends one nameless part)."""
+    return [f for f in request.files.getlist("photos") if f and f.filename]
+
+
+def _read_photos(files: list) -> list:
+    """Open and check every chosen photo first (raises ImageRejected), so nothing is stored when one
+    of them is wrong."""
+    limits = upload_limits(current_app.config)
+    return [
+        load_upload(upload, max_bytes=limits["max_bytes"], max_pixels=limits["max_pixels"], draft_width=max(limits["widths"]))
+        for upload in files
+    ]
+
+
+def _store_photos(product, images: list) -> None:
+    """Write the checked photos through the upload pipeline and add them to the product (in the
+    caller's transaction; raises CatalogError past 8 photos)."""
+    limits = upload_limits(current_app.config)
+    for image in images:
+        stored = store_variants(image, upload_dir(current_app), limits["widths"])
+        services.add_photo(product, stored.as_dict(), services.photo_tips(image), current_user)
+
+
 def _show_error(form, error: services.CatalogError) -> None:
     target = getattr(form, error.field, None)
     if target is None or error.field == "variants":
@@ -107,15 +133,28 @@ def new():
         return redirect(url_for("wizard.setup"))
     form = _form()
     if form.validate_on_submit():
+        files = _chosen_files()
         try:
+            if len(files) > services.MAX_PHOTOS:
+                raise services.CatalogError(
+                    "photos", _l("A product can have at most %(num)s photos.", num=services.MAX_PHOTOS)
+                )
+            images = _read_photos(files)
             product = services.create_product(shop, form.product_data())
+            _store_photos(product, images)  # the product and its photos are saved together, or neither
+        except ImageRejected as error:
+            db.session.rollback()
+            form.photos.errors = [*form.photos.errors, error.message]
         except services.CatalogError as error:
             db.session.rollback()
             _show_error(form, error)
         else:
             db.session.commit()
+            if product.images:
+                flash(ngettext("Saved with %(num)s photo.", "Saved with %(num)s photos.", len(product.images)), "success")
+                return redirect(url_for("products.edit", product_id=product.id))
             flash(_("Saved. Now add photos of your product."), "success")
-            return redirect(url_for("products.edit", product_id=product.id) + "#photos")
+            return redirect(url_for("products.edit", product_id=product.id) + "#product-photos")
     return render_template("catalog/producer/form.html", form=form, product=None), 422 if form.errors else 200
 
 
@@ -160,22 +199,14 @@ def add_photos(product_id: int):
     form = PhotoForm()
     if not form.validate_on_submit():
         abort(400)
-    limits = upload_limits(current_app.config)
-    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    files = _chosen_files()
     if not files:
         flash(_("Choose one or more photos first."), "error")
     added = 0
     try:
-        for upload in files:
-            image = load_upload(
-                upload,
-                max_bytes=limits["max_bytes"],
-                max_pixels=limits["max_pixels"],
-                draft_width=max(limits["widths"]),
-            )
-            stored = store_variants(image, upload_dir(current_app), limits["widths"])
-            services.add_photo(product, stored.as_dict(), services.photo_tips(image), current_user)
-            added += 1
+        images = _read_photos(files)
+        _store_photos(product, images)
+        added = len(images)
     except (ImageRejected, services.CatalogError) as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -183,7 +214,7 @@ def add_photos(product_id: int):
         db.session.commit()
         if added:
             flash(_("Photos added."), "success")
-    return redirect(url_for("products.edit", product_id=product.id) + "#photos")
+    return redirect(url_for("products.edit", product_id=product.id) + "#product-photos")
 
 
 @bp.post("/<int:product_id>/photos/<int:image_id>/<any(earlier, later, cover, delete):action>")
@@ -204,7 +235,7 @@ def photo_action(product_id: int, image_id: int, action: str):
         flash(str(error.message), "error")
     else:
         db.session.commit()
-    return redirect(url_for("products.edit", product_id=product.id) + "#photos")
+    return redirect(url_for("products.edit", product_id=product.id) + "#product-photos")
 
 
 @bp.post("/<int:product_id>/<any(submit, archive, restore):action>")

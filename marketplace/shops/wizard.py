@@ -17,6 +17,7 @@ from ..branding.palette import (
 from ..core.images import ImageRejected, load_upload
 from ..core.money import parse_toman
 from ..core.persian import normalize_text
+from ..core.phone import display_phone
 from ..extensions import db
 from . import brand, services
 from .forms import ColoursStepForm, KitStepForm, LogoStepForm, NameStepForm, SocialStepForm, StoryStepForm
@@ -292,6 +293,8 @@ def step_social():
     if redirect_response:
         return redirect_response
     form = SocialStepForm(obj=shop) if request.method == "GET" else SocialStepForm()
+    if request.method == "GET" and shop.whatsapp:
+        form.whatsapp.data = display_phone(shop.whatsapp)  # as she writes it (the form shows her digits)
     if form.validate_on_submit():
         try:
             services.update_social(shop, form.handles())
