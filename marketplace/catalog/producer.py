@@ -85,7 +85,9 @@ def _read_photos(files: list) -> list:
     of them is wrong."""
     limits = upload_limits(current_app.config)
     return [
-        load_upload(upload, max_bytes=limits["max_bytes"], max_pixels=limits["max_pixels"], draft_width=max(limits["widths"]))
+        load_upload(
+            upload, max_bytes=limits["max_bytes"], max_pixels=limits["max_pixels"], draft_width=max(limits["widths"])
+        )
         for upload in files
     ]
 
@@ -151,10 +153,15 @@ def new():
         else:
             db.session.commit()
             if product.images:
-                flash(ngettext("Saved with %(num)s photo.", "Saved with %(num)s photos.", len(product.images)), "success")
-                return redirect(url_for("products.edit", product_id=product.id))
-            flash(_("Saved. Now add photos of your product."), "success")
+                flash(
+                    ngettext("Saved with %(num)s photo.", "Saved with %(num)s photos.", len(product.images)), "success"
+                )
+            else:
+                flash(_("Saved. Now add photos of your product."), "success")
             return redirect(url_for("products.edit", product_id=product.id) + "#product-photos")
+    if form.errors and _chosen_files() and not form.photos.errors:
+        # A browser never keeps chosen files when the page comes back; tell her beside the button.
+        form.photos.errors = [_("Please choose your photos again after fixing the rest.")]
     return render_template("catalog/producer/form.html", form=form, product=None), 422 if form.errors else 200
 
 

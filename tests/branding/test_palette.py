@@ -10,8 +10,8 @@ from marketplace.branding.palette import (
     check_palette,
     curated,
     extract_colours,
-    photo_swatches,
     palette_from_colours,
+    photo_swatches,
 )
 
 

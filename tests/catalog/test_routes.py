@@ -343,6 +343,17 @@ def test_new_product_form_takes_its_photos(app, client, producer, login, shop_fo
     assert 'id="photos-error"' in html and "عکس نیست" in html and 'value="کیف سوزن‌دوزی"' in html
     assert len(products_of(app, shop_id)) == before
 
+    # Something else wrong (no category): she is told to choose the photos again, beside the button.
+    again = post_form(
+        client,
+        "/dashboard/products/new",
+        {**product_form(category_id=""), "photos": [(io.BytesIO(photo_bytes()), "good.jpg")]},
+        token_from="/dashboard/products/new",
+        content_type="multipart/form-data",
+    )
+    assert again.status_code == 422 and 'id="photos-error"' in again.get_data(as_text=True)
+    assert len(products_of(app, shop_id)) == before
+
     nine = [(io.BytesIO(photo_bytes(size=(700, 500))), f"p{n}.jpg") for n in range(9)]
     too_many = post_form(
         client,

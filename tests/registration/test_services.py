@@ -86,7 +86,12 @@ def test_food_blocked_until_hb1_and_health_licence_and_label(people, shop, submi
     blockers = blocker_texts(product)
     assert len(blockers) == 3
     assert not any(re.search(r"[A-Z]{2}-\d", text) for text in blockers)  # no internal codes for her
-    assert named("HB-1") in blockers[0] and named("FD-1") in blockers[1] and named("FD-2") in blockers[1] and named("LB-1") in blockers[2]
+    assert (
+        named("HB-1") in blockers[0]
+        and named("FD-1") in blockers[1]
+        and named("FD-2") in blockers[1]
+        and named("LB-1") in blockers[2]
+    )
 
     record = submit(shop, "HB-1", number="HB 1403-77")
     assert record.number == "HB1403-77" and record.status == "submitted"

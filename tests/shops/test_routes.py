@@ -187,7 +187,11 @@ def test_wizard_journey_to_review(app, client, producer, login):
     response = post_form(
         client,
         "/dashboard/shop/setup/social",
-        {"instagram": "https://www.instagram.com/Golduzi_Maryam/", "telegram": "t.me/golduzi_maryam", "action": "submit"},
+        {
+            "instagram": "https://www.instagram.com/Golduzi_Maryam/",
+            "telegram": "t.me/golduzi_maryam",
+            "action": "submit",
+        },
         token_from="/dashboard/shop/setup/social",
     )
     assert response.headers["Location"].endswith("/dashboard")
