@@ -7,7 +7,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import snap
-from tests.browser.test_accessibility import PRODUCER, log_in, set_locale
+from tests.browser.test_accessibility import PRODUCER, first_link, log_in, set_locale
 from tests.browser.test_journeys import images_loaded
 from tests.catalog.conftest import photo_bytes
 
@@ -124,7 +124,10 @@ def test_colours_step_has_pickers_five_photo_colours_and_fits_320_px(browser, li
 def test_no_licence_codes_on_her_pages(live_server, phone_page):
     page = phone_page
     log_in(page, live_server, PRODUCER, "fa")
-    for path in ("/dashboard", "/dashboard/registration", "/dashboard/registration/item/HB-1"):
+    product = first_link(page, live_server, "/dashboard/products", "/dashboard/products/", ".list-row > ")
+    product_checklist = "/dashboard/registration/product/" + product.rstrip("/").split("/")[-1]
+    pages = ("/dashboard", "/dashboard/registration", "/dashboard/registration/item/HB-1", product_checklist)
+    for path in pages:
         page.goto(live_server + path)
         text = page.locator("main").inner_text()
         assert not CODE.search(text), f"{path}: {CODE.search(text).group()}"
