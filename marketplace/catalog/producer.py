@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..accounts.access import role_required
 from ..core.images import ImageRejected, load_upload, store_variants, upload_dir, upload_limits
+from ..core.persian import format_number
 from ..core.templating import is_persian
 from ..extensions import db
 from ..shops.services import owned_shop
@@ -51,7 +52,7 @@ def _form(product=None):
             "title": product.title,
             "description": product.description,
             "category_id": product.category_id,
-            "price_toman": str(product.price_rial // 10),
+            "price_toman": format_number(product.price_rial // 10, persian=is_persian()),  # «۲۲۰٬۰۰۰»
             "made_to_order": product.made_to_order,
             "lead_time_days": product.lead_time_days,
             "stock": product.stock,

@@ -325,6 +325,7 @@ def test_new_product_form_takes_its_photos(app, client, producer, login, shop_fo
     assert served.status_code == 200 and served.mimetype == "image/webp"
     edit = client.get(f"/dashboard/products/{product_id}").get_data(as_text=True)
     assert edit.count('id="photos"') == 1 and 'id="product-photos"' in edit  # the label finds its input
+    assert 'value="۳۵۰٬۰۰۰"' in edit and 'value="۲"' in edit  # saved numbers shown in her digits
 
     # One bad file among good ones: no product and no photo is saved, and what she typed is kept.
     before = len(products_of(app, shop_id))
