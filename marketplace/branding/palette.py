@@ -14,6 +14,7 @@ from marketplace.branding.contrast import (
     delta_e,
     hex_to_lab,
     lab_to_hex,
+    mix,
     nearest_passing,
     parse_hex,
     text_on,
@@ -154,6 +155,22 @@ def extract_colours(image: Image.Image, count: int = 5) -> list[str]:
     total = sum(pixels for pixels, _ in groups)
     # Below 1% is anti-aliasing and noise, not a colour of the image.
     return [colour for pixels, colour in groups if pixels >= total / 100][:count]
+
+
+def photo_swatches(main: list[str], count: int = 5) -> list[str]:
+    """Exactly `count` swatches for "colours from your photo": the photo's main colours (from
+    extract_colours) first, then lighter and darker shades of them when the photo has fewer (a cloth
+    of one colour still shows five, as the page promises). Empty only when `main` is empty."""
+    colours = list(main[:count])
+    for amount in (0.3, 0.5, 0.7, 0.15, 0.85):
+        for base in list(colours):
+            for towards in (WHITE, "#000000"):
+                if len(colours) >= count:
+                    return colours
+                shade = mix(base, towards, amount)
+                if all(delta_e(shade, colour) >= 8 for colour in colours):
+                    colours.append(shade)
+    return colours
 
 
 def _chroma(colour: str) -> float:

@@ -53,6 +53,8 @@ class ProductForm(FlaskForm):
     option1_name = StringField(_l("First option (like size)"), filters=[_text])
     option2_name = StringField(_l("Second option (like colour)"), filters=[_text])
     variants = FieldList(FormField(VariantRow), min_entries=VARIANT_ROWS, max_entries=VARIANT_ROWS)
+    # Only on the new-product form: her first photos, saved with the product (the edit page has its own)
+    photos = MultipleFileField(_l("Add photos"))
 
     def product_data(self) -> ProductData:
         """The form's values for catalog.services."""

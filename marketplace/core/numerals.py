@@ -6,7 +6,7 @@ Its own module because both the Jinja filters (templating.py) and the messages o
 
 from flask_babel import get_locale
 
-from .persian import format_number, to_persian_digits
+from .persian import format_number, to_persian_number_text
 
 
 def is_persian() -> bool:
@@ -15,10 +15,10 @@ def is_persian() -> bool:
 
 
 def fa_digits(value: object) -> str:
-    """Persian digits in the Persian UI; Latin digits are left alone in English."""
+    """Persian digits (and «٫» for a decimal point) in the Persian UI; left alone in English."""
     if value is None:
         return ""
-    return to_persian_digits(value) if is_persian() else str(value)
+    return to_persian_number_text(value) if is_persian() else str(value)
 
 
 def number(value: int) -> str:

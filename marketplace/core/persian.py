@@ -61,6 +61,15 @@ def to_persian_digits(value: object) -> str:
     return str(value).translate(_TO_PERSIAN)
 
 
+_DECIMAL_POINT = re.compile(r"(?<=[0-9۰-۹])\.(?=[0-9۰-۹])")
+
+
+def to_persian_number_text(value: object) -> str:
+    """Persian digits, and a point between digits written as the Persian decimal separator:
+    "4.5 to 1" → «۴٫۵ to 1», so every decimal in the Persian UI is written one way."""
+    return _DECIMAL_POINT.sub("\u066b", to_persian_digits(value))
+
+
 def format_number(value: int, *, persian: bool = True) -> str:
     """Group thousands: 120000 → «۱۲۰٬۰۰۰» in Persian (Arabic thousands separator), 120,000 in English."""
     grouped = f"{value:,}"

@@ -41,7 +41,6 @@ REQUIREMENT_LABELS = {
     "recommended": _l("Recommended"),
     "optional": _l("Optional"),
 }
-LRI, PDI, HYPHEN_JOINED = "\u2066", "\u2069", "-\u2060"
 
 
 def requirement(code: str) -> Item | None:
@@ -211,10 +210,9 @@ def checklist_for_product(product: Product, *, on: date | None = None) -> list[R
 
 
 def items_text(items: list[Item]) -> str:
-    """«مجوز مشاغل خانگی (HB-1)», or two items joined with «یا»."""
-    # The code is isolated left-to-right (LRI … PDI) so "(HB-1)" keeps its shape inside Persian text,
-    # and a word joiner after the hyphen keeps "HB-1" on one line.
-    names = [f"{item.title()} ({LRI}{item.code.replace('-', HYPHEN_JOINED)}{PDI})" for item in items]
+    """«مجوز مشاغل خانگی», or two items joined with «یا». Titles only: the producer reads these, and
+    codes such as HB-1 mean nothing to her."""
+    names = [item.title() for item in items]
     text = names[0]
     for name in names[1:]:
         text = _("%(first)s or %(second)s", first=text, second=name)

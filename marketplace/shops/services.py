@@ -15,7 +15,7 @@ from ..core.dates import utcnow
 from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits
-from ..core.phone import PhoneError, normalize_iranian_mobile
+from ..core.phone import PhoneError, display_phone, normalize_iranian_mobile
 from ..extensions import db
 from .models import WIZARD_STEPS, Shop, ShopDecision, ShopSlug, ShopStatus
 
@@ -324,6 +324,15 @@ HANDLE_RULES = {
     "rubika": (re.compile(r"^[a-z][a-z0-9_.]{3,31}$"), "https://rubika.ir/{}"),
     "bale": (re.compile(r"^[a-z][a-z0-9_]{4,31}$"), "https://ble.ir/{}"),
 }
+# The addresses of each platform's profile pages: a pasted link to her page there becomes the handle.
+PLATFORM_HOSTS = {
+    "instagram": ("instagram.com", "instagr.am"),
+    "telegram": ("t.me", "telegram.me", "telegram.dog"),
+    "eitaa": ("eitaa.com",),
+    "rubika": ("rubika.ir",),
+    "bale": ("ble.ir", "bale.ai"),
+}
+_LINK = re.compile(r"^(?:https?://)?(?:www\.|m\.)?([a-z0-9.-]+\.[a-z]{2,})(/[^?#]*)?(?:[?#].*)?$", re.IGNORECASE)
 PLATFORM_LABELS = {
     "instagram": _l("Instagram"),
     "telegram": _l("Telegram"),
@@ -347,7 +356,16 @@ def normalize_handle(platform: str, value: str | None) -> str | None:
         except PhoneError:
             raise ShopError(platform, _l("Enter the WhatsApp mobile number, like 0912 123 4567."))
     if _URL_LIKE.search(text):
-        raise ShopError(platform, _l("Enter only the handle (like @golduzi_maryam), not the link."))
+        handle = handle_from_link(platform, text)
+        if handle is None:
+            raise ShopError(
+                platform,
+                _l(
+                    "This is not a link to a page on %(platform)s. Write only the page name, like @my_workshop.",
+                    platform=PLATFORM_LABELS[platform],
+                ),
+            )
+        text = handle
     handle = text.removeprefix("@").lower()
     if " " in handle:
         raise ShopError(platform, _l("A handle has no spaces."))
@@ -361,6 +379,18 @@ def normalize_handle(platform: str, value: str | None) -> str | None:
             ),
         )
     return handle
+
+
+def handle_from_link(platform: str, text: str) -> str | None:
+    """The handle in a link to her page on `platform` ("https://instagram.com/golduzi_maryam/" →
+    "golduzi_maryam", "t.me/s/my_shop" → "my_shop"), or None when it is not such a link."""
+    match = _LINK.match(text.strip())
+    if not match or match.group(1).lower() not in PLATFORM_HOSTS[platform]:
+        return None
+    parts = [part for part in (match.group(2) or "").split("/") if part]
+    if platform == "telegram" and parts[:1] == ["s"]:
+        parts = parts[1:]  # t.me/s/NAME is the web preview of the same channel
+    return parts[0] if len(parts) == 1 or (parts and platform == "telegram") else None
 
 
 def update_social(shop: Shop, handles: dict[str, str]) -> None:
@@ -378,7 +408,7 @@ def social_links(shop: Shop) -> list[dict]:
         if not handle:
             continue
         if platform == "whatsapp":
-            url, shown = f"https://wa.me/{handle.lstrip('+')}", handle
+            url, shown = f"https://wa.me/{handle.lstrip('+')}", display_phone(handle)
         else:
             url, shown = HANDLE_RULES[platform][1].format(handle), "@" + handle
         links.append({"platform": platform, "label": label, "handle": shown, "url": url})

@@ -1,5 +1,7 @@
 // Progressive enhancement only: every page works without this file.
-"use strict";
+// Loaded as an ES module (<script type="module">): strict, deferred, and its top-level names stay
+// in the module instead of becoming window properties (a global `status` once was window.status,
+// a string, and the "name taken" message never showed).
 
 // "Show"/"Hide" buttons beside password fields.
 document.querySelectorAll(".show-password").forEach(function (button) {
@@ -52,14 +54,14 @@ var nameForm = document.querySelector("form[data-name-check]");
 if (nameForm) {
   var nameInput = nameForm.querySelector("#name");
   var slugValue = nameForm.querySelector(".slug-value");
-  var status = nameForm.querySelector(".name-status");
+  var nameStatus = nameForm.querySelector(".name-status");
   var timer = null;
   var check = function () {
     var url = nameForm.dataset.nameCheck + "?name=" + encodeURIComponent(nameInput.value);
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
       slugValue.textContent = location.host + "/shop/" + data.slug;
-      status.textContent = nameInput.value ? (data.ok ? "✓" : data.message) : "";
-      status.className = "name-status " + (data.ok ? "free" : "taken");
+      nameStatus.textContent = nameInput.value ? (data.ok ? "✓" : data.message) : "";
+      nameStatus.className = "name-status " + (data.ok ? "free" : "taken");
     }).catch(function () {});
   };
   nameInput.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 300); });
@@ -74,22 +76,65 @@ if (nameForm) {
   });
 }
 
-// Colours: choosing a ready palette fills the four colour fields so the preview can follow.
+// Colours: the preview card follows the four colour fields.
+var COLOUR_FIELDS = ["primary", "accent", "background", "text"];
+var HEX = /^#[0-9a-f]{6}$/i;
+function paintPreview() {
+  var preview = document.querySelector(".palette-preview");
+  if (!preview) return;
+  var colours = COLOUR_FIELDS.map(function (name) {
+    var input = document.getElementById(name);
+    return input ? input.value.trim() : "";
+  });
+  if (!colours.every(function (colour) { return HEX.test(colour); })) return;
+  var rects = preview.querySelectorAll("rect");
+  rects[0].setAttribute("fill", colours[2]);
+  rects[1].setAttribute("fill", colours[0]);
+  rects[2].setAttribute("fill", colours[1]);
+  preview.querySelectorAll("text")[0].setAttribute("fill", colours[3]);
+}
+
+// A colour picker beside each hex code: both show the same colour, and using one means "my own colours".
+document.querySelectorAll("input.colour-picker").forEach(function (picker) {
+  var text = document.getElementById(picker.dataset.for);
+  if (!text) return;
+  picker.hidden = false;
+  var custom = document.querySelector("input[name=choice][value=custom]");
+  text.addEventListener("input", function () {
+    if (HEX.test(text.value.trim())) picker.value = text.value.trim().toLowerCase();
+    if (custom) custom.checked = true;
+    paintPreview();
+  });
+  picker.addEventListener("input", function () {
+    text.value = picker.value;
+    if (custom) custom.checked = true;
+    paintPreview();
+  });
+});
+
+// Choosing a ready palette fills the four colour fields (and their pickers).
 document.querySelectorAll("input[name=choice][data-colours]").forEach(function (radio) {
   radio.addEventListener("change", function () {
     var colours = radio.dataset.colours.split(" ");
-    ["primary", "accent", "background", "text"].forEach(function (name, i) {
+    COLOUR_FIELDS.forEach(function (name, i) {
       var input = document.getElementById(name);
-      if (input) input.value = colours[i];
+      if (!input) return;
+      input.value = colours[i];
+      var picker = document.querySelector("input.colour-picker[data-for=" + name + "]");
+      if (picker) picker.value = colours[i];
     });
-    var preview = document.querySelector(".palette-preview");
-    if (preview) {
-      var rects = preview.querySelectorAll("rect");
-      rects[0].setAttribute("fill", colours[2]);
-      rects[1].setAttribute("fill", colours[0]);
-      rects[2].setAttribute("fill", colours[1]);
-      preview.querySelectorAll("text")[0].setAttribute("fill", colours[3]);
-    }
+    paintPreview();
+  });
+});
+
+// File buttons: say what she chose (the browser's own control is hidden behind the large button).
+document.querySelectorAll("input.file-input").forEach(function (input) {
+  var chosen = document.getElementById(input.id + "-chosen");
+  if (!chosen) return;
+  input.addEventListener("change", function () {
+    var count = input.files.length;
+    if (count === 1) chosen.textContent = input.files[0].name;
+    else chosen.textContent = count ? chosen.dataset.many.replace("{count}", count.toLocaleString(document.documentElement.lang || "fa")) : "";
   });
 });
 

@@ -1,6 +1,5 @@
 // Suggestions under the header search box (WAI-ARIA combobox with a listbox). Progressive
-// enhancement: without this file the box is a plain GET form to /search.
-"use strict";
+// enhancement: without this file the box is a plain GET form to /search. An ES module, like app.js.
 
 (function () {
   var input = document.getElementById("site-search");

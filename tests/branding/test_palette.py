@@ -11,6 +11,7 @@ from marketplace.branding.palette import (
     curated,
     extract_colours,
     palette_from_colours,
+    photo_swatches,
 )
 
 
@@ -120,3 +121,13 @@ def test_palette_from_colours_keeps_the_image_character():
     assert delta_e(palette.primary, "#0b6e75") < 5  # the dominant strong colour
     assert delta_e(palette.accent, "#d9a441") < 5
     assert palette.background > "#f0f0f0" and contrast_ratio(palette.background, "#ffffff") < 1.15  # near-white
+
+
+@pytest.mark.parametrize("colour", ["#ffffff", "#000000", "#9b1b30", "#e8d9c0"])
+def test_photo_swatches_always_shows_five_distinct_colours(colour):
+    """The colours step promises 5 colours from her photo; a photo of one colour still gets five."""
+    main = extract_colours(Image.new("RGB", (60, 60), colour))
+    swatches = photo_swatches(main, 5)
+    assert len(swatches) == 5 and swatches[0] == main[0]
+    assert all(delta_e(a, b) >= 8 for i, a in enumerate(swatches) for b in swatches[i + 1 :])
+    assert photo_swatches([], 5) == []

@@ -150,11 +150,13 @@ def test_new_producer_builds_her_shop_at_phone_width(live_server, phone_page):
 
     # 6. social pages, with a bad handle first
     expect(page.get_by_text("گام ۶ از ۶")).to_be_visible()
-    page.get_by_label("اینستاگرام").fill("https://instagram.com/sofal_seyyedi")
+    page.get_by_label("اینستاگرام").fill("https://t.me/sofal_seyyedi")  # a Telegram link in the Instagram box
     page.get_by_role("button", name="ذخیره و فرستادن غرفه برای بررسی").click()
-    expect(page.locator(".error").first).to_contain_text("نه لینک را")
-    expect(page.get_by_label("اینستاگرام")).to_have_value("https://instagram.com/sofal_seyyedi")
-    page.get_by_label("اینستاگرام").fill("@sofal_seyyedi")
+    expect(page.locator(".error").first).to_contain_text("لینک")
+    expect(page.get_by_label("اینستاگرام")).to_have_value("https://t.me/sofal_seyyedi")
+    page.get_by_label("اینستاگرام").fill(
+        "https://www.instagram.com/sofal_seyyedi/"
+    )  # her page's link becomes the handle
     page.get_by_label("تلگرام").fill("sofal_seyyedi")
     snap(page, "16-wizard-social")
     page.get_by_role("button", name="ذخیره و فرستادن غرفه برای بررسی").click()

@@ -287,3 +287,77 @@ def test_food_waits_for_its_licences(app, client, producer, login, make_user, ma
     refused = post_form(staff, f"/staff/products/{product_id}", {"action": "publish"}, token_from="/staff/products")
     assert refused.status_code == 422
     assert get_product(app, product_id).status == "in_review"
+
+
+def products_of(app, shop_id):
+    with app.app_context():
+        return db.session.scalars(select(Product).where(Product.shop_id == shop_id)).all()
+
+
+def test_new_product_form_takes_its_photos(app, client, producer, login, shop_for):
+    """The create form sends the product and 1–8 photos (real JPEG bytes from Pillow) in one form; they
+    are stored through the upload pipeline in the same transaction, or not at all."""
+    shop_id, _slug = shop_for(producer)
+    login(producer)
+    with app.app_context():
+        scarves = str(category_id("scarves"))
+    page = client.get("/dashboard/products/new").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    assert page.count('id="photos"') == 1 and '<label for="photos" class="button file-button">' in page
+
+    photos = [(io.BytesIO(photo_bytes(colour=(200, 40 * n, 40))), f"photo{n}.jpg") for n in range(3)]
+    response = post_form(
+        client,
+        "/dashboard/products/new",
+        {**product_form(category_id=scarves), "photos": photos},
+        token_from="/dashboard/products/new",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    product_id = int(re.search(r"/dashboard/products/(\d+)", response.headers["Location"]).group(1))
+    product = get_product(app, product_id)
+    assert len(product.images) == 3 and [image.position for image in product.images] == [0, 1, 2]
+    served = client.get(f"/media/{product.images[0].stored['variants']['640']}")
+    assert served.status_code == 200 and served.mimetype == "image/webp"
+    edit = client.get(f"/dashboard/products/{product_id}").get_data(as_text=True)
+    assert edit.count('id="photos"') == 1 and 'id="product-photos"' in edit  # the label finds its input
+    assert 'value="۳۵۰٬۰۰۰"' in edit and 'value="۲"' in edit  # saved numbers shown in her digits
+
+    # One bad file among good ones: no product and no photo is saved, and what she typed is kept.
+    before = len(products_of(app, shop_id))
+    bad = post_form(
+        client,
+        "/dashboard/products/new",
+        {
+            **product_form(category_id=scarves, title="کیف سوزن‌دوزی"),
+            "photos": [(io.BytesIO(photo_bytes()), "good.jpg"), (io.BytesIO(b"<html>hi</html>"), "evil.png")],
+        },
+        token_from="/dashboard/products/new",
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert 'id="photos-error"' in html and "عکس نیست" in html and 'value="کیف سوزن‌دوزی"' in html
+    assert len(products_of(app, shop_id)) == before
+
+    # Something else wrong (no category): she is told to choose the photos again, beside the button.
+    again = post_form(
+        client,
+        "/dashboard/products/new",
+        {**product_form(category_id=""), "photos": [(io.BytesIO(photo_bytes()), "good.jpg")]},
+        token_from="/dashboard/products/new",
+        content_type="multipart/form-data",
+    )
+    assert again.status_code == 422 and 'id="photos-error"' in again.get_data(as_text=True)
+    assert len(products_of(app, shop_id)) == before
+
+    nine = [(io.BytesIO(photo_bytes(size=(700, 500))), f"p{n}.jpg") for n in range(9)]
+    too_many = post_form(
+        client,
+        "/dashboard/products/new",
+        {**product_form(category_id=scarves), "photos": nine},
+        token_from="/dashboard/products/new",
+        content_type="multipart/form-data",
+    )
+    assert too_many.status_code == 422 and "۸" in too_many.get_data(as_text=True)
+    assert len(products_of(app, shop_id)) == before

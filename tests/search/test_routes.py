@@ -227,4 +227,4 @@ def test_a_failing_log_write_never_breaks_anything(app, caplog):
 
 def test_autocomplete_script_is_loaded_deferred(client):
     html = client.get("/search").get_data(as_text=True)
-    assert '<script src="/static/js/autocomplete.js" defer></script>' in html
+    assert '<script type="module" src="/static/js/autocomplete.js"></script>' in html  # modules are deferred

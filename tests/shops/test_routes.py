@@ -155,17 +155,21 @@ def test_wizard_journey_to_review(app, client, producer, login):
     bad = post_form(
         client,
         "/dashboard/shop/setup/social",
-        {"instagram": "https://instagram.com/golduzi_maryam", "telegram": "golduzi maryam", "action": "submit"},
+        {"instagram": "https://t.me/golduzi_maryam", "telegram": "golduzi maryam", "action": "submit"},
         token_from="/dashboard/shop/setup/social",
     )
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
-    assert "لینک" in html and 'value="https://instagram.com/golduzi_maryam"' in html
+    assert "لینک" in html and 'value="https://t.me/golduzi_maryam"' in html
     assert get_shop(app, producer.id).status == "draft"
     response = post_form(
         client,
         "/dashboard/shop/setup/social",
-        {"instagram": "@Golduzi_Maryam", "telegram": "golduzi_maryam", "action": "submit"},
+        {
+            "instagram": "https://www.instagram.com/Golduzi_Maryam/",
+            "telegram": "t.me/golduzi_maryam",
+            "action": "submit",
+        },
         token_from="/dashboard/shop/setup/social",
     )
     assert response.headers["Location"].endswith("/dashboard")

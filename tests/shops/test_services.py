@@ -105,6 +105,14 @@ def test_draft_story_and_limits(producer):
         ("bale", "@kilim_golshahr", "kilim_golshahr"),
         ("whatsapp", "۰۹۱۲ ۱۲۳ ۴۵۶۷", "+989121234567"),
         ("instagram", "", None),
+        # a pasted link to her page becomes the handle
+        ("instagram", "https://instagram.com/golduzi_maryam/", "golduzi_maryam"),
+        ("instagram", "www.instagram.com/Golduzi_Maryam?igsh=MWx0", "golduzi_maryam"),
+        ("telegram", "t.me/torshi_toos", "torshi_toos"),
+        ("telegram", "https://t.me/s/torshi_toos", "torshi_toos"),
+        ("eitaa", "https://eitaa.com/sofal_seyyedi", "sofal_seyyedi"),
+        ("rubika", "rubika.ir/golshahr.art", "golshahr.art"),
+        ("bale", "https://ble.ir/kilim_golshahr", "kilim_golshahr"),
     ],
 )
 def test_handles_normalised(platform, typed, stored):
@@ -114,8 +122,9 @@ def test_handles_normalised(platform, typed, stored):
 @pytest.mark.parametrize(
     ("platform", "typed", "fragment"),
     [
-        ("instagram", "https://instagram.com/golduzi", "لینک"),
-        ("telegram", "t.me/torshi_toos", "لینک"),
+        ("instagram", "https://t.me/golduzi", "لینک"),  # a link, but to another platform
+        ("instagram", "https://instagram.com/p/C3xYz/", "لینک"),  # a post, not her page
+        ("telegram", "https://example.com/torshi_toos", "لینک"),
         ("instagram", "golduzi maryam", "فاصله"),
         ("telegram", "گلدوزی_مریم", "اجازه"),
         ("telegram", "abc", "اجازه"),

@@ -3,11 +3,14 @@ archive, send for review. Every product is loaded through services.owned_product
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...accounts.access import role_required
 from ...core.images import load_upload, store_variants, upload_dir, upload_limits
+from ...core.messages import lazy_gettext as _l
 from ...core.numerals import is_persian
+from ...core.persian import format_number
 from ...core.transaction import change
 from ...shops.services import owned_shop
 from .. import services
@@ -49,7 +52,7 @@ def _form(product=None):
             "title": product.title,
             "description": product.description,
             "category_id": product.category_id,
-            "price_toman": str(product.price_rial // 10),
+            "price_toman": format_number(product.price_rial // 10, persian=is_persian()),  # «۲۲۰٬۰۰۰»
             "made_to_order": product.made_to_order,
             "lead_time_days": product.lead_time_days,
             "stock": product.stock,
@@ -71,6 +74,32 @@ def _form(product=None):
         form = ProductForm()
     form.category_id.choices = {"": [(0, _("Choose…"))], **_category_choices()}
     return form
+
+
+def _chosen_files() -> list:
+    """The files she chose in the `photos` field (an empty field sends one nameless part)."""
+    return [f for f in request.files.getlist("photos") if f and f.filename]
+
+
+def _read_photos(files: list) -> list:
+    """Open and check every chosen photo first (raises ImageRejected), so nothing is stored when one
+    of them is wrong."""
+    limits = upload_limits(current_app.config)
+    return [
+        load_upload(
+            upload, max_bytes=limits["max_bytes"], max_pixels=limits["max_pixels"], draft_width=max(limits["widths"])
+        )
+        for upload in files
+    ]
+
+
+def _store_photos(product, images: list) -> None:
+    """Write the checked photos through the upload pipeline and add them to the product (in the
+    caller's transaction; raises CatalogError past 8 photos)."""
+    limits = upload_limits(current_app.config)
+    for image in images:
+        stored = store_variants(image, upload_dir(current_app), limits["widths"])
+        services.add_photo(product, stored.as_dict(), services.photo_tips(image), current_user)
 
 
 @bp.get("")
@@ -99,11 +128,26 @@ def new():
         return redirect(url_for("wizard.setup"))
     form = _form()
     if form.validate_on_submit():
-        with change(form, form_level={"variants"}) as done:
+        files = _chosen_files()
+        with change(form, form_level={"variants"}, image_field="photos") as done:
+            if len(files) > services.MAX_PHOTOS:
+                raise services.CatalogError(
+                    "photos", _l("A product can have at most %(num)s photos.", num=services.MAX_PHOTOS)
+                )
+            images = _read_photos(files)
             product = services.create_product(shop, form.product_data())
+            _store_photos(product, images)  # the product and its photos are saved together, or neither
         if done:
-            flash(_("Saved. Now add photos of your product."), "success")
-            return redirect(url_for("products.edit", product_id=product.id) + "#photos")
+            if product.images:
+                flash(
+                    ngettext("Saved with %(num)s photo.", "Saved with %(num)s photos.", len(product.images)), "success"
+                )
+            else:
+                flash(_("Saved. Now add photos of your product."), "success")
+            return redirect(url_for("products.edit", product_id=product.id) + "#product-photos")
+    if form.errors and _chosen_files() and not form.photos.errors:
+        # A browser never keeps chosen files when the page comes back; tell her beside the button.
+        form.photos.errors = [_("Please choose your photos again after fixing the rest.")]
     return render_template("catalog/producer/form.html", form=form, product=None), 422 if form.errors else 200
 
 
@@ -144,23 +188,14 @@ def add_photos(product_id: int):
     form = PhotoForm()
     if not form.validate_on_submit():
         abort(400)
-    limits = upload_limits(current_app.config)
-    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    files = _chosen_files()
     if not files:
         flash(_("Choose one or more photos first."), "error")
     with change(image_field="photos") as done:  # no form here: a refusal becomes a flash
-        for upload in files:
-            image = load_upload(
-                upload,
-                max_bytes=limits["max_bytes"],
-                max_pixels=limits["max_pixels"],
-                draft_width=max(limits["widths"]),
-            )
-            stored = store_variants(image, upload_dir(current_app), limits["widths"])
-            services.add_photo(product, stored.as_dict(), services.photo_tips(image), current_user)
+        _store_photos(product, _read_photos(files))
     if done and files:
         flash(_("Photos added."), "success")
-    return redirect(url_for("products.edit", product_id=product.id) + "#photos")
+    return redirect(url_for("products.edit", product_id=product.id) + "#product-photos")
 
 
 @bp.post("/<int:product_id>/photos/<int:image_id>/<any(earlier, later, cover, delete):action>")
@@ -176,7 +211,7 @@ def photo_action(product_id: int, image_id: int, action: str):
             services.make_cover(product, image_id, current_user)
         else:
             services.move_photo(product, image_id, -1 if action == "earlier" else 1, current_user)
-    return redirect(url_for("products.edit", product_id=product.id) + "#photos")
+    return redirect(url_for("products.edit", product_id=product.id) + "#product-photos")
 
 
 @bp.post("/<int:product_id>/<any(submit, archive, restore):action>")

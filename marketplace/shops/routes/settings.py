@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ...accounts.access import role_required
 from ...core.dates import jalali_input_value
+from ...core.phone import display_phone
 from ...core.transaction import change
 from .. import brand, services
 from ..forms import SettingsForm
@@ -24,7 +25,7 @@ def settings():
     if request.method == "GET":
         form = SettingsForm(
             data={
-                "contact_phone": shop.contact_phone or "",
+                "contact_phone": display_phone(shop.contact_phone) if shop.contact_phone else "",
                 "show_phone": shop.show_phone,
                 "city": services.shop_text(shop)["city"],
                 "weekly_capacity": shop.weekly_capacity,

@@ -12,10 +12,18 @@ from flask_login import current_user
 
 from ...accounts.access import role_required
 from ...branding.contrast import parse_hex
-from ...branding.palette import CURATED, Palette, check_palette, extract_colours, palette_from_colours
+from ...branding.palette import (
+    CURATED,
+    Palette,
+    check_palette,
+    extract_colours,
+    palette_from_colours,
+    photo_swatches,
+)
 from ...core.images import ImageRejected, load_upload
 from ...core.money import parse_toman
 from ...core.persian import normalize_text
+from ...core.phone import display_phone
 from ...core.transaction import change
 from .. import brand, services
 from ..forms import ColoursStepForm, KitStepForm, LogoStepForm, NameStepForm, SocialStepForm, StoryStepForm
@@ -162,8 +170,9 @@ def step_colours():
             except ImageRejected as error:
                 _rejected(form, "photo", error)
             else:
-                extracted = extract_colours(image, 5)
-                _fill_palette(form, palette_from_colours(extracted))
+                main_colours = extract_colours(image, 5)
+                _fill_palette(form, palette_from_colours(main_colours))
+                extracted = photo_swatches(main_colours, 5)
                 form.choice.data = "photo"
         elif action == "suggest":
             palette = _form_palette(form)
@@ -327,6 +336,8 @@ def step_social():
     if redirect_response:
         return redirect_response
     form = SocialStepForm(obj=shop) if request.method == "GET" else SocialStepForm()
+    if request.method == "GET" and shop.whatsapp:
+        form.whatsapp.data = display_phone(shop.whatsapp)  # as she writes it (the form shows her digits)
     if form.validate_on_submit():
         submit = form.action.data == "submit"
         with change(form) as done:
@@ -343,5 +354,11 @@ def step_social():
             return redirect(url_for("dashboard.home"))
     bio = shop.tagline or shop.name
     return _render_step(
-        "social", shop, form, bio=bio, platforms=services.PLATFORM_LABELS, links=services.social_links(shop)
+        "social",
+        shop,
+        form,
+        bio=bio,
+        share_url=brand.readable_url(brand.storefront_url(shop)),
+        platforms=services.PLATFORM_LABELS,
+        links=services.social_links(shop),
     )
