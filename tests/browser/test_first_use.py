@@ -14,7 +14,7 @@ MAX_SCREENS = 12
 
 
 def test_sign_up_to_first_product_in_review_within_twelve_screens(live_server, phone_page, tmp_path):
-    from tests.catalog.conftest import photo_bytes
+    from tests.factories import photo_bytes
 
     photo = tmp_path / "bowl.jpg"
     photo.write_bytes(photo_bytes(colour=(40, 110, 140)))

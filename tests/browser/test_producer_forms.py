@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import snap
 from tests.browser.test_accessibility import PRODUCER, first_link, log_in, set_locale
 from tests.browser.test_journeys import images_loaded
-from tests.catalog.conftest import photo_bytes
+from tests.factories import photo_bytes
 
 CODE = re.compile(r"\b[A-Z]{2}-\d\b")  # internal licence codes such as HB-1
 

@@ -294,10 +294,10 @@ def products_of(app, shop_id):
         return db.session.scalars(select(Product).where(Product.shop_id == shop_id)).all()
 
 
-def test_new_product_form_takes_its_photos(app, client, producer, login, shop_for):
+def test_new_product_form_takes_its_photos(app, client, producer, login, make):
     """The create form sends the product and 1–8 photos (real JPEG bytes from Pillow) in one form; they
     are stored through the upload pipeline in the same transaction, or not at all."""
-    shop_id, _slug = shop_for(producer)
+    shop_id = make(ShopFactory, owner=producer, branded=True, status="approved").id
     login(producer)
     with app.app_context():
         scarves = str(category_id("scarves"))
