@@ -45,6 +45,7 @@ def live_server():
         db.session.commit()
         rebuild_index_if_needed(app)  # as at start-up: requests never build the search index
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"  # the address links are built from
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
