@@ -6,6 +6,7 @@ REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 / REQUIRE_REDIS=1 turn a missing service 
 instead of a skip (CI sets them).
 """
 
+import json
 import os
 import re
 import secrets
@@ -240,3 +241,12 @@ def statements(app):
         yield ran
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def sent_sms(app) -> list[dict]:
+    """The text messages the log backend wrote in this test (instance/outbox.log, one JSON line each)."""
+    path = os.path.join(app.instance_path, "outbox.log")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as sms_log:
+        return [json.loads(line) for line in sms_log]

@@ -1,15 +1,12 @@
 """Sign-up, log in/out, account page, password change and reset, through the real pages."""
 
-import json
-import os
-
 import pytest
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.core import outbox
 from marketplace.extensions import db
-from tests.conftest import GOOD_PASSWORD, post_form
+from tests.conftest import GOOD_PASSWORD, post_form, sent_sms
 
 
 def count_users(app, phone=None):
@@ -235,22 +232,14 @@ def test_become_producer_later(client, app, make_user, login):
     assert get_user(app, user.phone).roles == {"buyer", "producer"}
 
 
-def _sent_sms(app) -> list[dict]:
-    path = os.path.join(app.instance_path, "outbox.log")
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8") as sms_log:
-        return [json.loads(line) for line in sms_log]
-
-
 def test_password_reset_journey(client, app, make_user):
     user = make_user(phone="+989121237777")
     response = post_form(client, "/reset", {"phone": "0912 123 7777"}, token_from="/reset")
     assert response.status_code == 302
-    assert _sent_sms(app) == []  # nothing leaves the request: the worker sends it
+    assert sent_sms(app) == []  # nothing leaves the request: the worker sends it
     with app.app_context():
         assert outbox.drain(app)["done"] == 1
-    [sms] = _sent_sms(app)
+    [sms] = sent_sms(app)
     assert sms["to"] == "+989121237777"
     code = "".join(ch for ch in sms["text"] if ch.isdigit())[:6]
     persian_code = code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
@@ -278,7 +267,7 @@ def test_reset_same_answer_for_unknown_phone(client, app):
     with app.app_context():
         assert outbox.status()["waiting"] == 1  # the same work as for a real account …
         assert outbox.drain(app)["done"] == 1
-    assert _sent_sms(app) == []  # … but nothing is sent
+    assert sent_sms(app) == []  # … but nothing is sent
 
 
 def test_login_rate_limited_per_phone_with_persian_page(client, app, make_user):

@@ -14,6 +14,7 @@ def test_sorting_applies_on_change(live_server, phone_page):
     expect(page.locator("[data-without-script]")).to_be_hidden()
     page.select_option("#search-sort", "price_asc")
     expect(page).to_have_url(re.compile(r"sort=price_asc"))
+    page.wait_for_load_state("load")  # the sorted page with its stylesheet, before measuring its layout
     expect(page.locator("#search-sort")).to_have_value("price_asc")
     expect(page.locator("#site-search")).to_have_value("روسری")
     assert page.locator("form[role=search]").count() == 1

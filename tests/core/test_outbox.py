@@ -3,7 +3,6 @@ them out after commit, failures are retried with back-off and parked, leases exp
 and retry what failed. The SMS backends are tested here too (Kavenegar against a local fake)."""
 
 import json
-import os
 import threading
 import time
 from datetime import timedelta
@@ -18,7 +17,7 @@ from marketplace.accounts.models import PasswordReset
 from marketplace.core import notify, outbox
 from marketplace.core.dates import utcnow
 from marketplace.extensions import db
-from tests.conftest import post_form
+from tests.conftest import post_form, sent_sms
 
 # A handler for these tests: fails while `failures_left` says so, and records what it carried out.
 flaky_state = {"failures_left": 0, "permanent": False, "carried_out": []}
@@ -39,14 +38,6 @@ def _reset_flaky():
     flaky_state.update(failures_left=0, permanent=False, carried_out=[])
 
 
-def sms_lines(app) -> list[dict]:
-    path = os.path.join(app.instance_path, "outbox.log")
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8") as sms_log:
-        return [json.loads(line) for line in sms_log]
-
-
 def count_rows() -> int:
     return db.session.scalar(select(func.count(outbox.OutboxMessage.id)))
 
@@ -64,7 +55,7 @@ def test_rolled_back_change_leaves_no_row_and_committed_change_leaves_one(app, m
         [message] = db.session.scalars(select(outbox.OutboxMessage)).all()
         assert message.kind == "sms" and message.payload["to"] == user.phone
         assert message.done_at is None and message.attempts == 0
-    assert sms_lines(app) == []  # committing sends nothing: the worker does
+    assert sent_sms(app) == []  # committing sends nothing: the worker does
 
 
 def test_reset_code_is_written_in_the_users_language(app, make_user):
@@ -73,7 +64,7 @@ def test_reset_code_is_written_in_the_users_language(app, make_user):
         _, code = accounts.start_password_reset(user.phone)
         db.session.commit()
         outbox.drain(app)
-    [sms] = sms_lines(app)
+    [sms] = sent_sms(app)
     assert sms["text"].startswith("Rooyesh Market code: " + code)
 
 
@@ -85,7 +76,7 @@ def test_drain_delivers_once_and_records_done(app):
         assert outbox.drain(app)["done"] == 0  # nothing left
         db.session.refresh(message)
         assert message.done_at is not None and message.claim_token is None and message.attempts == 1
-    [sms] = sms_lines(app)
+    [sms] = sent_sms(app)
     assert sms == {**sms, "id": message.id, "to": "+989121110003", "text": "سلام"}
 
 
@@ -231,7 +222,7 @@ def test_staff_see_failed_rows_and_send_one_again(app, client, make_user, login)
         retried = db.session.get(outbox.OutboxMessage, message_id)
         assert retried.failed_at is None and retried.attempts == 0
         assert outbox.drain(app)["done"] == 1
-    assert [line["id"] for line in sms_lines(app)] == [message_id]
+    assert [line["id"] for line in sent_sms(app)] == [message_id]
 
 
 # ---------------------------------------------------------------- Kavenegar, against a local fake
