@@ -3,6 +3,7 @@
 from flask import Flask, request, url_for
 from flask_babel import get_locale, gettext, ngettext
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from . import dates, money
 from .images import StoredImage
@@ -71,6 +72,13 @@ def media_srcset(stored: dict) -> str:
     return StoredImage.from_dict(stored).srcset(media_url)
 
 
+def csrf_input(form) -> Markup:
+    """A form's hidden CSRF field, without an id (a page with several forms must not repeat one);
+    nothing when CSRF is switched off (benchmarks post without it)."""
+    token = getattr(form, "csrf_token", None)
+    return Markup(token(id=False)) if token is not None else Markup("")
+
+
 def _per_render(function):
     """Wrap a locale-dependent filter so Jinja never folds it into a constant at compile time:
     `{{ 100 | fa_digits }}` must follow the locale of each request, not of the first one."""
@@ -95,6 +103,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(media_url)
     app.add_template_filter(media_src)
     app.add_template_filter(media_srcset)
+    app.add_template_global(csrf_input)
     app.add_template_global(public_url)
     app.add_template_global(public_host)
 
