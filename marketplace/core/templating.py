@@ -76,7 +76,7 @@ def csrf_input(form) -> Markup:
     """A form's hidden CSRF field, without an id (a page with several forms must not repeat one);
     nothing when CSRF is switched off (benchmarks post without it)."""
     token = getattr(form, "csrf_token", None)
-    return Markup(token(id=False)) if token is not None else Markup("")
+    return token(id=False) if token is not None else Markup("")  # WTForms renders fields as Markup
 
 
 def _per_render(function):
