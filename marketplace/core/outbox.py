@@ -36,6 +36,8 @@ log = logging.getLogger("marketplace.outbox")
 
 Handler = Callable[["OutboxMessage"], None]
 _handlers: dict[str, Handler] = {}
+# What carry_out() reports for a row; run_once() and drain() count them.
+OUTCOMES = ("done", "retry", "failed", "lost")
 
 
 class OutboxMessage(Model):
@@ -96,7 +98,7 @@ def enqueue(kind: str, payload: dict, *, dedupe_key: str | None = None, delay_se
     if kind not in _handlers:
         raise ValueError(f"no outbox handler for kind {kind!r}")
     if dedupe_key is not None:
-        existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        existing = _by_dedupe_key(dedupe_key)
         if existing is not None:
             return existing
     message = OutboxMessage(
@@ -112,11 +114,15 @@ def enqueue(kind: str, payload: dict, *, dedupe_key: str | None = None, delay_se
         with db.session.begin_nested():  # the same key enqueued by a concurrent transaction
             db.session.add(message)
     except IntegrityError:
-        existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        existing = _by_dedupe_key(dedupe_key)
         if existing is None:
             raise
         return existing
     return message
+
+
+def _by_dedupe_key(dedupe_key: str) -> OutboxMessage | None:
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
 
 
 # ---------------------------------------------------------------- the worker's side
@@ -259,7 +265,7 @@ def run_once(app: Flask, batch: int | None = None, now: datetime | None = None) 
     Rows still waiting when half the lease has gone (slow providers) are given back, so no other
     worker takes over a row this one is about to carry out."""
     config = app.config
-    counts = {"done": 0, "retry": 0, "failed": 0, "lost": 0}
+    counts = dict.fromkeys(OUTCOMES, 0)
     work = claim(batch or config["OUTBOX_BATCH_SIZE"], config["OUTBOX_LEASE_SECONDS"], now=now)
     give_back_at = time.monotonic() + config["OUTBOX_LEASE_SECONDS"] / 2
     for position, message in enumerate(work.messages):
@@ -273,7 +279,7 @@ def run_once(app: Flask, batch: int | None = None, now: datetime | None = None) 
 def drain(app: Flask, now: datetime | None = None, max_rounds: int = 100) -> dict[str, int]:
     """Carry out every due row until none is left (tests and `flask outbox run-once`). Rows put
     back for a later retry are not due again within this call."""
-    total = {"done": 0, "retry": 0, "failed": 0, "lost": 0}
+    total = dict.fromkeys(OUTCOMES, 0)
     for _ in range(max_rounds):
         counts = run_once(app, now=now)
         for outcome, count in counts.items():
@@ -322,10 +328,8 @@ def work(app: Flask, stop: threading.Event, poll_seconds: float | None = None) -
             db.session.rollback()
             log.exception("outbox claim failed; trying again")
             counts = {}
-        finally:
-            db.session.remove()
         _run_periodic(app, last_run)
-        db.session.remove()
+        db.session.remove()  # a fresh session each turn: nothing cached between turns
         if not any(counts.values()):
             stop.wait(poll)
     log.info("outbox worker stopped")
@@ -338,9 +342,7 @@ def status(now: datetime | None = None) -> dict[str, Any]:
     """Rows waiting (due now or later), the age in seconds of the oldest due one, and rows failed."""
     now = now or utcnow()
     pending = (OutboxMessage.done_at.is_(None), OutboxMessage.failed_at.is_(None))
-    waiting, oldest = db.session.execute(
-        select(func.count(OutboxMessage.id), func.min(OutboxMessage.available_at)).where(*pending)
-    ).one()
+    waiting = db.session.scalar(select(func.count(OutboxMessage.id)).where(*pending))
     oldest_due = db.session.scalar(
         select(func.min(OutboxMessage.available_at)).where(*pending, OutboxMessage.available_at <= now)
     )
