@@ -1,6 +1,6 @@
 """Money: amounts are integer rial everywhere; people read and type toman (1 toman = 10 rial)."""
 
-from .persian import format_number, is_digits, to_latin_digits
+from .persian import MAX_DIGITS, format_number, is_digits, to_latin_digits
 
 RIAL_PER_TOMAN = 10
 
@@ -16,7 +16,7 @@ def parse_toman(text: str) -> int | None:
     cleaned = cleaned.replace(" ", "").replace("\u200c", "")
     if not is_digits(cleaned):
         return None
-    if len(cleaned) > 18:
+    if len(cleaned) > MAX_DIGITS:
         # Longer than any amount: a number every range check refuses ("too high"), without turning
         # thousands of digits into an int (slow, and refused by Python above 4,300 digits).
         return 10**18

@@ -8,15 +8,12 @@ bounded here first, so a huge number is a 404 or a form error, never a 500.
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
-from .persian import is_digits, to_latin_digits
+from .persian import MAX_DIGITS, is_digits, to_latin_digits
 
 # PostgreSQL `integer`, the type of every id and count column (SQLite's limit is higher).
 DB_INT_MAX = 2**31 - 1
 # PostgreSQL `bigint` (money in rial).
 DB_BIGINT_MAX = 2**63 - 1
-# More digits than any bigint: such text is never turned into an int (Python refuses above 4,300
-# digits, and there is no reason to build huge numbers from a visitor's text).
-MAX_DIGITS = 18
 # Listings never have more pages than this; a higher page is a 404.
 MAX_PAGE = 10_000
 

@@ -78,6 +78,11 @@ def format_number(value: int, *, persian: bool = True) -> str:
     return to_persian_digits(grouped.replace(",", "\u066c"))
 
 
+# More digits than any amount or id a column holds (a bigint has 19): text that long is never made an
+# int (Python refuses int() above 4,300 digits, and a visitor's text need not build huge numbers).
+MAX_DIGITS = 18
+
+
 def is_digits(text: str) -> bool:
     """True when `text` is one or more of 0-9 and nothing else. (str.isdigit() also says yes to «²»
     and other digits that int() refuses, which made a crash out of a typo.)"""
@@ -94,5 +99,4 @@ def whole_number_or_text(value: object) -> int | str | None:
     if not text:
         return None
     digits = text[1:] if text.startswith("-") else text
-    # More than 18 digits stays text (too big for any column; Python refuses int() above 4,300 digits)
-    return int(text) if is_digits(digits) and len(digits) <= 18 else text
+    return int(text) if is_digits(digits) and len(digits) <= MAX_DIGITS else text  # longer stays text

@@ -24,8 +24,8 @@ from ..catalog.models import Category, Product
 from ..core.images import ImageRejected, load_upload, read_limited, store_variants
 from ..core.messages import lazy_gettext as _l
 from ..core.money import RIAL_PER_TOMAN
-from ..core.numbers import parse_whole
-from ..core.persian import normalize_text, to_latin_digits
+from ..core.numbers import clean_digits, parse_whole
+from ..core.persian import normalize_text
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
 from ..shops import services as shops
@@ -439,8 +439,8 @@ class _Checker:
 
     def _whole_number(self, number: int, column: str, value: str, message) -> int | None:
         """A cell read as a whole number in any digits (None when empty); the catalogue checks its range."""
-        text = to_latin_digits(normalize_text(value)).replace(",", "").replace("\u066c", "")
-        if not text:
+        text = normalize_text(value)
+        if not clean_digits(text):
             return None
         whole = parse_whole(text)  # 0 … the database range; the catalogue checks the real one
         if whole is None:
