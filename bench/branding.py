@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image, ImageDraw  # noqa: E402
+from timing import call_times_ms  # noqa: E402  (bench/timing.py, beside this script)
 
 from marketplace.branding.fonts import available_fonts  # noqa: E402
 from marketplace.branding.kit import KIT_ITEMS, KitInputs, render_kit  # noqa: E402
@@ -29,13 +30,7 @@ NAMES = {
 
 def median_ms(action, runs: int) -> float:
     """Median wall time of `action` over `runs` calls, in milliseconds (after one warm-up call)."""
-    action()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+    return statistics.median(call_times_ms(action, runs))
 
 
 def sample_photo() -> Image.Image:

@@ -13,11 +13,12 @@ import shutil
 import struct
 import sys
 import tempfile
-import time
 import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import call_times_ms  # noqa: E402  (bench/timing.py, beside this script)
 
 from marketplace import create_app  # noqa: E402
 from marketplace.core.images import ImageRejected, load_upload  # noqa: E402
@@ -61,13 +62,7 @@ HEADER_CHECK_BUDGET_MS = 2000
 
 def worst_ms(action, runs: int) -> float:
     """The slowest of `runs` calls of `action` (after one warm-up call), in milliseconds."""
-    action()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return max(times) * 1000
+    return max(call_times_ms(action, runs))
 
 
 def slowest(call, runs: int) -> tuple[str, float]:
