@@ -52,6 +52,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from .core.security import init_security
     from .core.templating import init_templating
     from .core.urls import check_public_url
+    from .orders.services import init_orders
     from .registration import init_registration
     from .search import init_search
 
@@ -65,6 +66,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_errors(app)
     init_outbox(app)
     init_registration(app)
+    init_orders(app)
     init_search(app)
     _import_models()
     _register_blueprints(app)
@@ -78,6 +80,8 @@ def _import_models() -> None:
     from .catalog import models as _catalog  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .insights import models as _insights  # noqa: F401
+    from .orders import models as _orders  # noqa: F401
+    from .payments import models as _payments  # noqa: F401
     from .registration import models as _registration  # noqa: F401
     from .search import models as _search  # noqa: F401
     from .shops import models as _shops  # noqa: F401

@@ -3,7 +3,18 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, String, Text, UniqueConstraint, and_, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    select,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,6 +62,9 @@ class Category(Model):
 class Product(Model):
     """Something a producer sells. Prices are integer rial; the UI shows and takes toman."""
 
+    # Checkout takes stock with a conditional UPDATE; the database itself refuses to go below zero.
+    __table_args__ = (CheckConstraint("stock >= 0", name="stock_not_negative"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
@@ -70,6 +84,8 @@ class Product(Model):
     tags: Mapped[list] = mapped_column(JSON, default=list)
     option1_name: Mapped[str] = mapped_column(String(30), default="")
     option2_name: Mapped[str] = mapped_column(String(30), default="")
+    # units sold lately and favourites, rolled up in the background by orders (never in a request)
+    popularity: Mapped[int] = mapped_column(default=0)
 
     status: Mapped[str] = mapped_column(String(20), default=ProductStatus.DRAFT, index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
@@ -123,7 +139,10 @@ class ProductVariant(Model):
     """One combination of the product's options (e.g. size M, colour red) with its own stock and
     an optional price difference in rial."""
 
-    __table_args__ = (UniqueConstraint("product_id", "value1", "value2", name="uq_product_variant_values"),)
+    __table_args__ = (
+        UniqueConstraint("product_id", "value1", "value2", name="uq_product_variant_values"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)

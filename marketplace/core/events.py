@@ -47,6 +47,48 @@ product_badges: Signal = signals.signal(
 )
 
 
+# Payments (lower) announce what happened to a payment; orders (higher) answers by moving its orders.
+# Sender: the `Payment` (flushed, inside the transaction that changed it). Receivers may read and
+# flush; they return nothing. Each is sent once per change of the payment's status.
+payment_succeeded: Signal = signals.signal(
+    "payments.succeeded",
+    doc="""The payment is now fully paid (`payments.services.mark_paid`). Sender: the `Payment`.
+    Orders moves its card orders from pending_payment to paid.""",
+)
+payment_failed: Signal = signals.signal(
+    "payments.failed",
+    doc="""The payment failed or expired before it was paid. Sender: the `Payment`; keyword
+    `status` is the new status (failed, expired or cancelled). Orders cancels its unpaid orders
+    and gives their stock back.""",
+)
+payment_refunded: Signal = signals.signal(
+    "payments.refunded",
+    doc="""Money went back to the buyer. Sender: the `Payment`; keyword `amount_rial` is what this
+    refund returned, `full` is true when the whole payment is now refunded. Orders marks its paid
+    orders refunded when the refund is full.""",
+)
+
+# Orders announce their own life to whoever listens (notifications, fairs, insights later).
+order_placed: Signal = signals.signal(
+    "orders.placed",
+    doc="""A checkout created this order. Sender: the `Order`. Receivers may read and flush.""",
+)
+order_state_changed: Signal = signals.signal(
+    "orders.state-changed",
+    doc="""An order moved from one status to another. Sender: the `Order` (already in its new
+    status); keywords `from_status`, `to_status`, `actor_id` (None for the system).""",
+)
+
+
+products_changed_in_bulk: Signal = signals.signal(
+    "catalog.products-changed-in-bulk",
+    doc="""A bulk UPDATE changed these products' rows (stock taken at checkout or given back), which
+    the session's flush listeners never see. Sender: None; keyword `product_ids` (a set of ints).
+    Sent inside the transaction that made the change. Answered by search, which appends its
+    change-log rows in that same transaction, so the "in stock" facet is never stale.""",
+)
+
+
 def collect(signal: Signal, sender: object, **kwargs) -> list:
     """Every receiver's answer to `signal`, as one list: each receiver returns a list (or None),
     and the lists are joined in the order the receivers were connected."""

@@ -109,3 +109,22 @@ def _after_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(COMMITTED_FLAG, None)
         session.info.pop(PENDING, None)
+
+
+def log_bulk_product_changes(_sender, product_ids=(), **_kwargs) -> None:
+    """Answer `core.events.products_changed_in_bulk`: log these products as changed, in the sender's
+    transaction (a bulk UPDATE is invisible to the flush listeners above)."""
+    from ..extensions import db
+
+    ids = sorted(set(product_ids))
+    if not ids:
+        return
+    session = db.session()
+    logged = session.info.setdefault(LOGGED, set())
+    now = utcnow()
+    session.connection().execute(
+        insert(cast(Table, SearchChange.__table__)),
+        [{"entity": "product", "entity_id": product_id, "created_at": now} for product_id in ids],
+    )
+    logged.update(("product", product_id) for product_id in ids)
+    session.info[COMMITTED_FLAG] = True

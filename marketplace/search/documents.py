@@ -90,7 +90,7 @@ def product_document(product: Product) -> dict | None:
         "complete": product.title,
         "price_rial": int(product.price_rial),
         "published": _epoch(product.published_at or product.created_at),
-        "popularity": 0,
+        "popularity": int(product.popularity or 0),
         "category_id": product.category_id,
         "shop_id": shop.id,
         "in_stock": int(in_stock(product)),
