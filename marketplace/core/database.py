@@ -31,11 +31,31 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
 
+def begin_write() -> None:
+    """On SQLite, start this session's transaction with BEGIN IMMEDIATE (the write lock at once). A
+    deferred transaction that reads and then writes fails at once with "database is locked" when
+    another connection wrote in between, whatever the busy timeout; taking the lock first makes two
+    such transactions queue instead. Does nothing on PostgreSQL or inside a transaction already begun."""
+    session = db.session()
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def init_database(app: Flask) -> None:
-    """Bind the engine options that depend on the backend."""
+    """Bind the engine options that depend on the backend; on SQLite, every request that may write
+    (POST, PUT, PATCH, DELETE) begins its transaction with BEGIN IMMEDIATE (see `begin_write`)."""
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            app.before_request(_begin_write_for_unsafe_methods)
+
+
+def _begin_write_for_unsafe_methods() -> None:
+    from flask import request
+
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        begin_write()
 
 
 def migration_heads(app: Flask) -> set[str]:

@@ -25,11 +25,11 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import JSON, DateTime, Index, String, Text, delete, func, or_, select, text, update
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model, db
+from .database import begin_write
 from .dates import as_utc, utcnow
 
 log = logging.getLogger("marketplace.outbox")
@@ -141,16 +141,6 @@ class Claim:
         return [message.id for message in self.messages]
 
 
-def _begin_write_transaction() -> None:
-    """On SQLite take the write lock at BEGIN (BEGIN IMMEDIATE): a deferred transaction that reads
-    and then writes fails at once when another process wrote in between, whatever the busy timeout.
-    Two workers thus never read the same due rows; PostgreSQL uses FOR UPDATE SKIP LOCKED instead."""
-    session = db.session()
-    bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "sqlite" and not session.in_transaction():
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-
-
 def claim(batch: int, lease_seconds: float, now: datetime | None = None) -> Claim:
     """Lease up to `batch` due rows (oldest first) and commit the lease. Each claim counts an
     attempt, so a row that crashes its worker every time still reaches the attempt limit."""
@@ -168,7 +158,8 @@ def claim(batch: int, lease_seconds: float, now: datetime | None = None) -> Clai
         .limit(batch)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite holds the write lock instead
     )
-    _begin_write_transaction()
+    # SQLite: BEGIN IMMEDIATE, so two workers never read the same due rows (PostgreSQL: SKIP LOCKED)
+    begin_write()
     rows = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(due.scalar_subquery()))
@@ -238,7 +229,7 @@ def carry_out(message: OutboxMessage, token: str, config: dict, now: datetime | 
     else:
         outcome, values = "done", {"done_at": now or utcnow()}
     db.session.rollback()  # whatever the handler read
-    _begin_write_transaction()
+    begin_write()
     if not _finish(message_id, token, **values):
         db.session.rollback()
         log.warning("outbox row %s changed hands before it was recorded", message_id)
@@ -250,7 +241,7 @@ def carry_out(message: OutboxMessage, token: str, config: dict, now: datetime | 
 def release(message_ids: list[int], token: str) -> None:
     """Give claimed rows back unprocessed (their claim does not count as an attempt)."""
     if message_ids:
-        _begin_write_transaction()
+        begin_write()
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(message_ids), OutboxMessage.claim_token == token)
