@@ -1,0 +1,1 @@
+"""Orders' blueprints: the buyer's orders, reviews and favourites; the producer's answers to reviews."""
