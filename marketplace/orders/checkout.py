@@ -239,7 +239,7 @@ class CheckoutChoice:
 
 
 def place_order(
-    app: Flask, buyer: User, cart: Cart, choice: CheckoutChoice, *, now: datetime | None = None
+    app: Flask, buyer: User, cart: Cart | None, choice: CheckoutChoice, *, now: datetime | None = None
 ) -> Checkout:
     """Turn the cart into one order per shop and one payment, take the stock, empty the cart.
     Refuses with every problem at once; on a refusal nothing is written (the caller rolls back)."""
@@ -248,7 +248,7 @@ def place_order(
     max_line = app.config["MAX_LINE_QUANTITY"]
     groups = grouped_lines(cart, max_line=max_line)
     errors: list[tuple[str, object]] = []
-    if not groups:
+    if cart is None or not groups:
         raise CheckoutRefused([("cart", _l("Your cart is empty."))])
     for group in groups:
         for line in group.lines:
