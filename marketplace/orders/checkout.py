@@ -246,6 +246,9 @@ def place_order(
     now = now or utcnow()
     today = now.astimezone(TEHRAN).date()
     max_line = app.config["MAX_LINE_QUANTITY"]
+    # Lazily, besides the worker's minute: card checkouts abandoned past their expiry give their stock
+    # back first, so nobody is told an item ran out when it is only held by an unpaid checkout.
+    payments.expire_overdue(now)
     groups = grouped_lines(cart, max_line=max_line)
     errors: list[tuple[str, object]] = []
     if cart is None or not groups:

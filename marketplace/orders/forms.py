@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from ..core.forms import WholeNumber
 from ..core.messages import lazy_gettext as _l
@@ -37,7 +38,9 @@ class CheckoutForm(FlaskForm):
     address_id = RadioField(_l("Send to"), coerce=str, validate_choice=False)
     receiver_name = StringField(_l("Receiver's name"), filters=[_text])
     receiver_phone = StringField(_l("Receiver's mobile"), filters=[_text])
-    province = SelectField(_l("Province"), choices=[("", "—"), *[(p, p) for p in PROVINCES]], validate_choice=False)
+    province = SelectField(
+        _l("Province"), choices=[SelectChoice("", "—"), *[SelectChoice(p) for p in PROVINCES]], validate_choice=False
+    )
     city = StringField(_l("City"), default="مشهد", filters=[_text])
     line = TextAreaField(_l("Address"), filters=[_text])
     postal_code = StringField(_l("Postal code (10 digits)"), filters=[_text])

@@ -4,6 +4,7 @@ A guest is sent to log in or sign up (both come back here) and keeps her cart.""
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ...core.app import current_app_object
 from ...core.transaction import change
@@ -28,11 +29,13 @@ def _groups():
 def _choices(form: CheckoutForm, groups, addresses) -> dict[int, str]:
     """Fill the form's choices; return the delivery method chosen for each shop (first offered by default)."""
     app = current_app_object()
-    form.address_id.choices = [(str(a.id), a.line) for a in addresses] + [(NEW_ADDRESS, _("A new address"))]
+    form.address_id.choices = [SelectChoice(str(a.id), a.line) for a in addresses] + [
+        SelectChoice(NEW_ADDRESS, _("A new address"))
+    ]
     if form.address_id.data in (None, "", "None"):
         form.address_id.data = str(addresses[0].id) if addresses else NEW_ADDRESS
     methods = checkouts.payment_methods(app, groups)
-    form.payment_method.choices = [(m, str(services.PAYMENT_LABELS[PaymentMethod(m)])) for m in methods]
+    form.payment_method.choices = [SelectChoice(m, str(services.PAYMENT_LABELS[PaymentMethod(m)])) for m in methods]
     if form.payment_method.data not in methods:
         form.payment_method.data = methods[0] if methods else None
     chosen = {}
