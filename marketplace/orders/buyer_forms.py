@@ -19,10 +19,6 @@ def _stars(value):
     return int(text) if text.isdigit() else None
 
 
-class ActionForm(FlaskForm):
-    """Button-only forms (confirm delivery, save, follow): just the CSRF token."""
-
-
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Why are you cancelling? (optional)"), filters=[_multiline])
 

@@ -1,1 +1,2 @@
-"""Orders' blueprints: the buyer's orders, reviews and favourites; the producer's answers to reviews."""
+"""The orders blueprints: cart.py and checkout.py (buying), buyer.py (her orders and reviews),
+desk.py (the producer's order desk), messages.py (order threads)."""

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from ...core.security import is_safe_next
 from ...core.transaction import change
 from .. import favourites, reviews, services
-from ..buyer_forms import ActionForm, CancelForm, ReviewForm
+from ..buyer_forms import CancelForm, ReviewForm
+from ..forms import ActionForm
 from ..models import Order, OrderStatus
 
 bp = Blueprint("orders", __name__)
