@@ -3,7 +3,7 @@ checkout's forms so each page's fields are read in one place)."""
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; the stubs predate it
 
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits

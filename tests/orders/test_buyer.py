@@ -76,7 +76,7 @@ def test_detail_shows_items_totals_delivery_payment_and_timeline(app, client, lo
     assert f'href="/orders/{placed.order_id}/messages"' in html
     timeline = html.split("What happened", 1)[1]
     assert "You placed the order" in timeline and "Accepted by the producer" in timeline
-    assert "· you" in re.sub(r"\s+", " ", timeline)  # who: her for placing it, the shop for accepting
+    assert "— you" in re.sub(r"\s+", " ", timeline)  # who: her for placing it, the shop for accepting
     assert "Cancel this order" not in html  # accepted: too late for her to cancel
 
 
