@@ -193,8 +193,9 @@ def deliver(order: Order, *, actor_id: int | None, commission_percent: int = 0) 
     """The order reached the buyer (she confirms it, or the producer does). Its ledger line is written."""
     move(order, S.DELIVERED, actor_id=actor_id, action="deliver")
     if order.payment_method in OFFLINE_METHODS and order.money_received_at is None:
-        # cash on delivery is paid on delivery: the money is in the producer's hand now
-        _receive_money(order, actor_id)
+        # cash on delivery is paid on delivery: the money is in the producer's hand now (when the
+        # buyer confirms, the system records it, not the buyer)
+        _receive_money(order, actor_id if actor_id != order.buyer_id else None)
     write_ledger_line(order)
     return order
 
