@@ -161,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard.routes import bp as dashboard_bp
     from .insights.routes import bp as insights_bp
     from .pages.routes import bp as pages_bp
+    from .payments.routes import bp as payments_bp
     from .registration.routes import bp as registration_bp
     from .search.routes import bp as search_bp
     from .shops.routes.settings import bp as shops_bp
@@ -183,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         api_bp,
         insights_bp,
+        payments_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -7,17 +7,20 @@ Services never commit; the route, webhook or CLI command commits once.
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from ..core import events, outbox
-from ..core.dates import utcnow
+from ..core.database import begin_write
+from ..core.dates import as_utc, utcnow
+from ..core.errors import RuleError
+from ..core.messages import lazy_gettext as _l
 from ..extensions import db
 from .models import OFFLINE_METHODS, ExchangeRate, Payment, PaymentEvent, PaymentMethod, PaymentStatus
 from .offline import OfflineProvider
-from .providers import PaymentProvider, ProviderError, RefundByHand
+from .providers import LineForProvider, PaymentProvider, ProviderError, ProviderState, RefundByHand, Start
 
 log = logging.getLogger("marketplace.payments")
 
@@ -195,6 +198,90 @@ def request_refund(payment: Payment, amount_rial: int, *, key: str) -> bool:
     return True
 
 
+# --- card payments: the provider's API is called with no transaction open ---------------------
+
+
+def start_card_payment(
+    app: Flask, payment: Payment, lines: list[LineForProvider], *, success_url: str, cancel_url: str
+) -> Start:
+    """Where to send the buyer to pay `payment` by card: the provider's page, made once (a repeat
+    gets the stored address back) and remembered on the payment with its real expiry. Ends the
+    request's transaction before calling the provider, so call it first, with nothing unsaved; the
+    caller commits. Refuses (RuleError) a payment no longer pending or a provider that did not answer."""
+    if payment.status == PaymentStatus.PENDING and payment.provider_ref and payment.redirect_url:
+        return Start(redirect_url=payment.redirect_url, provider_ref=payment.provider_ref)
+    if payment.status != PaymentStatus.PENDING:
+        raise RuleError("payment_method", _l("This order can no longer be paid by card."))
+    provider = provider_named(app, payment.provider)
+    payment_id = payment.id
+    try:
+        start = provider.start(_detached(payment), lines=lines, success_url=success_url, cancel_url=cancel_url)
+    except ProviderError as error:
+        log.warning("card payment %s could not start: %s", payment_id, error)
+        raise RuleError(
+            "payment_method", _l("The card payment service did not answer. Please try again in a minute.")
+        ) from error
+    begin_write()
+    payment = db.session.get_one(Payment, payment_id)
+    if payment.status != PaymentStatus.PENDING:  # expired while the provider was called
+        raise RuleError("payment_method", _l("This order can no longer be paid by card."))
+    if payment.provider_ref is None:  # a racing request with the same idempotency key stored the same session
+        payment.provider_ref = start.provider_ref
+        payment.redirect_url = start.redirect_url
+        expires_at = start.details.get("expires_at")
+        if expires_at:
+            # the provider may keep its page open longer than asked: the payment expires with it
+            payment.expires_at = max(as_utc(payment.expires_at or utcnow()), datetime.fromtimestamp(expires_at, UTC))
+    db.session.flush()
+    return start
+
+
+def confirm_card_payment(app: Flask, payment: Payment) -> Payment:
+    """The buyer came back from the provider's page: while `payment` is pending, ask the provider
+    on the server and apply its answer (`apply_provider_state`). Returns the payment as it stands
+    now. Ends the request's transaction before asking, so call it first; the caller commits. A
+    provider that does not answer changes nothing: its webhook tells us later."""
+    if payment.status != PaymentStatus.PENDING or not payment.provider_ref:
+        return payment
+    provider = provider_named(app, payment.provider)
+    payment_id = payment.id
+    state: ProviderState | None
+    try:
+        state = provider.confirm_return(_detached(payment))
+    except ProviderError as error:
+        log.warning("could not ask about card payment %s: %s", payment_id, error)
+        state = None
+    if state is not None and state.status != "pending":
+        begin_write()
+    payment = db.session.get_one(Payment, payment_id)
+    if state is not None:
+        apply_provider_state(payment, state)
+    return payment
+
+
+def apply_provider_state(payment: Payment, state: ProviderState) -> bool:
+    """Apply what the provider says of `payment`: paid → `mark_paid`, expired or failed →
+    `record_failure`, pending → nothing. Forward only and idempotent; True when it changed the payment."""
+    if state.status == "paid":
+        return mark_paid(payment, provider_payment_ref=state.provider_payment_ref)
+    if state.status == "expired":
+        return record_failure(payment, PaymentStatus.EXPIRED, "expired")
+    if state.status == "failed":
+        return record_failure(payment, PaymentStatus.FAILED, "failed")
+    return False
+
+
+def _detached(payment: Payment) -> Payment:
+    """`payment` with its columns loaded, taken out of the session, and the session's transaction
+    ended: a provider reads it over the network while no transaction is open (one left open on
+    SQLite would hold the write lock a POST request began with)."""
+    if inspect(payment).expired_attributes:
+        db.session.refresh(payment)
+    db.session.expunge(payment)
+    db.session.rollback()
+    return payment
+
+
 def record_event(provider: str, event_id: str, event_type: str) -> PaymentEvent | None:
     """Claim a provider event for this transaction: a new PaymentEvent row, or None when the event
     was applied before (then the caller must do nothing). The unique key settles two deliveries
@@ -208,6 +295,16 @@ def record_event(provider: str, event_id: str, event_type: str) -> PaymentEvent 
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def event_seen(provider: str, event_id: str) -> bool:
+    """Whether the provider event was applied already (a racing delivery's commit, after ours failed)."""
+    return (
+        db.session.scalar(
+            select(PaymentEvent.id).where(PaymentEvent.provider == provider, PaymentEvent.event_id == event_id)
+        )
+        is not None
+    )
 
 
 def payment_by_reference(reference: str) -> Payment | None:
@@ -249,7 +346,9 @@ def _send_refund(message: outbox.OutboxMessage) -> None:
     if payment is None:
         raise outbox.PermanentError("payment gone")
     provider = provider_named(app, payment.provider)
-    db.session.rollback()  # read only: hold no transaction while the provider is called
+    # read only: hold no transaction while the provider is called; detached, the payment keeps the
+    # values just read (after a bare rollback, reading one would open a new transaction)
+    payment = _detached(payment)
     try:
         provider.refund(payment, int(message.payload["amount_rial"]), key=message.payload["key"])
     except RefundByHand as error:
