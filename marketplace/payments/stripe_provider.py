@@ -51,7 +51,9 @@ def order_description(lines: list[LineForProvider]) -> str:
     return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
 
 
-def minor_to_refund(amount_rial: int, *, amount_rial_total: int, amount_minor: int, refunded_rial: int, refunded_minor: int) -> int:
+def minor_to_refund(
+    amount_rial: int, *, amount_rial_total: int, amount_minor: int, refunded_rial: int, refunded_minor: int
+) -> int:
     """The part of the charge (minor units) that gives back `amount_rial`: proportional, rounded
     down; a refund that completes the total takes whatever is left, so a full refund is exact."""
     left = amount_minor - refunded_minor
@@ -168,7 +170,11 @@ class StripeProvider(PaymentProvider):
             if not intent:
                 raise ProviderError(f"payment {payment.id} has no PaymentIntent to refund yet")
             self.client().v1.refunds.create(
-                params={"payment_intent": intent, "amount": amount, "metadata": {"reference": payment.reference, "key": key}},
+                params={
+                    "payment_intent": intent,
+                    "amount": amount,
+                    "metadata": {"reference": payment.reference, "key": key},
+                },
                 options={"idempotency_key": f"rooyesh-refund-{payment.reference}-{key}"},
             )
         except stripe.InvalidRequestError as error:

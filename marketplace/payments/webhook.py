@@ -120,10 +120,8 @@ def _refunded(payment: Payment, charge: Obj) -> str:
     if payment.status != PaymentStatus.PAID and payment.status != PaymentStatus.REFUNDED:
         # a refunded charge was a paid one: its paid event is late or lost, so apply it first
         services.mark_paid(payment, provider_payment_ref=id_of(charge.get("payment_intent")))
-    if refunded_minor >= amount:
-        refunded_rial = payment.amount_rial
-    else:
-        refunded_rial = refunded_minor * payment.amount_rial // amount
+    full = refunded_minor >= amount
+    refunded_rial = payment.amount_rial if full else refunded_minor * payment.amount_rial // amount
     changed = services.record_refund(payment, refunded_rial, refunded_minor=refunded_minor)
     return ("refunded" if payment.status == PaymentStatus.REFUNDED else "partly refunded") if changed else "no change"
 

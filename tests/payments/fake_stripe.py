@@ -12,6 +12,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -73,6 +74,8 @@ class FakeStripe:
     requests: list[Recorded] = field(default_factory=list)
     # status codes to answer the next API calls with instead of doing them (a Stripe outage)
     fail_next: list[int] = field(default_factory=list)
+    # called on every request (a test looks at the app's database session while Stripe is being called)
+    on_request: Callable[[], None] | None = None
     _idempotent: dict[str, tuple[dict, int, dict]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -83,19 +86,18 @@ class FakeStripe:
     # --- the API --------------------------------------------------------------------------------
 
     def handle(self, method: str, path: str, params: dict, headers: dict[str, str]) -> tuple[int, dict]:
+        if self.on_request is not None:
+            self.on_request()
         with self._lock:
             self.requests.append(Recorded(method, path, params, headers))
             if self.fail_next:
                 return self.fail_next.pop(0), _error("api_error", "the fake is down")
             key = headers.get("idempotency-key")
-            if method == "POST" and key:
-                if key in self._idempotent:
-                    first_params, status, body = self._idempotent[key]
-                    if first_params != params:
-                        return 400, _error(
-                            "idempotency_error", "Keys for idempotent requests can only be used with the same parameters"
-                        )
-                    return status, body
+            if method == "POST" and key and key in self._idempotent:
+                first_params, status, body = self._idempotent[key]
+                if first_params != params:
+                    return 400, _error("idempotency_error", "Keys for idempotent requests need the same parameters")
+                return status, body
             status, body = self._route(method, path, params)
             if method == "POST" and key:
                 self._idempotent[key] = (params, status, body)
@@ -152,7 +154,9 @@ class FakeStripe:
             return 400, _error("invalid_request_error", "No such payment_intent", code="resource_missing")
         amount = int(params.get("amount") or session["amount_total"] - self.refunded(intent))
         if self.refunded(intent) >= session["amount_total"]:
-            return 400, _error("invalid_request_error", "Charge has already been refunded.", code="charge_already_refunded")
+            return 400, _error(
+                "invalid_request_error", "Charge has already been refunded.", code="charge_already_refunded"
+            )
         if amount <= 0 or self.refunded(intent) + amount > session["amount_total"]:
             return 400, _error("invalid_request_error", "Refund amount is greater than unrefunded amount")
         refund = {
@@ -180,7 +184,9 @@ class FakeStripe:
     def pay(self, session_id: str) -> dict:
         """The buyer paid by card on Stripe's page: complete and paid, with a PaymentIntent."""
         session = self.sessions[session_id]
-        session.update(status="complete", payment_status="paid", payment_intent=session["payment_intent"] or self.new_id("pi"))
+        session.update(
+            status="complete", payment_status="paid", payment_intent=session["payment_intent"] or self.new_id("pi")
+        )
         return session
 
     def complete_unpaid(self, session_id: str) -> dict:

@@ -27,6 +27,7 @@ class Placed:
     order_ids: list[int]
     product_ids: list[int]
     buyer_id: int
+    session_id: str = ""
 
 
 def place_card_checkout(*lines: tuple[int, int, int], rate: int = RATE) -> Checkout:
@@ -38,7 +39,9 @@ def place_card_checkout(*lines: tuple[int, int, int], rate: int = RATE) -> Check
     cart = carts.open_cart(user_id=buyer.id, token=None)
     delivery = {}
     for price_toman, stock, quantity in lines:
-        product = ProductFactory(shop=ShopFactory(status="approved"), status="published", stock=stock, price_toman=price_toman)
+        product = ProductFactory(
+            shop=ShopFactory(status="approved"), status="published", stock=stock, price_toman=price_toman
+        )
         carts.add_item(cart, product.id, None, quantity, max_line=20)
         delivery[product.shop_id] = "pickup_centre"
     done = checkout.place_order(current_app, buyer, cart, checkout.CheckoutChoice(delivery, "card", None))
@@ -61,7 +64,9 @@ def placed(done: Checkout) -> Placed:
 def provider_lines(done: Checkout) -> list[LineForProvider]:
     """The lines the checkout shows on Stripe's page (as the lead's pay route builds them)."""
     return [
-        LineForProvider(item.title, item.quantity, item.unit_price_rial) for order in done.orders for item in order.items
+        LineForProvider(item.title, item.quantity, item.unit_price_rial)
+        for order in done.orders
+        for item in order.items
     ]
 
 

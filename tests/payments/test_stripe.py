@@ -51,8 +51,15 @@ def test_session_charges_exactly_the_payment_amount_with_metadata_and_key(stripe
     params = call.params
     assert params["mode"] == "payment"
     assert params["client_reference_id"] == str(done.id)
-    assert params["metadata"] == {"checkout_id": str(done.id), "payment_id": str(payment.id), "reference": payment.reference}
-    assert params["success_url"] == "http://shop.test/checkout/done" and params["cancel_url"] == "http://shop.test/checkout"
+    assert params["metadata"] == {
+        "checkout_id": str(done.id),
+        "payment_id": str(payment.id),
+        "reference": payment.reference,
+    }
+    assert (
+        params["success_url"] == "http://shop.test/checkout/done"
+        and params["cancel_url"] == "http://shop.test/checkout"
+    )
     session = stripe_on.sessions[session_id]
     assert session["amount_total"] == payment.amount_minor and session["currency"] == "eur"
     assert "2 × " in params["line_items"][0]["price_data"]["product_data"]["description"]
@@ -69,7 +76,9 @@ def test_the_session_amount_comes_from_the_database_not_the_lines(stripe_on):
     done = place_card_checkout((100_000, 3, 1))
     lines = provider_lines(done)
     tampered = [line.__class__(line.name, line.quantity, 1) for line in lines]  # "this costs 1 rial"
-    start = payments.start_card_payment(current_app, done.payment, tampered, success_url="http://s/", cancel_url="http://c/")
+    start = payments.start_card_payment(
+        current_app, done.payment, tampered, success_url="http://s/", cancel_url="http://c/"
+    )
     assert stripe_on.sessions[start.provider_ref]["amount_total"] == done.payment.amount_minor == 167
 
 
@@ -133,9 +142,9 @@ def test_return_page_check_with_stripe_down_changes_nothing(stripe_on):
 
 
 def test_session_states_map_to_provider_states():
-    assert state_of_session({"status": "complete", "payment_status": "paid", "payment_intent": "pi_1"}) == ProviderState(
-        "paid", "pi_1"
-    )
+    assert state_of_session(
+        {"status": "complete", "payment_status": "paid", "payment_intent": "pi_1"}
+    ) == ProviderState("paid", "pi_1")
     assert state_of_session({"status": "complete", "payment_status": "unpaid"}).status == "pending"
     assert state_of_session({"status": "open", "payment_status": "unpaid"}).status == "pending"
     assert state_of_session({"status": "expired", "payment_status": "unpaid"}).status == "expired"
@@ -205,7 +214,12 @@ def test_refund_retries_while_stripe_is_down(app, stripe_on):
     assert outbox.drain(app)["retry"] == 1 and stripe_on.refunds == []
     assert outbox.drain(app)["done"] == 0  # not due again yet: the back-off holds it
     unknown = Payment(
-        id=999, reference="checkout-999", amount_rial=10, amount_minor=1, refunded_rial=0, refunded_minor=0,
+        id=999,
+        reference="checkout-999",
+        amount_rial=10,
+        amount_minor=1,
+        refunded_rial=0,
+        refunded_minor=0,
         provider_payment_ref="pi_nobody",
     )
     with pytest.raises(ProviderError):  # Stripe refuses: retried, and staff see it failing
