@@ -160,6 +160,8 @@ def _register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .insights.routes import bp as insights_bp
+    from .orders.routes.cart import bp as cart_bp
+    from .orders.routes.checkout import bp as checkout_bp
     from .pages.routes import bp as pages_bp
     from .payments.routes import bp as payments_bp
     from .registration.routes import bp as registration_bp
@@ -184,6 +186,8 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         api_bp,
         insights_bp,
+        cart_bp,
+        checkout_bp,
         payments_bp,
     ):
         app.register_blueprint(blueprint)

@@ -10,7 +10,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import events, outbox
 from ..core.database import begin_write
@@ -111,10 +112,31 @@ def set_rate(currency: str, rial_per_unit: int, actor_id: int | None) -> Exchang
     return rate
 
 
+def instructions_for(app: Flask, payment: Payment) -> str:
+    """What to tell the buyer about paying (offline: how and where)."""
+    if not payment.is_offline:
+        return ""
+    return provider_named(app, payment.provider).start(payment, lines=[], success_url="", cancel_url="").instructions
+
+
 def _move(payment: Payment, to_status: PaymentStatus) -> bool:
-    if to_status not in TRANSITIONS[PaymentStatus(payment.status)]:
+    """Move the payment forward with one conditional UPDATE (status still what we read), so two
+    transactions racing on it (the webhook and the return page, two expiry sweeps) cannot both
+    apply the same change: the loser's row count is 0 and it does nothing."""
+    allowed_from = [status for status, targets in TRANSITIONS.items() if to_status in targets]
+    if PaymentStatus(payment.status) not in allowed_from:
         return False
-    payment.status = to_status
+    db.session.flush()
+    result = db.session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status == payment.status)
+        .values(status=to_status)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result has a rowcount
+        db.session.refresh(payment)
+        return False
+    set_committed_value(payment, "status", to_status)
     return True
 
 
@@ -133,7 +155,7 @@ def mark_paid(payment: Payment, *, provider_payment_ref: str | None = None, now:
 
 def record_failure(payment: Payment, status: PaymentStatus, reason: str = "") -> bool:
     """A pending payment failed, expired or was abandoned. False when it had already moved on."""
-    if payment.status != PaymentStatus.PENDING or not _move(payment, status):
+    if not _move(payment, status):
         return False
     payment.failure_reason = reason[:200]
     db.session.flush()
@@ -206,62 +228,59 @@ def start_card_payment(
 ) -> Start:
     """Where to send the buyer to pay `payment` by card: the provider's page, made once (a repeat
     gets the stored address back) and remembered on the payment with its real expiry. Ends the
-    request's transaction before calling the provider, so call it first, with nothing unsaved; the
-    caller commits. Refuses (RuleError) a payment no longer pending or a provider that did not answer."""
+    request's transaction before calling the provider (so call it first, with nothing unsaved); the
+    caller commits. A provider that does not answer gives a Start without `redirect_url` (logged);
+    a payment that stopped being pending is refused (RuleError)."""
     if payment.status == PaymentStatus.PENDING and payment.provider_ref and payment.redirect_url:
         return Start(redirect_url=payment.redirect_url, provider_ref=payment.provider_ref)
     if payment.status != PaymentStatus.PENDING:
         raise RuleError("payment_method", _l("This order can no longer be paid by card."))
     provider = provider_named(app, payment.provider)
-    payment_id = payment.id
     try:
-        start = provider.start(_detached(payment), lines=lines, success_url=success_url, cancel_url=cancel_url)
-    except ProviderError as error:
-        log.warning("card payment %s could not start: %s", payment_id, error)
-        raise RuleError(
-            "payment_method", _l("The card payment service did not answer. Please try again in a minute.")
-        ) from error
+        start = provider.start(
+            _outside_transaction(payment), lines=lines, success_url=success_url, cancel_url=cancel_url
+        )
+    except ProviderError:
+        log.warning("could not start payment %s with %s", payment.id, payment.provider, exc_info=True)
+        return Start()
     begin_write()
-    payment = db.session.get_one(Payment, payment_id)
     if payment.status != PaymentStatus.PENDING:  # expired while the provider was called
         raise RuleError("payment_method", _l("This order can no longer be paid by card."))
-    if payment.provider_ref is None:  # a racing request with the same idempotency key stored the same session
+    if payment.provider_ref is None:  # else a racing request with the same idempotency key stored the same session
         payment.provider_ref = start.provider_ref
         payment.redirect_url = start.redirect_url
         expires_at = start.details.get("expires_at")
         if expires_at:
-            # the provider may keep its page open longer than asked: the payment expires with it
+            # the provider keeps its page open longer than asked (Stripe's minimum): expire with it
             payment.expires_at = max(as_utc(payment.expires_at or utcnow()), datetime.fromtimestamp(expires_at, UTC))
     db.session.flush()
     return start
 
 
-def confirm_card_payment(app: Flask, payment: Payment) -> Payment:
+def refresh_from_provider(app: Flask, payment: Payment) -> bool:
     """The buyer came back from the provider's page: while `payment` is pending, ask the provider
-    on the server and apply its answer (`apply_provider_state`). Returns the payment as it stands
-    now. Ends the request's transaction before asking, so call it first; the caller commits. A
-    provider that does not answer changes nothing: its webhook tells us later."""
+    on the server (never the query string) and apply its answer. Ends the request's transaction
+    before asking (so call it first); the caller commits, and `payment` stays usable. A provider
+    that does not answer changes nothing: its webhook tells us later. True when the payment moved."""
     if payment.status != PaymentStatus.PENDING or not payment.provider_ref:
-        return payment
+        return False
     provider = provider_named(app, payment.provider)
-    payment_id = payment.id
-    state: ProviderState | None
     try:
-        state = provider.confirm_return(_detached(payment))
-    except ProviderError as error:
-        log.warning("could not ask about card payment %s: %s", payment_id, error)
-        state = None
-    if state is not None and state.status != "pending":
-        begin_write()
-    payment = db.session.get_one(Payment, payment_id)
-    if state is not None:
-        apply_provider_state(payment, state)
-    return payment
+        state = provider.confirm_return(_outside_transaction(payment))
+    except ProviderError:
+        log.warning("could not ask %s about payment %s", payment.provider, payment.id, exc_info=True)
+        return False
+    if state is None or state.status == "pending":
+        return False
+    begin_write()
+    return apply_provider_state(payment, state)
 
 
-def apply_provider_state(payment: Payment, state: ProviderState) -> bool:
+def apply_provider_state(payment: Payment, state: ProviderState | None) -> bool:
     """Apply what the provider says of `payment`: paid → `mark_paid`, expired or failed →
-    `record_failure`, pending → nothing. Forward only and idempotent; True when it changed the payment."""
+    `record_failure`, pending (or nothing) → no change. Forward only and idempotent; True when it moved."""
+    if state is None:
+        return False
     if state.status == "paid":
         return mark_paid(payment, provider_payment_ref=state.provider_payment_ref)
     if state.status == "expired":
@@ -271,15 +290,16 @@ def apply_provider_state(payment: Payment, state: ProviderState) -> bool:
     return False
 
 
-def _detached(payment: Payment) -> Payment:
-    """`payment` with its columns loaded, taken out of the session, and the session's transaction
-    ended: a provider reads it over the network while no transaction is open (one left open on
-    SQLite would hold the write lock a POST request began with)."""
+def _outside_transaction(payment: Payment) -> Payment:
+    """A copy of `payment`'s columns that belongs to no session, after ending the session's
+    transaction: the provider reads it over the network while no transaction is open (one left open
+    on SQLite would hold the write lock a POST began with). `payment` itself stays in the session
+    and reloads when next read."""
     if inspect(payment).expired_attributes:
         db.session.refresh(payment)
-    db.session.expunge(payment)
+    copy = Payment(**{column.key: getattr(payment, column.key) for column in Payment.__table__.columns})
     db.session.rollback()
-    return payment
+    return copy
 
 
 def record_event(provider: str, event_id: str, event_type: str) -> PaymentEvent | None:
@@ -346,9 +366,9 @@ def _send_refund(message: outbox.OutboxMessage) -> None:
     if payment is None:
         raise outbox.PermanentError("payment gone")
     provider = provider_named(app, payment.provider)
-    # read only: hold no transaction while the provider is called; detached, the payment keeps the
-    # values just read (after a bare rollback, reading one would open a new transaction)
-    payment = _detached(payment)
+    # read only: hold no transaction while the provider is called; the copy keeps the values just
+    # read (after a bare rollback, reading the payment would open a new transaction)
+    payment = _outside_transaction(payment)
     try:
         provider.refund(payment, int(message.payload["amount_rial"]), key=message.payload["key"])
     except RefundByHand as error:
