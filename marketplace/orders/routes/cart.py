@@ -2,10 +2,13 @@
 in her signed session cookie; the header's count is kept in the session too, so pages that show
 it run no query for it."""
 
+from datetime import datetime
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 
+from ...core.dates import TEHRAN
 from ...core.transaction import change
 from .. import cart as carts
 from ..forms import ActionForm, AddToCartForm, CartLineForm
@@ -40,7 +43,7 @@ def _max_line() -> int:
 def show():
     """The cart, grouped by shop, priced now, with what stands in the way of each line."""
     cart = current_cart()
-    groups = carts.grouped_lines(cart, max_line=_max_line())
+    groups = carts.grouped_lines(cart, max_line=_max_line(), today=datetime.now(TEHRAN).date())
     session[COUNT_KEY] = carts.item_count(cart)
     ready = bool(groups) and not any(line.problem for group in groups for line in group.lines)
     return render_template(
