@@ -165,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     from .orders.routes.checkout import bp as checkout_bp
     from .orders.routes.reviews import bp as reviews_bp
     from .pages.routes import bp as pages_bp
+    from .payments.routes import bp as payments_bp
     from .registration.routes import bp as registration_bp
     from .search.routes import bp as search_bp
     from .shops.routes.settings import bp as shops_bp
@@ -191,6 +192,7 @@ def _register_blueprints(app: Flask) -> None:
         checkout_bp,
         orders_bp,
         reviews_bp,
+        payments_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -7,14 +7,17 @@ Services never commit; the route, webhook or CLI command commits once.
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import events, outbox
-from ..core.dates import utcnow
+from ..core.database import begin_write
+from ..core.dates import as_utc, utcnow
+from ..core.errors import RuleError
+from ..core.messages import lazy_gettext as _l
 from ..extensions import db
 from .models import OFFLINE_METHODS, ExchangeRate, Payment, PaymentEvent, PaymentMethod, PaymentStatus
 from .offline import OfflineProvider
@@ -107,47 +110,6 @@ def set_rate(currency: str, rial_per_unit: int, actor_id: int | None) -> Exchang
     db.session.add(rate)
     db.session.flush()
     return rate
-
-
-def start_card_payment(
-    app: Flask, payment: Payment, *, lines: list[LineForProvider], success_url: str, cancel_url: str
-) -> Start:
-    """Open the provider's payment page for a pending payment and remember its id and address.
-    Calls the network: the provider makes a repeated call for the same payment return the same page."""
-    provider = provider_named(app, payment.provider)
-    try:
-        started = provider.start(payment, lines=lines, success_url=success_url, cancel_url=cancel_url)
-    except ProviderError:
-        log.warning("could not start payment %s with %s", payment.id, payment.provider, exc_info=True)
-        return Start()
-    if started.provider_ref:
-        payment.provider_ref = started.provider_ref
-    if started.redirect_url:
-        payment.redirect_url = started.redirect_url
-    db.session.flush()
-    return started
-
-
-def apply_provider_state(payment: Payment, state: ProviderState | None) -> None:
-    """Record what the provider said when asked (the return page): paid, failed or expired."""
-    if state is None:
-        return
-    if state.status == "paid":
-        mark_paid(payment, provider_payment_ref=state.provider_payment_ref)
-    elif state.status == "expired":
-        record_failure(payment, PaymentStatus.EXPIRED, "expired")
-    elif state.status == "failed":
-        record_failure(payment, PaymentStatus.FAILED, "failed")
-
-
-def refresh_from_provider(app: Flask, payment: Payment) -> None:
-    """Ask the provider how a pending payment stands and record it (the buyer's return page)."""
-    try:
-        state = provider_named(app, payment.provider).confirm_return(payment)
-    except ProviderError:
-        log.warning("could not ask %s about payment %s", payment.provider, payment.id, exc_info=True)
-        return
-    apply_provider_state(payment, state)
 
 
 def instructions_for(app: Flask, payment: Payment) -> str:
@@ -258,6 +220,88 @@ def request_refund(payment: Payment, amount_rial: int, *, key: str) -> bool:
     return True
 
 
+# --- card payments: the provider's API is called with no transaction open ---------------------
+
+
+def start_card_payment(
+    app: Flask, payment: Payment, lines: list[LineForProvider], *, success_url: str, cancel_url: str
+) -> Start:
+    """Where to send the buyer to pay `payment` by card: the provider's page, made once (a repeat
+    gets the stored address back) and remembered on the payment with its real expiry. Ends the
+    request's transaction before calling the provider (so call it first, with nothing unsaved); the
+    caller commits. A provider that does not answer gives a Start without `redirect_url` (logged);
+    a payment that stopped being pending is refused (RuleError)."""
+    if payment.status == PaymentStatus.PENDING and payment.provider_ref and payment.redirect_url:
+        return Start(redirect_url=payment.redirect_url, provider_ref=payment.provider_ref)
+    if payment.status != PaymentStatus.PENDING:
+        raise RuleError("payment_method", _l("This order can no longer be paid by card."))
+    provider = provider_named(app, payment.provider)
+    try:
+        start = provider.start(
+            _outside_transaction(payment), lines=lines, success_url=success_url, cancel_url=cancel_url
+        )
+    except ProviderError:
+        log.warning("could not start payment %s with %s", payment.id, payment.provider, exc_info=True)
+        return Start()
+    begin_write()
+    if payment.status != PaymentStatus.PENDING:  # expired while the provider was called
+        raise RuleError("payment_method", _l("This order can no longer be paid by card."))
+    if payment.provider_ref is None:  # else a racing request with the same idempotency key stored the same session
+        payment.provider_ref = start.provider_ref
+        payment.redirect_url = start.redirect_url
+        expires_at = start.details.get("expires_at")
+        if expires_at:
+            # the provider keeps its page open longer than asked (Stripe's minimum): expire with it
+            payment.expires_at = max(as_utc(payment.expires_at or utcnow()), datetime.fromtimestamp(expires_at, UTC))
+    db.session.flush()
+    return start
+
+
+def refresh_from_provider(app: Flask, payment: Payment) -> bool:
+    """The buyer came back from the provider's page: while `payment` is pending, ask the provider
+    on the server (never the query string) and apply its answer. Ends the request's transaction
+    before asking (so call it first); the caller commits, and `payment` stays usable. A provider
+    that does not answer changes nothing: its webhook tells us later. True when the payment moved."""
+    if payment.status != PaymentStatus.PENDING or not payment.provider_ref:
+        return False
+    provider = provider_named(app, payment.provider)
+    try:
+        state = provider.confirm_return(_outside_transaction(payment))
+    except ProviderError:
+        log.warning("could not ask %s about payment %s", payment.provider, payment.id, exc_info=True)
+        return False
+    if state is None or state.status == "pending":
+        return False
+    begin_write()
+    return apply_provider_state(payment, state)
+
+
+def apply_provider_state(payment: Payment, state: ProviderState | None) -> bool:
+    """Apply what the provider says of `payment`: paid → `mark_paid`, expired or failed →
+    `record_failure`, pending (or nothing) → no change. Forward only and idempotent; True when it moved."""
+    if state is None:
+        return False
+    if state.status == "paid":
+        return mark_paid(payment, provider_payment_ref=state.provider_payment_ref)
+    if state.status == "expired":
+        return record_failure(payment, PaymentStatus.EXPIRED, "expired")
+    if state.status == "failed":
+        return record_failure(payment, PaymentStatus.FAILED, "failed")
+    return False
+
+
+def _outside_transaction(payment: Payment) -> Payment:
+    """A copy of `payment`'s columns that belongs to no session, after ending the session's
+    transaction: the provider reads it over the network while no transaction is open (one left open
+    on SQLite would hold the write lock a POST began with). `payment` itself stays in the session
+    and reloads when next read."""
+    if inspect(payment).expired_attributes:
+        db.session.refresh(payment)
+    copy = Payment(**{column.key: getattr(payment, column.key) for column in Payment.__table__.columns})
+    db.session.rollback()
+    return copy
+
+
 def record_event(provider: str, event_id: str, event_type: str) -> PaymentEvent | None:
     """Claim a provider event for this transaction: a new PaymentEvent row, or None when the event
     was applied before (then the caller must do nothing). The unique key settles two deliveries
@@ -271,6 +315,16 @@ def record_event(provider: str, event_id: str, event_type: str) -> PaymentEvent 
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def event_seen(provider: str, event_id: str) -> bool:
+    """Whether the provider event was applied already (a racing delivery's commit, after ours failed)."""
+    return (
+        db.session.scalar(
+            select(PaymentEvent.id).where(PaymentEvent.provider == provider, PaymentEvent.event_id == event_id)
+        )
+        is not None
+    )
 
 
 def payment_by_reference(reference: str) -> Payment | None:
@@ -312,8 +366,9 @@ def _send_refund(message: outbox.OutboxMessage) -> None:
     if payment is None:
         raise outbox.PermanentError("payment gone")
     provider = provider_named(app, payment.provider)
-    db.session.expunge(payment)  # keep its loaded values after the rollback
-    db.session.rollback()  # read only: hold no transaction while the provider is called
+    # read only: hold no transaction while the provider is called; the copy keeps the values just
+    # read (after a bare rollback, reading the payment would open a new transaction)
+    payment = _outside_transaction(payment)
     try:
         provider.refund(payment, int(message.payload["amount_rial"]), key=message.payload["key"])
     except RefundByHand as error:

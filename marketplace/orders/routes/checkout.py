@@ -118,7 +118,7 @@ def pay(checkout_id: int):
         for order in placed.orders
         for item in order.items
     ]
-    done_url = public_url(url_for("checkout.done", checkout_id=placed.id))
+    done_url = public_url("checkout.done", checkout_id=placed.id)
     with change() as done:
         started = payments.start_card_payment(
             current_app_object(), payment, lines=lines, success_url=done_url, cancel_url=done_url + "?cancelled=1"
