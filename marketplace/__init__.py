@@ -153,6 +153,7 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts import access  # noqa: F401  (registers the user loader)
+    from .accounts.notification_routes import bp as notifications_bp
     from .accounts.routes import bp as accounts_bp
     from .api.routes import bp as api_bp
     from .catalog.routes.producer import bp as products_bp
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .insights.routes import bp as insights_bp
+    from .orders.routes.messages import bp as order_messages_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
     from .search.routes import bp as search_bp
@@ -183,6 +185,8 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         api_bp,
         insights_bp,
+        notifications_bp,
+        order_messages_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,1 @@
+"""The orders blueprints: one module per concept (cart, checkout, messages …)."""
