@@ -161,6 +161,8 @@ def _register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .insights.routes import bp as insights_bp
+    from .orders.routes.cart import bp as cart_bp
+    from .orders.routes.checkout import bp as checkout_bp
     from .orders.routes.messages import bp as order_messages_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
@@ -185,6 +187,8 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         api_bp,
         insights_bp,
+        cart_bp,
+        checkout_bp,
         notifications_bp,
         order_messages_bp,
     ):
