@@ -161,8 +161,10 @@ def _register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .insights.routes import bp as insights_bp
+    from .orders.routes.buyer import bp as orders_bp
     from .orders.routes.cart import bp as cart_bp
     from .orders.routes.checkout import bp as checkout_bp
+    from .orders.routes.reviews import bp as reviews_bp
     from .orders.routes.messages import bp as order_messages_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
@@ -189,6 +191,8 @@ def _register_blueprints(app: Flask) -> None:
         insights_bp,
         cart_bp,
         checkout_bp,
+        orders_bp,
+        reviews_bp,
         notifications_bp,
         order_messages_bp,
     ):

@@ -15,7 +15,7 @@ from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text
 from ..extensions import db
 from .models import Order, OrderMessage
-from .receivers import lazy_number
+from .notices import lazy_number
 
 MAX_BODY = 2000
 PREVIEW_CHARS = 60  # of the message, in the notice to the other side
