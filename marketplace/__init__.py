@@ -153,6 +153,7 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts import access  # noqa: F401  (registers the user loader)
+    from .accounts.notification_routes import bp as notifications_bp
     from .accounts.routes import bp as accounts_bp
     from .api.routes import bp as api_bp
     from .catalog.routes.producer import bp as products_bp
@@ -163,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     from .orders.routes.buyer import bp as orders_bp
     from .orders.routes.cart import bp as cart_bp
     from .orders.routes.checkout import bp as checkout_bp
+    from .orders.routes.messages import bp as order_messages_bp
     from .orders.routes.reviews import bp as reviews_bp
     from .pages.routes import bp as pages_bp
     from .payments.routes import bp as payments_bp
@@ -193,6 +195,8 @@ def _register_blueprints(app: Flask) -> None:
         orders_bp,
         reviews_bp,
         payments_bp,
+        notifications_bp,
+        order_messages_bp,
     ):
         app.register_blueprint(blueprint)
 

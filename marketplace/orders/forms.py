@@ -61,3 +61,10 @@ class CheckoutForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that only needs CSRF."""
+
+
+class MessageForm(FlaskForm):
+    """One message in an order's thread (plain text, ≤ 2,000 characters: orders.threads checks,
+    and its refusal goes next to the box)."""
+
+    body = TextAreaField(_l("Your message"))

@@ -374,12 +374,13 @@ def init_orders(app: Flask) -> None:
     """Answer the payment signals and catalog's questions (explicitly, when the app starts), and
     expire unpaid card orders from the outbox worker every minute."""
     from ..core import outbox
-    from . import receivers
+    from . import notices, receivers
 
     events.payment_succeeded.connect(on_payment_succeeded)
     events.payment_failed.connect(on_payment_failed)
     events.payment_refunded.connect(on_payment_refunded)
     receivers.connect()
+    notices.connect_receivers()  # notifications of new orders and status changes
 
     @outbox.every(app, 60, "orders-expire")
     def _expire(app: Flask) -> None:
