@@ -160,12 +160,15 @@ def _register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .insights.routes import bp as insights_bp
+    from .orders.routes.desk import bp as desk_bp
+    from .orders.routes.receipts import bp as receipts_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
     from .search.routes import bp as search_bp
     from .shops.routes.settings import bp as shops_bp
     from .shops.routes.wizard import bp as wizard_bp
     from .staff.routes.console import bp as staff_bp
+    from .staff.routes.money import bp as staff_money_bp
     from .staff.routes.products import bp as staff_products_bp
 
     for blueprint in (
@@ -183,6 +186,9 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         api_bp,
         insights_bp,
+        desk_bp,
+        receipts_bp,
+        staff_money_bp,
     ):
         app.register_blueprint(blueprint)
 
