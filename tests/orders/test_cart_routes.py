@@ -91,8 +91,15 @@ def test_another_users_address_is_not_used(app, client, goods, make_user, login)
     shawl, _ = goods
     other = make_user()
     with app.app_context():
-        theirs = Address(user_id=other.id, receiver_name="دیگری", receiver_phone="+989150000000", province="تهران",
-                         city="تهران", line="خیابان دیگری، پلاک ۱۰۰", postal_code="1234567890")
+        theirs = Address(
+            user_id=other.id,
+            receiver_name="دیگری",
+            receiver_phone="+989150000000",
+            province="تهران",
+            city="تهران",
+            line="خیابان دیگری، پلاک ۱۰۰",
+            postal_code="1234567890",
+        )
         db.session.add(theirs)
         db.session.commit()
         theirs_id = theirs.id
