@@ -12,7 +12,7 @@ from ..extensions import db
 from ..payments.models import OFFLINE_METHODS, PaymentMethod
 from ..shops.models import Shop
 from .models import Order, OrderStatus
-from .services import NEW_STATUSES, TRANSITIONS
+from .services import NEW_STATUSES, OPEN_STATUSES, TRANSITIONS
 
 S = OrderStatus
 # Each tab of the desk and the statuses it shows, in the order she works through them. Card orders
@@ -90,11 +90,10 @@ def allowed_actions(order: Order) -> set[str]:
         actions.add("deliver")
     if S.CANCELLED in moves and order.status != S.PENDING_PAYMENT:
         actions.add("cancel")
-    if (
-        order.payment_method in OFFLINE_METHODS
-        and order.money_received_at is None
-        and order.status not in (S.CANCELLED, S.REFUNDED, S.PENDING_PAYMENT)
-    ):
+    # Cash on delivery is paid when the parcel arrives (delivering it records the money); paid at
+    # the centre or the booth, the money may come in at any time while the order is open.
+    money_due = (S.SHIPPED,) if order.payment_method == PaymentMethod.COD else OPEN_STATUSES
+    if order.payment_method in OFFLINE_METHODS and order.money_received_at is None and order.status in money_due:
         actions.add("money_received")
     return actions
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ...accounts.access import role_required
 from ...core.database import begin_write
 from ...core.dates import TEHRAN, jalali_input_value
+from ...core.numerals import is_persian
 from ...core.persian import format_number
 from ...core.transaction import change
 from ...extensions import db
@@ -207,7 +208,7 @@ def _settings_form(settings) -> DeliverySettingsForm:
         return DeliverySettingsForm()
 
     def toman(rial):
-        return format_number(rial // 10, persian=False) if rial is not None else ""
+        return format_number(rial // 10, persian=is_persian()) if rial is not None else ""
 
     return DeliverySettingsForm(
         data={
