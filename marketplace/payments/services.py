@@ -10,7 +10,8 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import events, outbox
 from ..core.dates import utcnow
@@ -157,9 +158,23 @@ def instructions_for(app: Flask, payment: Payment) -> str:
 
 
 def _move(payment: Payment, to_status: PaymentStatus) -> bool:
-    if to_status not in TRANSITIONS[PaymentStatus(payment.status)]:
+    """Move the payment forward with one conditional UPDATE (status still what we read), so two
+    transactions racing on it (the webhook and the return page, two expiry sweeps) cannot both
+    apply the same change: the loser's row count is 0 and it does nothing."""
+    allowed_from = [status for status, targets in TRANSITIONS.items() if to_status in targets]
+    if PaymentStatus(payment.status) not in allowed_from:
         return False
-    payment.status = to_status
+    db.session.flush()
+    result = db.session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status == payment.status)
+        .values(status=to_status)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result has a rowcount
+        db.session.refresh(payment)
+        return False
+    set_committed_value(payment, "status", to_status)
     return True
 
 
@@ -178,7 +193,7 @@ def mark_paid(payment: Payment, *, provider_payment_ref: str | None = None, now:
 
 def record_failure(payment: Payment, status: PaymentStatus, reason: str = "") -> bool:
     """A pending payment failed, expired or was abandoned. False when it had already moved on."""
-    if payment.status != PaymentStatus.PENDING or not _move(payment, status):
+    if not _move(payment, status):
         return False
     payment.failure_reason = reason[:200]
     db.session.flush()

@@ -4,7 +4,7 @@ A guest is sent to log in or sign up (both come back here) and keeps her cart.""
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; the stubs predate it
 
 from ...core.app import current_app_object
 from ...core.transaction import change
