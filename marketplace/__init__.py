@@ -160,10 +160,12 @@ def _register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .insights.routes import bp as insights_bp
+    from .orders.routes.buyer import bp as orders_bp
     from .orders.routes.cart import bp as cart_bp
     from .orders.routes.checkout import bp as checkout_bp
     from .orders.routes.desk import bp as desk_bp
     from .orders.routes.receipts import bp as receipts_bp
+    from .orders.routes.reviews import bp as reviews_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
     from .search.routes import bp as search_bp
@@ -190,6 +192,8 @@ def _register_blueprints(app: Flask) -> None:
         insights_bp,
         cart_bp,
         checkout_bp,
+        orders_bp,
+        reviews_bp,
         desk_bp,
         receipts_bp,
         staff_money_bp,

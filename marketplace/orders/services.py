@@ -370,13 +370,15 @@ def on_payment_refunded(payment: Payment, full: bool = False, **_kwargs) -> None
 
 
 def init_orders(app: Flask) -> None:
-    """Answer the payment signals (explicitly, when the app starts), and expire unpaid card orders
-    from the outbox worker every minute."""
+    """Answer the payment signals and catalog's questions (explicitly, when the app starts), and
+    expire unpaid card orders from the outbox worker every minute."""
     from ..core import outbox
+    from . import receivers
 
     events.payment_succeeded.connect(on_payment_succeeded)
     events.payment_failed.connect(on_payment_failed)
     events.payment_refunded.connect(on_payment_refunded)
+    receivers.connect()
 
     @outbox.every(app, 60, "orders-expire")
     def _expire(app: Flask) -> None:
