@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..core.messages import lazy_gettext as _l
-from ..core.urls import public_base
+from ..core.urls import public_url
 from ..extensions import db
 from ..payments.models import OFFLINE_METHODS, PaymentMethod
 from ..shops.models import Shop
@@ -107,7 +107,7 @@ def money_received(order: Order) -> bool:
 
 def order_page_url(order: Order) -> str:
     """The absolute public address of the buyer's page of this order (built from PUBLIC_URL)."""
-    return f"{public_base()}/orders/{order.id}"
+    return public_url("orders.detail", order_id=order.id)
 
 
 def qr_svg(text: str, title: str = "") -> Markup:

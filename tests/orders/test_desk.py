@@ -12,7 +12,7 @@ from marketplace.core.dates import TEHRAN, jalali_input_value
 from marketplace.core.outbox import OutboxMessage
 from marketplace.extensions import db
 from marketplace.orders import cart as carts
-from marketplace.orders import checkout
+from marketplace.orders import checkout, desk
 from marketplace.orders.models import DeliverySettings, Order, OrderStatus
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.shops.models import Shop
@@ -167,6 +167,10 @@ def test_slip_has_the_qr_code_and_the_address(app, client, producer, shop, login
     assert re.search(r'<svg role="img" viewBox="0 0 \d+ \d+" class="qr-code"><title>[^<]+</title><path', page)
     assert "بلوار توس، کوچه ۱۲، پلاک ۵" in page and "زهرا کریمی" in page and "شال ابریشمی" in page
     assert "css/order-print.css" in page and "style=" not in page
+    with app.app_context():
+        # the code carries the buyer's order page under PUBLIC_URL (segno's own matrix, compared)
+        expected = desk.qr_svg(app.config["PUBLIC_URL"] + f"/orders/{order_id}", "t")
+    assert re.search(r"<path[^>]*>", expected).group(0) in page
 
 
 def test_receipt_for_the_buyer_only(app, client, producer, shop, login, make_user):

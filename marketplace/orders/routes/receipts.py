@@ -1,7 +1,7 @@
 """The buyer's printable receipt of one of her orders (/orders/<id>/receipt). The producer prints
 the same receipt from her desk; someone else's order is a 404."""
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, url_for
 from flask_login import current_user, login_required
 
 from .. import services
@@ -16,4 +16,4 @@ def receipt(order_id: int):
     order = services.buyer_order(current_user.id, order_id)
     if order is None:
         abort(404)
-    return render_receipt(order, back_url=f"/orders/{order.id}")
+    return render_receipt(order, back_url=url_for("orders.detail", order_id=order.id))
