@@ -165,6 +165,8 @@ def _register_blueprints(app: Flask) -> None:
     from .orders.routes.cart import bp as cart_bp
     from .orders.routes.checkout import bp as checkout_bp
     from .orders.routes.messages import bp as order_messages_bp
+    from .orders.routes.desk import bp as desk_bp
+    from .orders.routes.receipts import bp as receipts_bp
     from .orders.routes.reviews import bp as reviews_bp
     from .pages.routes import bp as pages_bp
     from .payments.routes import bp as payments_bp
@@ -173,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from .shops.routes.settings import bp as shops_bp
     from .shops.routes.wizard import bp as wizard_bp
     from .staff.routes.console import bp as staff_bp
+    from .staff.routes.money import bp as staff_money_bp
     from .staff.routes.products import bp as staff_products_bp
 
     for blueprint in (
@@ -197,6 +200,9 @@ def _register_blueprints(app: Flask) -> None:
         payments_bp,
         notifications_bp,
         order_messages_bp,
+        desk_bp,
+        receipts_bp,
+        staff_money_bp,
     ):
         app.register_blueprint(blueprint)
 

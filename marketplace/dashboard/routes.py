@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..accounts.access import role_required
 from ..catalog import services as catalog
+from ..orders import services as orders
 from ..registration import services as registration
 from ..shops import services as shops
 
@@ -29,4 +30,5 @@ def home():
         product_count=len(products),
         first_product=first_product,
         registration=registration.dashboard_summary(shop) if shop else None,
+        new_orders=orders.new_order_count(shop),
     )

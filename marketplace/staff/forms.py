@@ -2,9 +2,19 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import ValidationError
 
 from ..core.messages import lazy_gettext as _l
+from ..core.money import parse_toman, toman_to_rial
+from ..core.persian import normalize_text
+
+# One unit of a card currency (a euro) will not cost a billion toman: more is a typo.
+MAX_RATE_TOMAN = 100_000_000
+
+
+def _text(value):
+    return normalize_text(value)
 
 
 class UserActiveForm(FlaskForm):
@@ -26,3 +36,27 @@ class ImportForm(FlaskForm):
 
 class OutboxRetryForm(FlaskForm):
     """No fields: the CSRF token of the "send again" button."""
+
+
+class SettleForm(FlaskForm):
+    """No fields: the CSRF token of a shop's "mark settled" button."""
+
+
+class ExchangeRateForm(FlaskForm):
+    """The card currency's price, typed in toman per unit (stored in rial)."""
+
+    toman_per_unit = StringField(_l("Toman for one unit of the card currency"), filters=[_text])
+
+    def validate_toman_per_unit(self, field: StringField) -> None:
+        """A whole, positive number of toman, not absurdly large."""
+        toman = parse_toman(field.data or "")
+        if toman is None:
+            raise ValidationError(_l("Write the price in toman with digits only, like 65000."))
+        if toman < 1:
+            raise ValidationError(_l("The rate must be more than zero."))
+        if toman > MAX_RATE_TOMAN:
+            raise ValidationError(_l("This rate is too high. Please check the number of zeros."))
+
+    def rial_per_unit(self) -> int:
+        """The rate as stored: rial per unit (call after validation)."""
+        return toman_to_rial(parse_toman(self.toman_per_unit.data or "") or 0)
