@@ -233,6 +233,9 @@ class OrderItem(Model):
 class OrderEvent(AuditTrailMixin, Model):
     """The order's timeline: every state change, who made it, when and why."""
 
+    # wider than the shared audit columns: "awaiting_confirmation" has 21 characters
+    from_status: Mapped[str] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
 
     order: Mapped[Order] = relationship(back_populates="events")
