@@ -358,8 +358,9 @@ def on_payment_refunded(payment: Payment, full: bool = False, **_kwargs) -> None
 
 def init_orders(app: Flask) -> None:
     """Answer the payment signals (explicitly, when the app starts), and expire unpaid card orders
-    from the outbox worker every minute."""
+    from the outbox worker every minute (and roll up product popularity every 10 minutes)."""
     from ..core import outbox
+    from . import popularity
 
     events.payment_succeeded.connect(on_payment_succeeded)
     events.payment_failed.connect(on_payment_failed)
@@ -369,3 +370,5 @@ def init_orders(app: Flask) -> None:
     def _expire(app: Flask) -> None:
         payments.expire_overdue()
         db.session.commit()
+
+    outbox.every(app, popularity.EVERY_SECONDS, "orders-popularity")(popularity.worker_turn)
