@@ -160,6 +160,8 @@ def _register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .insights.routes import bp as insights_bp
+    from .orders.routes.cart import bp as cart_bp
+    from .orders.routes.checkout import bp as checkout_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
     from .search.routes import bp as search_bp
@@ -183,6 +185,8 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         api_bp,
         insights_bp,
+        cart_bp,
+        checkout_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -52,6 +52,7 @@ class SignupForm(FlaskForm):
     phone = PhoneField(_l("Mobile number"))
     new_password = _password_field(_l("Password"))
     is_producer = BooleanField(_l("I make things to sell"))
+    next = HiddenField()
 
 
 class LoginForm(FlaskForm):

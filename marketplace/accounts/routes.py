@@ -55,7 +55,7 @@ def _after_login_target(next_path: str | None, user) -> str:
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
-    form = SignupForm(is_producer=request.args.get("producer") == "1")
+    form = SignupForm(is_producer=request.args.get("producer") == "1", next=request.args.get("next", ""))
     if form.validate_on_submit():
         roles = {"buyer", "producer"} if form.is_producer.data else {"buyer"}
         with change(form) as done:
@@ -67,11 +67,16 @@ def signup():
                 locale=request.cookies.get(current_app.config["LOCALE_COOKIE"]),
             )
             services.record_login(user)
-        if done:
+            # inside the transaction: whatever answers Flask-Login's user_logged_in (orders takes
+            # over the guest cart) is committed with the new account, or not at all
             login_user(user)
+        if done:
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+            if is_safe_next(form.next.data):
+                return redirect(form.next.data)  # e.g. back to the checkout she was on
             # A producer goes straight to the first step of her shop, whose main button starts it.
             return redirect(url_for("wizard.step_name") if form.is_producer.data else url_for("accounts.account"))
+        logout_user()
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
 
 
@@ -93,8 +98,8 @@ def login():
             form.password.errors = [_("This account is deactivated. Please contact the centre.")]
         else:
             services.record_login(user)
+            login_user(user, remember=form.remember.data)  # before the commit: see signup()
             db.session.commit()
-            login_user(user, remember=form.remember.data)
             throttle.clear_failures(phone, everywhere=False)
             return throttle.remember_device(redirect(_after_login_target(form.next.data, user)), phone)
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200

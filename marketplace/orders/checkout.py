@@ -239,16 +239,19 @@ class CheckoutChoice:
 
 
 def place_order(
-    app: Flask, buyer: User, cart: Cart, choice: CheckoutChoice, *, now: datetime | None = None
+    app: Flask, buyer: User, cart: Cart | None, choice: CheckoutChoice, *, now: datetime | None = None
 ) -> Checkout:
     """Turn the cart into one order per shop and one payment, take the stock, empty the cart.
     Refuses with every problem at once; on a refusal nothing is written (the caller rolls back)."""
     now = now or utcnow()
     today = now.astimezone(TEHRAN).date()
     max_line = app.config["MAX_LINE_QUANTITY"]
+    # Lazily, besides the worker's minute: card checkouts abandoned past their expiry give their stock
+    # back first, so nobody is told an item ran out when it is only held by an unpaid checkout.
+    payments.expire_overdue(now)
     groups = grouped_lines(cart, max_line=max_line)
     errors: list[tuple[str, object]] = []
-    if not groups:
+    if cart is None or not groups:
         raise CheckoutRefused([("cart", _l("Your cart is empty."))])
     for group in groups:
         for line in group.lines:

@@ -6,7 +6,8 @@ lookups every route goes through. Services flush, never commit.
 from datetime import date, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import events
 from ..core.dates import TEHRAN, utcnow
@@ -129,7 +130,19 @@ def move(order: Order, to_status: OrderStatus, *, actor_id: int | None, action: 
         )
     now = now or utcnow()
     from_status = order.status
-    order.status = to_status
+    # One conditional UPDATE: if someone else moved the order since we read it (the buyer cancels
+    # while the producer accepts), only one of them wins; the other is refused, not overwritten.
+    db.session.flush()
+    result = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == from_status)
+        .values(status=to_status)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result has a rowcount
+        db.session.refresh(order)
+        raise RuleError("status", _l("This order changed a moment ago. Please look at it again."))
+    set_committed_value(order, "status", to_status)
     stamp = {
         S.PAID: "paid_at",
         S.ACCEPTED: "accepted_at",

@@ -10,14 +10,15 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import events, outbox
 from ..core.dates import utcnow
 from ..extensions import db
 from .models import OFFLINE_METHODS, ExchangeRate, Payment, PaymentEvent, PaymentMethod, PaymentStatus
 from .offline import OfflineProvider
-from .providers import PaymentProvider, ProviderError, RefundByHand
+from .providers import LineForProvider, PaymentProvider, ProviderError, ProviderState, RefundByHand, Start
 
 log = logging.getLogger("marketplace.payments")
 
@@ -108,10 +109,72 @@ def set_rate(currency: str, rial_per_unit: int, actor_id: int | None) -> Exchang
     return rate
 
 
+def start_card_payment(
+    app: Flask, payment: Payment, *, lines: list[LineForProvider], success_url: str, cancel_url: str
+) -> Start:
+    """Open the provider's payment page for a pending payment and remember its id and address.
+    Calls the network: the provider makes a repeated call for the same payment return the same page."""
+    provider = provider_named(app, payment.provider)
+    try:
+        started = provider.start(payment, lines=lines, success_url=success_url, cancel_url=cancel_url)
+    except ProviderError:
+        log.warning("could not start payment %s with %s", payment.id, payment.provider, exc_info=True)
+        return Start()
+    if started.provider_ref:
+        payment.provider_ref = started.provider_ref
+    if started.redirect_url:
+        payment.redirect_url = started.redirect_url
+    db.session.flush()
+    return started
+
+
+def apply_provider_state(payment: Payment, state: ProviderState | None) -> None:
+    """Record what the provider said when asked (the return page): paid, failed or expired."""
+    if state is None:
+        return
+    if state.status == "paid":
+        mark_paid(payment, provider_payment_ref=state.provider_payment_ref)
+    elif state.status == "expired":
+        record_failure(payment, PaymentStatus.EXPIRED, "expired")
+    elif state.status == "failed":
+        record_failure(payment, PaymentStatus.FAILED, "failed")
+
+
+def refresh_from_provider(app: Flask, payment: Payment) -> None:
+    """Ask the provider how a pending payment stands and record it (the buyer's return page)."""
+    try:
+        state = provider_named(app, payment.provider).confirm_return(payment)
+    except ProviderError:
+        log.warning("could not ask %s about payment %s", payment.provider, payment.id, exc_info=True)
+        return
+    apply_provider_state(payment, state)
+
+
+def instructions_for(app: Flask, payment: Payment) -> str:
+    """What to tell the buyer about paying (offline: how and where)."""
+    if not payment.is_offline:
+        return ""
+    return provider_named(app, payment.provider).start(payment, lines=[], success_url="", cancel_url="").instructions
+
+
 def _move(payment: Payment, to_status: PaymentStatus) -> bool:
-    if to_status not in TRANSITIONS[PaymentStatus(payment.status)]:
+    """Move the payment forward with one conditional UPDATE (status still what we read), so two
+    transactions racing on it (the webhook and the return page, two expiry sweeps) cannot both
+    apply the same change: the loser's row count is 0 and it does nothing."""
+    allowed_from = [status for status, targets in TRANSITIONS.items() if to_status in targets]
+    if PaymentStatus(payment.status) not in allowed_from:
         return False
-    payment.status = to_status
+    db.session.flush()
+    result = db.session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status == payment.status)
+        .values(status=to_status)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result has a rowcount
+        db.session.refresh(payment)
+        return False
+    set_committed_value(payment, "status", to_status)
     return True
 
 
@@ -130,7 +193,7 @@ def mark_paid(payment: Payment, *, provider_payment_ref: str | None = None, now:
 
 def record_failure(payment: Payment, status: PaymentStatus, reason: str = "") -> bool:
     """A pending payment failed, expired or was abandoned. False when it had already moved on."""
-    if payment.status != PaymentStatus.PENDING or not _move(payment, status):
+    if not _move(payment, status):
         return False
     payment.failure_reason = reason[:200]
     db.session.flush()
@@ -249,6 +312,7 @@ def _send_refund(message: outbox.OutboxMessage) -> None:
     if payment is None:
         raise outbox.PermanentError("payment gone")
     provider = provider_named(app, payment.provider)
+    db.session.expunge(payment)  # keep its loaded values after the rollback
     db.session.rollback()  # read only: hold no transaction while the provider is called
     try:
         provider.refund(payment, int(message.payload["amount_rial"]), key=message.payload["key"])

@@ -28,7 +28,9 @@ def public_product(**fields):
 def address_for(user):
     return checkout.add_address(
         user.id,
-        checkout.AddressData("زهرا کریمی", "09151234567", "خراسان رضوی", "مشهد", "بلوار توس، کوچه ۱۲، پلاک ۵", "۹۱۸۷۶۵۴۳۲۱"),
+        checkout.AddressData(
+            "زهرا کریمی", "09151234567", "خراسان رضوی", "مشهد", "بلوار توس، کوچه ۱۲، پلاک ۵", "۹۱۸۷۶۵۴۳۲۱"
+        ),
     )
 
 
