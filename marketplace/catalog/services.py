@@ -3,7 +3,9 @@
 Plain functions with explicit arguments; they flush, never commit (the route commits once).
 """
 
+import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from PIL import Image, ImageFilter, ImageStat
@@ -626,6 +628,23 @@ def more_from_category(product: Product, limit: int = 4) -> list[Product]:
 def newest_products(limit: int = 8) -> list[Product]:
     """The newest public products (home page)."""
     return list(db.session.scalars(public_products().order_by(*SORTS["newest"]).limit(limit)))
+
+
+def featured_shops(today: date, limit: int = 6) -> list[Shop]:
+    """The home page's workshops for `today` (a Tehran date): approved shops with at least one public
+    product, a window of `limit` that moves on by `limit` each day, so every such shop gets its turn
+    within ceil(count / limit) days and the choice stays the same all day (two queries, no writes)."""
+    has_products = select(Product.shop_id).where(Product.is_public)
+    ids = list(db.session.scalars(select(Shop.id).where(Shop.is_public, Shop.id.in_(has_products))))
+    if not ids:
+        return []
+    # A fixed shuffle (by a hash of the id, not the date) so the shops shown together are not
+    # simply neighbours in signup order; the daily offset then walks through it.
+    ids.sort(key=lambda shop_id: hashlib.blake2b(str(shop_id).encode(), digest_size=8).digest())
+    start = today.toordinal() * limit % len(ids)
+    chosen = [ids[(start + n) % len(ids)] for n in range(min(limit, len(ids)))]
+    shops = {shop.id: shop for shop in db.session.scalars(select(Shop).where(Shop.id.in_(chosen)))}
+    return [shops[shop_id] for shop_id in chosen if shop_id in shops]
 
 
 def category_counts() -> dict[int, int]:

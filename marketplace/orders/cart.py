@@ -4,6 +4,7 @@ always read from the database, when the cart is shown and again at checkout."""
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,6 +15,7 @@ from ..core.messages import lazy_gettext as _l
 from ..extensions import db
 from ..shops.models import Shop
 from .models import Cart, CartItem
+from .services import made_to_order_ship_date
 
 
 def find_cart(*, user_id: int | None, token: str | None) -> Cart | None:
@@ -161,6 +163,7 @@ class CartLine:
     available: int
     price_changed_from: int | None = None  # the price when it was added, when it has changed since
     problem: str = ""  # why it cannot be ordered as it is (sold out, fewer left, no longer for sale)
+    ships_by: date | None = None  # made to order: when it would be sent if ordered today
 
     @property
     def total_rial(self) -> int:
@@ -181,8 +184,9 @@ class ShopGroup:
         return sum(line.total_rial for line in self.lines if not line.problem)
 
 
-def grouped_lines(cart: Cart | None, *, max_line: int) -> list[ShopGroup]:
-    """The cart's lines grouped by shop (in the order first added), priced now, problems marked."""
+def grouped_lines(cart: Cart | None, *, max_line: int, today: date | None = None) -> list[ShopGroup]:
+    """The cart's lines grouped by shop (in the order first added), priced now, problems marked;
+    with `today`, made-to-order lines get the date they would ship (lead time and the shop's queue)."""
     if cart is None:
         return []
     groups: dict[int, ShopGroup] = {}
@@ -205,6 +209,8 @@ def grouped_lines(cart: Cart | None, *, max_line: int) -> list[ShopGroup]:
             line.problem = str(_l("Sold out."))
         elif item.quantity > limit:
             line.problem = str(_l("Only %(num)s left.", num=limit))
+        if today is not None and product.made_to_order:
+            line.ships_by = made_to_order_ship_date(product.shop, product.lead_time_days, today)
         groups.setdefault(product.shop_id, ShopGroup(shop=product.shop)).lines.append(line)
     return list(groups.values())
 

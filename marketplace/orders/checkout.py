@@ -331,6 +331,7 @@ def place_order(
             buyer_note=note,
             created_at=now,
         )
+        db.session.add(order)
         latest: date | None = None
         for line in group.lines:
             ship_date = None
@@ -352,7 +353,6 @@ def place_order(
                 )
             )
         order.expected_ship_date = latest
-        db.session.add(order)
         orders.append(order)
         total += order.total_rial
     checkout.total_rial = total

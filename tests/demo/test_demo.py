@@ -11,6 +11,7 @@ from marketplace.core.images import upload_dir
 from marketplace.demo import data, photos
 from marketplace.demo import products as demo_products
 from marketplace.extensions import db
+from marketplace.orders.models import LedgerEntry, Order, OrderItem
 from marketplace.registration.models import RegistrationRecord
 from marketplace.shops import services as shop_services
 from marketplace.shops.models import Shop
@@ -44,6 +45,11 @@ def test_demo_load_twice_is_the_same(app):
             assert len(shop.story) >= 100 and shop.tagline and shop.instagram
             assert shop_services.shop_palette(shop) is not None
             assert set(shop.logo_files) == {"1024", "512", "192", "32"}
+    assert "0 orders created" in second.output
+    with app.app_context():
+        statuses = {order.status for order in db.session.scalars(select(Order))}
+        assert {"awaiting_confirmation", "accepted", "shipped", "delivered", "cancelled"} <= statuses
+        assert db.session.scalar(select(func.count(LedgerEntry.id)).where(LedgerEntry.settled_at.is_not(None))) >= 1
     skipped = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "not loaded" in skipped.output
 
@@ -116,7 +122,13 @@ def test_demo_products_cover_every_category_with_mixed_states(app):
         assert any(p.variants for p in all_products) and any(p.made_to_order and p.lead_time_days for p in all_products)
         scarf = next(p for p in all_products if p.title == "روسری نخی با گلدوزی بته‌جقه")
         assert scarf.option1_name == "رنگ" and [v.value1 for v in scarf.variants] == ["زرشکی", "سرمه‌ای", "فیروزه‌ای"]
-        assert scarf.price_rial == 9_500_000 and scarf.stock == 7
+        # 7 made; the demo orders that are not cancelled hold some of them
+        held = db.session.scalar(
+            select(func.coalesce(func.sum(OrderItem.quantity), 0))
+            .join(Order)
+            .where(OrderItem.product_id == scarf.id, Order.status != "cancelled")
+        )
+        assert scarf.price_rial == 9_500_000 and scarf.stock + held == 7 and held >= 1
 
         # Photos went through the pipeline: WebP variants on disk, a colour and a size.
         image = all_products[0].images[0].stored

@@ -167,3 +167,15 @@ def test_someone_elses_checkout_is_not_found(app, client, goods, make_user, logi
     login(make_user(), the_client=intruder)
     assert intruder.get(done_url).status_code == 404
     assert csrf_token(intruder, "/cart")
+
+
+def test_logout_leaves_the_cart_with_the_account(app, client, goods, make_user, login):
+    shawl, _ = goods
+    buyer = make_user()
+    login(buyer)
+    add(client, shawl, 2)
+    assert "cart-link" in client.get("/cart").get_data(as_text=True)
+    post_form(client, "/logout", {}, token_from="/cart")
+    assert shawl.title not in client.get("/cart").get_data(as_text=True)
+    login(buyer)
+    assert shawl.title in client.get("/cart").get_data(as_text=True)

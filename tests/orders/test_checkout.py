@@ -111,3 +111,24 @@ def test_offline_order_walks_to_delivered_and_writes_the_ledger():
     assert order.status == OrderStatus.DELIVERED
     assert done.payment.status == PaymentStatus.PAID
     assert [e.action for e in order.events] == ["placed", "accept", "ship", "deliver", "money_received"]
+
+
+def test_made_to_order_takes_no_stock_and_its_date_moves_when_the_week_is_full():
+    from datetime import date, timedelta
+
+    shop = ShopFactory(status="approved")
+    shop.weekly_capacity = 2
+    rug = public_product(shop=shop, made_to_order=True, stock=0, lead_time_days=10)
+    today = date(2026, 12, 2)
+    assert services.made_to_order_ship_date(shop, 10, today) == today + timedelta(days=10)
+    for _ in range(2):  # two buyers fill her week
+        buyer = UserFactory()
+        cart = filled_cart(buyer, (rug, 1))
+        checkout.place_order(
+            current_app, buyer, cart, checkout.CheckoutChoice({shop.id: "pickup_centre"}, "centre", None)
+        )
+    assert services.made_to_order_ship_date(shop, 10, today) == today + timedelta(days=17)
+    db.session.expire_all()
+    assert db.session.get(Product, rug.id).stock == 0
+    order = db.session.scalars(select(Order).where(Order.shop_id == shop.id)).first()
+    assert order.items[0].made_to_order and order.expected_ship_date is not None

@@ -2,10 +2,13 @@
 in her signed session cookie; the header's count is kept in the session too, so pages that show
 it run no query for it."""
 
+from datetime import datetime
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, user_logged_in
+from flask_login import current_user, user_logged_in, user_logged_out
 
+from ...core.dates import TEHRAN
 from ...core.transaction import change
 from .. import cart as carts
 from ..forms import ActionForm, AddToCartForm, CartLineForm
@@ -14,6 +17,7 @@ from ..models import Cart
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 # when she signs in, her guest cart joins her own (see merge_on_login)
 bp.record_once(lambda state: user_logged_in.connect(merge_on_login, state.app))
+bp.record_once(lambda state: user_logged_out.connect(forget_on_logout, state.app))
 
 TOKEN_KEY = "cart"  # noqa: S105 (a session key, not a secret)
 COUNT_KEY = "cart_count"
@@ -40,7 +44,7 @@ def _max_line() -> int:
 def show():
     """The cart, grouped by shop, priced now, with what stands in the way of each line."""
     cart = current_cart()
-    groups = carts.grouped_lines(cart, max_line=_max_line())
+    groups = carts.grouped_lines(cart, max_line=_max_line(), today=datetime.now(TEHRAN).date())
     session[COUNT_KEY] = carts.item_count(cart)
     ready = bool(groups) and not any(line.problem for group in groups for line in group.lines)
     return render_template(
@@ -104,3 +108,9 @@ def merge_on_login(_app, user, **_kwargs) -> None:
     token = session.pop(TOKEN_KEY, None)
     cart = carts.merge_guest_cart(token, user.id, max_line=_max_line())
     session[COUNT_KEY] = carts.item_count(cart)
+
+
+def forget_on_logout(_app, **_kwargs) -> None:
+    """Flask-Login's user_logged_out: her cart stays with her account; this browser starts empty."""
+    session.pop(TOKEN_KEY, None)
+    session.pop(COUNT_KEY, None)
