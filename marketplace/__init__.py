@@ -160,8 +160,10 @@ def _register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core_bp
     from .dashboard.routes import bp as dashboard_bp
     from .insights.routes import bp as insights_bp
+    from .orders.routes.buyer import bp as orders_bp
     from .orders.routes.cart import bp as cart_bp
     from .orders.routes.checkout import bp as checkout_bp
+    from .orders.routes.reviews import bp as reviews_bp
     from .pages.routes import bp as pages_bp
     from .registration.routes import bp as registration_bp
     from .search.routes import bp as search_bp
@@ -187,6 +189,8 @@ def _register_blueprints(app: Flask) -> None:
         insights_bp,
         cart_bp,
         checkout_bp,
+        orders_bp,
+        reviews_bp,
     ):
         app.register_blueprint(blueprint)
 

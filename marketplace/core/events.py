@@ -89,6 +89,41 @@ products_changed_in_bulk: Signal = signals.signal(
 )
 
 
+# Catalog (lower) asks orders (higher) about buyers' reviews and saved items for its public pages.
+# Receivers only read: a public page never writes while rendering (DESIGN §3).
+product_reviews: Signal = signals.signal(
+    "catalog.product-reviews",
+    doc="""What do buyers say about this product? Sent by the public product page
+    (`catalog.routes.public.product`). Sender: the `Product`; no keyword arguments.
+    A receiver returns a dict `{"average": float or None, "count": int, "latest": list}`, where each
+    item of `latest` is a dict `{"rating": int, "body": str, "author": str, "created_at": datetime,
+    "reply": str, "replied_at": datetime or None}`, newest first; None when it has nothing to say.
+    The page shows the first answer (`answer()`). Answered by orders (`orders.receivers`).""",
+)
+shop_rating: Signal = signals.signal(
+    "catalog.shop-rating",
+    doc="""What is this shop's average rating? Sent by the storefront (`catalog.routes.public.storefront`).
+    Sender: the `Shop`; no keyword arguments. A receiver returns `{"average": float or None,
+    "count": int}` (or None). Answered by orders (`orders.receivers`), from its buyers' reviews.""",
+)
+saved_by_user: Signal = signals.signal(
+    "catalog.saved-by-user",
+    doc="""Has this signed-in user kept this product among her favourites, or does she follow this
+    shop? Sent by the product page and the storefront to draw their save/follow button. Sender: the
+    `Product` or the `Shop`; keyword `user_id`. A receiver returns True or False (None: no answer;
+    the page then shows the button as not saved). Answered by orders (`orders.receivers`).""",
+)
+
+
+def answer(signal: Signal, sender: object, **kwargs):
+    """The first receiver's answer that is not None, or None when nobody answers (for signals whose
+    receivers return one value, not a list)."""
+    for _receiver, value in signal.send(sender, **kwargs):
+        if value is not None:
+            return value
+    return None
+
+
 def collect(signal: Signal, sender: object, **kwargs) -> list:
     """Every receiver's answer to `signal`, as one list: each receiver returns a list (or None),
     and the lists are joined in the order the receivers were connected."""

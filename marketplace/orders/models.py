@@ -233,7 +233,7 @@ class OrderItem(Model):
 class OrderEvent(AuditTrailMixin, Model):
     """The order's timeline: every state change, who made it, when and why."""
 
-    # wider than the shared audit columns: "awaiting_confirmation" has 21 characters
+    # wider than the mixin's 20 characters: "awaiting_confirmation" has 21 (PostgreSQL refuses it)
     from_status: Mapped[str] = mapped_column(String(24))
     to_status: Mapped[str] = mapped_column(String(24))
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)

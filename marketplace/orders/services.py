@@ -193,8 +193,9 @@ def deliver(order: Order, *, actor_id: int | None, commission_percent: int = 0) 
     """The order reached the buyer (she confirms it, or the producer does). Its ledger line is written."""
     move(order, S.DELIVERED, actor_id=actor_id, action="deliver")
     if order.payment_method in OFFLINE_METHODS and order.money_received_at is None:
-        # cash on delivery is paid on delivery: the money is in the producer's hand now
-        _receive_money(order, actor_id)
+        # cash on delivery is paid on delivery: the money is in the producer's hand now (when the
+        # buyer confirms, the system records it, not the buyer)
+        _receive_money(order, actor_id if actor_id != order.buyer_id else None)
     write_ledger_line(order)
     return order
 
@@ -370,14 +371,16 @@ def on_payment_refunded(payment: Payment, full: bool = False, **_kwargs) -> None
 
 
 def init_orders(app: Flask) -> None:
-    """Answer the payment signals (explicitly, when the app starts), and expire unpaid card orders
-    from the outbox worker every minute (and roll up product popularity every 10 minutes)."""
+    """Answer the payment signals and catalog's questions (explicitly, when the app starts), and
+    expire unpaid card orders from the outbox worker every minute (and roll up product popularity
+    every 10 minutes)."""
     from ..core import outbox
-    from . import popularity
+    from . import popularity, receivers
 
     events.payment_succeeded.connect(on_payment_succeeded)
     events.payment_failed.connect(on_payment_failed)
     events.payment_refunded.connect(on_payment_refunded)
+    receivers.connect()
 
     @outbox.every(app, 60, "orders-expire")
     def _expire(app: Flask) -> None:

@@ -55,6 +55,8 @@ def product(product_id: int, slug: str | None = None):
         high=high,
         available=services.in_stock(product),
         badges=events.collect(events.product_badges, product),
+        reviews=events.answer(events.product_reviews, product),
+        saved=_saved_by_user(product),
         shop_palette=shops.shop_palette(product.shop),
         more_shop=services.more_from_shop(product),
         more_category=services.more_from_category(product),
@@ -92,7 +94,17 @@ def storefront(slug: str):
         share_url=brand.readable_url(brand.storefront_url(shop)),
         preview=not shop.is_public,
         products=services.shop_listing(shop),
+        rating=events.answer(events.shop_rating, shop),
+        followed=_saved_by_user(shop),
     )
+
+
+def _saved_by_user(sender) -> bool:
+    """Whether the signed-in visitor saved this product or follows this shop (asked of orders
+    through a signal; a guest has saved nothing, and costs no query)."""
+    if not current_user.is_authenticated:
+        return False
+    return bool(events.answer(events.saved_by_user, sender, user_id=current_user.id))
 
 
 @bp.get("/shop/<slug>/share.png")

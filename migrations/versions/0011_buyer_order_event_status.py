@@ -1,11 +1,11 @@
-"""orders: the order timeline's statuses fit "awaiting_confirmation" (21 characters)
+"""orders: the timeline's status columns hold "awaiting_confirmation" (21 characters)
 
-The audit-trail columns are 20 characters wide, enough for shops and products; an order's
-"awaiting_confirmation" is longer, and PostgreSQL refused every checkout's first timeline row.
+0010 made order_event.from_status/to_status VARCHAR(20), as the shared audit mixin does; PostgreSQL
+refused the first event of every offline order. SQLite never checks the length.
 
-Revision ID: 0011_load_order_event_status
+Revision ID: 0011_buyer_order_event_status
 Revises: 0010_orders
-Create Date: 2026-12-10 12:00:00
+Create Date: 2026-12-02 22:00:00
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_load_order_event_status'
+revision = '0011_buyer_order_event_status'
 down_revision = '0010_orders'
 branch_labels = None
 depends_on = None
@@ -27,5 +27,5 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('order_event', schema=None) as batch_op:
-        batch_op.alter_column('from_status', existing_type=sa.String(length=24), type_=sa.String(length=20))
         batch_op.alter_column('to_status', existing_type=sa.String(length=24), type_=sa.String(length=20))
+        batch_op.alter_column('from_status', existing_type=sa.String(length=24), type_=sa.String(length=20))
