@@ -72,6 +72,7 @@ bench: assets
 	$(BIN)/python bench/images.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/outbox.py
+	$(BIN)/python bench/checkout.py
 
 clean:
 	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

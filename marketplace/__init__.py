@@ -212,6 +212,7 @@ def _register_commands(app: Flask) -> None:
     from .core.cli import outbox_cli
     from .demo.cli import demo_cli
     from .insights.cli import insights_command
+    from .orders.cli import orders_cli
     from .registration.cli import registration_cli
     from .search.cli import search_cli
     from .staff.cli import staff_cli
@@ -223,3 +224,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(registration_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(insights_command)
+    app.cli.add_command(orders_cli)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import events
+from ..core.database import begin_write
 from ..core.dates import TEHRAN, utcnow
 from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
@@ -372,9 +373,10 @@ def on_payment_refunded(payment: Payment, full: bool = False, **_kwargs) -> None
 
 def init_orders(app: Flask) -> None:
     """Answer the payment signals and catalog's questions (explicitly, when the app starts), and
-    expire unpaid card orders from the outbox worker every minute."""
+    expire unpaid card orders from the outbox worker every minute (and roll up product popularity
+    every 10 minutes)."""
     from ..core import outbox
-    from . import notices, receivers
+    from . import notices, popularity, receivers
 
     events.payment_succeeded.connect(on_payment_succeeded)
     events.payment_failed.connect(on_payment_failed)
@@ -384,5 +386,8 @@ def init_orders(app: Flask) -> None:
 
     @outbox.every(app, 60, "orders-expire")
     def _expire(app: Flask) -> None:
+        begin_write()  # SQLite: the write lock first, as a request does (read-then-write would fail)
         payments.expire_overdue()
         db.session.commit()
+
+    outbox.every(app, popularity.EVERY_SECONDS, "orders-popularity")(popularity.worker_turn)
