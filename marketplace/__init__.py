@@ -164,8 +164,8 @@ def _register_blueprints(app: Flask) -> None:
     from .orders.routes.buyer import bp as orders_bp
     from .orders.routes.cart import bp as cart_bp
     from .orders.routes.checkout import bp as checkout_bp
-    from .orders.routes.messages import bp as order_messages_bp
     from .orders.routes.desk import bp as desk_bp
+    from .orders.routes.messages import bp as order_messages_bp
     from .orders.routes.receipts import bp as receipts_bp
     from .orders.routes.reviews import bp as reviews_bp
     from .pages.routes import bp as pages_bp
