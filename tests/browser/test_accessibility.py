@@ -216,3 +216,70 @@ def test_product_gallery_is_reachable_by_keyboard(live_server, phone_page):
     expect(gallery).to_have_attribute("aria-label", re.compile("عکس"))
     gallery.focus()
     expect(gallery).to_be_focused()  # so the arrow keys scroll its photos
+
+
+BUYER = "09152000001"  # the demo buyer with orders waiting, delivered and cancelled
+SELLER = "09151000001"  # «گلدوزی مریم», whose shop has demo orders in every state
+
+
+@pytest.mark.parametrize("locale", ["fa", "en"])
+def test_buying_pages_have_no_axe_violations_and_big_tap_targets(live_server, phone_page, locale):
+    page = phone_page
+    log_in(page, live_server, BUYER, locale)
+    try:
+        product = first_link(page, live_server, "/shop/گلدوزی-مریم", "/p/")
+        page.goto(live_server + product)
+        page.locator("form.add-to-cart button").click()
+        order = first_link(page, live_server, "/orders", "/orders/")
+        pages = {
+            "product-with-cart-form": product,
+            "cart": "/cart",
+            "checkout": "/checkout",
+            "orders": "/orders",
+            "order": order,
+            "order-messages": order + "/messages",
+            "order-receipt": order + "/receipt",
+            "favourites": "/favourites",
+            "notifications": "/notifications",
+        }
+        problems = []
+        for name, path in pages.items():
+            problems += check_page(page, live_server, name, path, locale)
+        page.goto(live_server + "/cart")
+        page.locator(".cart-qty button[name=quantity][value='0']").first.click()  # leave the cart empty again
+    finally:
+        set_locale(page, "fa")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("locale", ["fa", "en"])
+def test_order_desk_and_money_pages_have_no_axe_violations_and_big_tap_targets(live_server, phone_page, locale):
+    page = phone_page
+    log_in(page, live_server, SELLER, locale)
+    try:
+        order = first_link(page, live_server, "/dashboard/orders", "/dashboard/orders/", ".order-list ")
+        pages = {
+            "desk": "/dashboard/orders",
+            "desk-order": order,
+            "desk-slip": order + "/slip",
+            "desk-messages": order + "/messages",
+            "desk-settings": "/dashboard/orders/settings",
+            "desk-reviews": "/dashboard/reviews",
+        }
+        problems = []
+        for name, path in pages.items():
+            problems += check_page(page, live_server, name, path, locale)
+    finally:
+        set_locale(page, "fa")
+    page.context.clear_cookies()
+    log_in(page, live_server, STAFF, locale)
+    try:
+        for name, path in {
+            "staff-ledger": "/staff/ledger",
+            "staff-payments": "/staff/payments",
+            "staff-thread": order.replace("/dashboard/", "/staff/") + "/messages",
+        }.items():
+            problems += check_page(page, live_server, name, path, locale)
+    finally:
+        set_locale(page, "fa")
+    assert problems == [], "\n".join(problems)
