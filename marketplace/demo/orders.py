@@ -13,7 +13,7 @@ from ..catalog.models import Product
 from ..core.dates import utcnow
 from ..extensions import db
 from ..orders import cart as carts
-from ..orders import checkout, services
+from ..orders import checkout, reviews, services, threads
 from ..orders.models import Address, Order
 from ..shops.models import Shop, ShopStatus
 
@@ -29,6 +29,8 @@ class DemoOrder:
     reached: str  # awaiting_confirmation, accepted, shipped, delivered, cancelled_buyer, cancelled_producer
     days_ago: int
     settled: bool = False
+    review: int = 0  # stars the buyer gave each item (0: no review)
+    reply: bool = False  # the producer answered the review
 
 
 PLAN = (
@@ -36,13 +38,23 @@ PLAN = (
     DemoOrder(1, (0, 2), "pickup_centre", "centre", "awaiting_confirmation", 1),
     DemoOrder(2, (1,), "courier", "cod", "accepted", 3),
     DemoOrder(3, (0,), "post", "centre", "shipped", 6),
-    DemoOrder(0, (0,), "post", "cod", "delivered", 20, settled=True),
-    DemoOrder(1, (3,), "pickup_centre", "centre", "delivered", 12),
+    DemoOrder(0, (0,), "post", "cod", "delivered", 20, settled=True, review=5, reply=True),
+    DemoOrder(1, (3,), "pickup_centre", "centre", "delivered", 12, review=4),
     DemoOrder(2, (4,), "courier", "cod", "delivered", 9),
     DemoOrder(3, (2,), "pickup_centre", "centre", "cancelled_buyer", 4),
     DemoOrder(0, (5,), "post", "cod", "cancelled_producer", 8),
 )
 TRACKING = "۲۱۴۰۱۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵"
+REVIEW_TEXT = {
+    5: "دوخت بسیار تمیز و رنگ‌ها همان‌طور که در عکس بود. بسته‌بندی هم عالی بود؛ ممنونم.",
+    4: "کیفیت خوب و خوش‌طعم؛ فقط کمی دیرتر از آنچه فکر می‌کردم آماده شد.",
+}
+REPLY_TEXT = "ممنون از لطفتان؛ خوشحالم که پسندیدید. منتظر سفارش بعدی‌تان هستم."
+# (who writes: "buyer" or "producer", text) on the first awaiting and the accepted order
+THREAD = (
+    ("buyer", "سلام، می‌شود رنگ سرمه‌ای را بفرستید؟"),
+    ("producer", "سلام، حتماً. تا پس‌فردا آماده می‌شود."),
+)
 
 
 def orders_exist() -> bool:
@@ -122,6 +134,10 @@ def _advance(order: Order, plan: DemoOrder, placed_on: date, staff: User) -> Non
     if plan.reached == "cancelled_producer":
         services.cancel(order, actor_id=owner, reason="مواد اولیه تمام شده است؛ ببخشید.", by="producer")
         return
+    if plan.reached in ("awaiting_confirmation", "accepted") and plan.days_ago in (0, 3):
+        for side, text in THREAD:
+            author = order.buyer if side == "buyer" else order.shop.owner
+            threads.post_message(order, author, threads.Side(side), text)
     if plan.reached == "awaiting_confirmation":
         return
     services.mark_seen(order)
@@ -137,6 +153,13 @@ def _advance(order: Order, plan: DemoOrder, placed_on: date, staff: User) -> Non
     if plan.reached == "shipped":
         return
     services.deliver(order, actor_id=order.buyer_id)
+    if plan.review:
+        for item in order.items:
+            review = reviews.add_review(
+                order, item, buyer_id=order.buyer_id, rating=plan.review, body=REVIEW_TEXT[plan.review]
+            )
+            if plan.reply:
+                reviews.reply(review, REPLY_TEXT)
     if plan.settled:
         entry = services.write_ledger_line(order)
         services.settle_ledger([entry], actor_id=staff.id)

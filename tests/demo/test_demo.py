@@ -11,7 +11,7 @@ from marketplace.core.images import upload_dir
 from marketplace.demo import data, photos
 from marketplace.demo import products as demo_products
 from marketplace.extensions import db
-from marketplace.orders.models import LedgerEntry, Order, OrderItem
+from marketplace.orders.models import LedgerEntry, Order, OrderItem, OrderMessage, Review
 from marketplace.registration.models import RegistrationRecord
 from marketplace.shops import services as shop_services
 from marketplace.shops.models import Shop
@@ -50,6 +50,9 @@ def test_demo_load_twice_is_the_same(app):
         statuses = {order.status for order in db.session.scalars(select(Order))}
         assert {"awaiting_confirmation", "accepted", "shipped", "delivered", "cancelled"} <= statuses
         assert db.session.scalar(select(func.count(LedgerEntry.id)).where(LedgerEntry.settled_at.is_not(None))) >= 1
+        reviews = db.session.scalars(select(Review)).all()
+        assert reviews and any(review.reply for review in reviews)
+        assert db.session.scalar(select(func.count(OrderMessage.id))) >= 2
     skipped = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "not loaded" in skipped.output
 
