@@ -15,31 +15,29 @@ from .models import Favourite, Follow
 def toggle_favourite(user_id: int, product_id: int) -> bool:
     """Add the product to the user's favourites, or take it out if it is there. Returns True when it
     is now a favourite. Only a public product can be added; one already kept can always be removed."""
-    existing = db.session.get(Favourite, (user_id, product_id))
-    if existing is not None:
-        db.session.delete(existing)
-        db.session.flush()
-        return False
-    public = db.session.scalar(select(Product.id).where(Product.id == product_id, Product.is_public))
-    if public is None:
-        raise RuleError("product", _l("This product cannot be saved now."))
-    db.session.add(Favourite(user_id=user_id, product_id=product_id))
-    db.session.flush()
-    return True
+    public = select(Product.id).where(Product.id == product_id, Product.is_public)
+    refusal = RuleError("product", _l("This product cannot be saved now."))
+    return _toggle(Favourite(user_id=user_id, product_id=product_id), (user_id, product_id), public, refusal)
 
 
 def toggle_follow(user_id: int, shop_id: int) -> bool:
     """Follow the shop, or stop following it. Returns True when she now follows it. Only an approved
     shop can be followed; stopping is always allowed."""
-    existing = db.session.get(Follow, (user_id, shop_id))
+    public = select(Shop.id).where(Shop.id == shop_id, Shop.is_public)
+    refusal = RuleError("shop", _l("This shop cannot be followed now."))
+    return _toggle(Follow(user_id=user_id, shop_id=shop_id), (user_id, shop_id), public, refusal)
+
+
+def _toggle(row: Favourite | Follow, key: tuple[int, int], public, refusal: RuleError) -> bool:
+    """Delete the row with `key` if it exists (False); else add `row` when `public` finds the target (True)."""
+    existing = db.session.get(type(row), key)
     if existing is not None:
         db.session.delete(existing)
         db.session.flush()
         return False
-    public = db.session.scalar(select(Shop.id).where(Shop.id == shop_id, Shop.is_public))
-    if public is None:
-        raise RuleError("shop", _l("This shop cannot be followed now."))
-    db.session.add(Follow(user_id=user_id, shop_id=shop_id))
+    if db.session.scalar(public) is None:
+        raise refusal
+    db.session.add(row)
     db.session.flush()
     return True
 
