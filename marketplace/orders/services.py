@@ -190,8 +190,9 @@ def ship(order: Order, *, actor_id: int, carrier: str, tracking_code: str) -> Or
     return move(order, S.SHIPPED, actor_id=actor_id, action="ship")
 
 
-def deliver(order: Order, *, actor_id: int | None, commission_percent: int = 0) -> Order:
-    """The order reached the buyer (she confirms it, or the producer does). Its ledger line is written."""
+def deliver(order: Order, *, actor_id: int | None) -> Order:
+    """The order reached the buyer (she confirms it, or the producer does). Its ledger line is written
+    (with the commission fixed when the order was placed)."""
     move(order, S.DELIVERED, actor_id=actor_id, action="deliver")
     if order.payment_method in OFFLINE_METHODS and order.money_received_at is None:
         # cash on delivery is paid on delivery: the money is in the producer's hand now (when the

@@ -4,7 +4,7 @@ Every order is loaded through `services.buyer_order`, so another buyer's order i
 
 from itertools import groupby
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -77,9 +77,7 @@ def confirm_delivery(order_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     with change() as done:
-        services.deliver(
-            order, actor_id=current_user.id, commission_percent=current_app.config["PLATFORM_COMMISSION_PERCENT"]
-        )
+        services.deliver(order, actor_id=current_user.id)
     if done:
         flash(_("Thank you! Now you can review what you bought."), "success")
     return redirect(url_for("orders.detail", order_id=order.id) + "#items")

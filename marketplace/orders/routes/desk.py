@@ -132,9 +132,7 @@ def deliver(order_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         with change(form) as done:
-            services.deliver(
-                order, actor_id=current_user.id, commission_percent=current_app.config["PLATFORM_COMMISSION_PERCENT"]
-            )
+            services.deliver(order, actor_id=current_user.id)
         if done:
             flash(_("Marked as delivered."), "success")
             return redirect(url_for("desk.detail", order_id=order_id))
