@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import events
@@ -82,10 +83,16 @@ def shop_order(shop: Shop | None, order_id: int) -> Order | None:
 
 
 def buyer_orders(buyer_id: int, limit: int = 100) -> list[Order]:
-    """The buyer's orders, newest first."""
-    return list(
-        db.session.scalars(select(Order).where(Order.buyer_id == buyer_id).order_by(Order.id.desc()).limit(limit))
+    """The buyer's orders, newest first, with their items, shop and checkout loaded in a few queries
+    (the list shows them all: no query per order)."""
+    statement = (
+        select(Order)
+        .where(Order.buyer_id == buyer_id)
+        .options(selectinload(Order.items), selectinload(Order.shop), selectinload(Order.checkout))
+        .order_by(Order.id.desc())
+        .limit(limit)
     )
+    return list(db.session.scalars(statement))
 
 
 def shop_orders(shop: Shop, statuses=None, limit: int = 200) -> list[Order]:

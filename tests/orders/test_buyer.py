@@ -226,3 +226,19 @@ def test_a_shop_that_is_not_approved_cannot_be_followed(app, client, login, buye
     post(client, f"/follow/{draft.id}")
     with app.app_context():
         assert db.session.scalars(select(Follow)).all() == []
+
+
+def test_orders_list_runs_the_same_queries_for_two_orders_or_six(app, client, login, buyer):
+    from tests.conftest import statements
+
+    place(app, buyer)
+    place(app, buyer, "shipped")
+    login(buyer)
+    client.get("/orders")
+    with statements(app) as few:
+        client.get("/orders")
+    for _ in range(4):
+        place(app, buyer)
+    with statements(app) as many:
+        client.get("/orders")
+    assert len(many) == len(few)
