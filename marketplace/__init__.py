@@ -49,6 +49,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from .core.errors import init_errors
     from .core.numbers import init_numbers
     from .core.outbox import init_outbox
+    from .core.pagecache import init_pagecache
     from .core.security import init_security
     from .core.templating import init_templating
     from .core.urls import check_public_url
@@ -65,6 +66,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_templating(app)
     init_errors(app)
     init_outbox(app)
+    init_pagecache(app)
     init_registration(app)
     init_orders(app)
     init_search(app)
@@ -79,6 +81,7 @@ def _import_models() -> None:
     from .accounts import models as _accounts  # noqa: F401
     from .catalog import models as _catalog  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
+    from .core import pagecache as _pagecache  # noqa: F401
     from .insights import models as _insights  # noqa: F401
     from .orders import models as _orders  # noqa: F401
     from .payments import models as _payments  # noqa: F401

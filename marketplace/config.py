@@ -45,6 +45,16 @@ SEARCH_WORKER_SYNC_SECONDS = 5
 # Memory each rebuild process may use to sort postings before spilling to disk (about 1 GB holds 100k products).
 SEARCH_REBUILD_MEMORY_MB = 1024
 
+# The page cache (core/pagecache.py): public pages kept whole for visitors with no session, keyed by
+# a content version that every public write bumps in its own transaction. A memory cache in each
+# worker by default; with CACHE_REDIS_URL (e.g. "redis://127.0.0.1:6379/1") all workers share one.
+PAGE_CACHE_ENABLED = True
+CACHE_REDIS_URL = None
+CACHE_TYPE = None
+CACHE_DEFAULT_TIMEOUT = 600
+CACHE_THRESHOLD = 500
+CACHE_KEY_PREFIX = "rooyesh:"
+
 # Sessions and "remember me".
 PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
 REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 60

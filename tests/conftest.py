@@ -6,6 +6,8 @@ REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 / REQUIRE_REDIS=1 turn a missing service 
 instead of a skip (CI sets them).
 """
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -22,7 +24,7 @@ from sqlalchemy import event, orm
 
 from marketplace import create_app
 from marketplace.core import notify
-from marketplace.extensions import db, limiter
+from marketplace.extensions import cache, db, limiter
 from tests.factories import GOOD_PASSWORD, UserFactory
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -125,6 +127,7 @@ def _transaction(request):
         factory = orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         db.session = orm.scoped_session(factory, scopefunc=_app_ctx_id)
         limiter.reset()
+        cache.clear()  # page versions repeat after a rolled-back test: no page may outlive its test
         # Outbox ids come back after a rolled-back test (SQLite): start each test with an empty
         # SMS log and a notifier that has not seen any id yet.
         sms_log = os.path.join(application.instance_path, "outbox.log")
@@ -250,3 +253,15 @@ def sent_sms(app) -> list[dict]:
         return []
     with open(path, encoding="utf-8") as sms_log:
         return [json.loads(line) for line in sms_log]
+
+
+def inline_styles_allowed_by_csp(response) -> int:
+    """How many inline <style> elements the page has, after checking that the CSP header allows
+    each by its SHA-256 (and names no nonce and no 'unsafe-inline')."""
+    policy = response.headers["Content-Security-Policy"]
+    assert "nonce-" not in policy and "unsafe-inline" not in policy
+    styles = re.findall(r"<style>(.*?)</style>", response.get_data(as_text=True), re.S)
+    for css in styles:
+        digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy, css
+    return len(styles)

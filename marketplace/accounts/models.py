@@ -21,6 +21,9 @@ def new_session_token() -> str:
 class User(UserMixin, Model):
     """A person with an account. Buyers, producers and centre staff are all users with roles."""
 
+    # what public pages show of a person: a reviewer's name, the count of active producers
+    PUBLIC_FIELDS = ("display_name", "active")
+
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(16), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
@@ -73,6 +76,8 @@ class PasswordReset(Model):
     Kept by phone: a request for a number without an account writes a row too (with no user and a
     code nobody receives), so both cases do the same work and answer a wrong code the same way."""
 
+    PUBLIC_FIELDS = ()
+
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(16), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -88,6 +93,8 @@ class PasswordReset(Model):
 class Notification(Model):
     """An in-app notice for one user (new order, status change, message); the header shows the
     unread count. The text is written in the user's language when the notice is made."""
+
+    PUBLIC_FIELDS = ()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.persian import to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
-from ..core.security import is_safe_next
+from ..core.security import is_safe_next, refuse_cross_site_post
 from ..core.transaction import change
 from ..extensions import csrf, db, limiter
 from . import services, throttle
@@ -196,10 +196,12 @@ def switch_locale():
     """Switch the language; remembered in a cookie and, when logged in, on the account.
 
     CSRF is checked whenever the visitor has a session. A visitor without one gets no token in the
-    footer's form (so public pages such as /search set no cookie), and a forged switch could only
-    change the language cookie of someone who has no account open here."""
+    footer's form (public pages set no cookie and can be cached whole), and a post from another
+    site is refused by the browser's own Sec-Fetch-Site/Origin headers."""
     if session or current_user.is_authenticated:
         csrf.protect()
+    else:
+        refuse_cross_site_post()
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LOCALES"]:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -12,6 +12,8 @@ class AuditTrailMixin:
     """Columns of one audit row. The table adds the foreign key of what it audits; `actor` is the
     user who acted (kept as NULL if that account is deleted)."""
 
+    PUBLIC_FIELDS = ()  # decisions and timelines are never on a public page
+
     id: Mapped[int] = mapped_column(primary_key=True)
     action: Mapped[str] = mapped_column(String(24))
     from_status: Mapped[str] = mapped_column(String(20))

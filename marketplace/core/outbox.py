@@ -44,6 +44,8 @@ class OutboxMessage(Model):
     """One side effect to carry out after commit. Pending while `done_at` and `failed_at` are
     empty; `locked_until` is the lease of the worker that claimed it."""
 
+    PUBLIC_FIELDS = ()
+
     __tablename__ = "outbox_message"
     __table_args__ = (
         # The claim query reads only pending rows: keep that index small as done rows pile up.

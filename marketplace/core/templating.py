@@ -8,8 +8,8 @@ from markupsafe import Markup
 from . import dates, money
 from .images import StoredImage
 from .numerals import fa_digits, is_persian, number
+from .pagecache import style_tag
 from .phone import display_phone
-from .security import csp_nonce
 from .urls import public_host, public_url
 
 
@@ -93,7 +93,7 @@ def _per_render(function):
 
 
 def init_templating(app: Flask) -> None:
-    """Register the filters and the globals (locale, direction, CSP nonce) on the app's Jinja env."""
+    """Register the filters and the globals (locale, direction, current path) on the app's Jinja env."""
     app.add_template_filter(_per_render(fa_digits), "fa_digits")
     app.add_template_filter(_per_render(number), "number")
     app.add_template_filter(_per_render(jalali), "jalali")
@@ -103,6 +103,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(media_url)
     app.add_template_filter(media_src)
     app.add_template_filter(media_srcset)
+    app.add_template_filter(style_tag)
     app.add_template_global(csrf_input)
     app.add_template_global(public_url)
     app.add_template_global(public_host)
@@ -113,6 +114,5 @@ def init_templating(app: Flask) -> None:
         return {
             "current_locale": locale,
             "text_direction": "rtl" if locale == "fa" else "ltr",
-            "csp_nonce": csp_nonce,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

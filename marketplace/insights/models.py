@@ -12,6 +12,8 @@ class SearchDaily(Model):
     """How often one normalised query was searched on one Tehran calendar day, with one category
     filter (or none), and how often it found nothing or almost nothing. Rebuilt by roll_up(day)."""
 
+    PUBLIC_FIELDS = ()
+
     __table_args__ = (UniqueConstraint("day", "query", "category_id", name="uq_search_daily_day_query_category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -55,6 +55,8 @@ SHIPPED_METHODS = (DeliveryMethod.POST, DeliveryMethod.COURIER)
 class Cart(Model):
     """A cart: a guest's is found by the random token in her signed cookie, a signed-in buyer's by her id."""
 
+    PUBLIC_FIELDS = ()
+
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
@@ -68,6 +70,8 @@ class Cart(Model):
 
 class CartItem(Model):
     """One product (or one of its option combinations) in a cart, with the price it had when added."""
+
+    PUBLIC_FIELDS = ()
 
     __table_args__ = (CheckConstraint("quantity >= 1", name="quantity_positive"),)
 
@@ -86,6 +90,8 @@ class CartItem(Model):
 
 class Address(Model):
     """An entry of a buyer's address book. Orders copy it, so editing it later changes no order."""
+
+    PUBLIC_FIELDS = ()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -120,6 +126,8 @@ class DeliverySettings(Model):
 
 class Checkout(Model):
     """One press of "place order": the orders it made (one per shop) and the payment covering them."""
+
+    PUBLIC_FIELDS = ()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -244,6 +252,8 @@ class OrderEvent(AuditTrailMixin, Model):
 class OrderMessage(Model):
     """A plain-text message in an order's thread between the buyer and the producer."""
 
+    PUBLIC_FIELDS = ()
+
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -296,6 +306,8 @@ class LedgerEntry(Model):
     owed_rial > 0: the centre holds the money (card, paid at the centre) and owes the producer the
     total less the commission. owed_rial < 0: the producer collected it (cash on delivery, at her
     booth) and owes the centre its commission. Staff mark it settled when the money has moved."""
+
+    PUBLIC_FIELDS = ()
 
     __table_args__ = (UniqueConstraint("order_id", name="uq_ledger_entry_order_id"),)
 

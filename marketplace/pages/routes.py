@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from ..accounts.models import User, UserRole
 from ..catalog import services as catalog
 from ..core.dates import TEHRAN, utcnow
+from ..core.pagecache import cached_page
 from ..extensions import db
 from ..shops import services as shops
 
@@ -14,6 +15,7 @@ FEATURED_SHOPS = 6
 
 
 @bp.get("/")
+@cached_page()
 def home():
     producer_count = db.session.scalar(
         select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "producer", User.active.is_(True))

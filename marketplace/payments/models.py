@@ -39,6 +39,8 @@ class Payment(Model):
     """The money of one checkout (one or several orders). Amounts in rial; a card payment also keeps
     what was charged: the currency, the staff-set rate (rial per unit) and the amount in minor units."""
 
+    PUBLIC_FIELDS = ()
+
     __table_args__ = (
         CheckConstraint("amount_rial >= 0", name="amount_not_negative"),
         CheckConstraint("received_rial >= 0 AND refunded_rial >= 0", name="received_refunded_not_negative"),
@@ -80,6 +82,8 @@ class Payment(Model):
 class PaymentEvent(Model):
     """A provider event (a Stripe webhook) that was applied. Written in the same transaction as its
     effect, under a unique (provider, event id): a repeated delivery finds it and does nothing."""
+
+    PUBLIC_FIELDS = ()
 
     __table_args__ = (UniqueConstraint("provider", "event_id", name="uq_payment_event_provider_event"),)
 

@@ -16,6 +16,8 @@ class SearchChange(Model):
     transaction as the change; the indexer applies them in id order and remembers the last id.
     AUTOINCREMENT on SQLite: ids are never reused, even after old rows are pruned."""
 
+    PUBLIC_FIELDS = ()
+
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
@@ -26,6 +28,8 @@ class SearchChange(Model):
 
 class SearchLog(Model):
     """One search as buyers typed it (normalised), anonymous: the session is a salted daily hash."""
+
+    PUBLIC_FIELDS = ()  # popular searches on an empty result may lag by the cache timeout
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     query: Mapped[str] = mapped_column(String(200), default="")

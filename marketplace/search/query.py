@@ -22,6 +22,7 @@ from ..catalog.services import category_and_children_ids, category_by_slug, publ
 from ..core.app import current_app_object
 from ..core.dates import utcnow
 from ..core.money import RIAL_PER_TOMAN
+from ..core.pagecache import do_not_store
 from ..core.persian import is_digits, normalize_text, to_latin_digits
 from ..extensions import db
 from ..shops.models import Shop
@@ -409,6 +410,8 @@ def _catch_up(app: Flask):
     if newest > view.last_change:
         sync_quietly(app, lock_timeout=0)
         view = _searcher(app)
+        if newest > view.last_change:
+            do_not_store()  # another process is indexing: this answer may miss the newest change
     return view
 
 
@@ -428,6 +431,7 @@ def search(params: SearchParams) -> SearchResult:
         if not isinstance(error, IndexUnavailable):
             log.exception("search index query failed; answering from the database")
         note_fallback(app, "search", _reason(error))
+        do_not_store()  # the database's answer is a stopgap: keep none until the index is back
         app.extensions.pop("search_searcher", None)
         result = SearchResult(params=params)
         search_database(params, category, result, PAGE_SIZE, MAX_WORDS)

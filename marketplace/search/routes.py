@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, render_template, request
 
 from ..catalog import services as catalog
+from ..core.pagecache import cached_page, remember_for_hits
 from ..extensions import limiter
 from . import query
 from .documents import PRICE_BANDS
@@ -11,13 +12,22 @@ from .logs import log_search
 bp = Blueprint("search", __name__)
 
 
+def _log_cached_search(logged: dict) -> None:
+    """A search answered from the page cache is logged as the first one was."""
+    if logged:
+        log_search(logged["query"], len(request.args.get("q", "")), logged["filters"], logged["total"])
+
+
 @bp.get("/search")
 @limiter.shared_limit(lambda: current_app.config["RATELIMIT_SEARCH"], scope="search")  # shared with the API
+@cached_page(on_hit=_log_cached_search)
 def index():
     params = query.SearchParams.from_args(request.args)
     result = query.search(params)
     if result.mode != "empty":
-        log_search(query.normalize_query(params.q), len(request.args.get("q", "")), params.filters(), result.total)
+        normalized, filters = query.normalize_query(params.q), params.filters()
+        log_search(normalized, len(request.args.get("q", "")), filters, result.total)
+        remember_for_hits(query=normalized, filters=filters, total=result.total)
     categories = catalog.all_categories()
     return render_template(
         "search/index.html",

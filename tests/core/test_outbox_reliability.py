@@ -91,7 +91,9 @@ def spawn():
 
 def test_two_workers_drain_a_thousand_rows_each_exactly_once(backend, spawn):
     app, config = backend
-    config = {**config, "OUTBOX_BATCH_SIZE": 20}
+    # a lease long enough that no row changes hands on a busy machine (CI once saw a 2-s lease run
+    # out under load): this test is about two claims never taking the same row
+    config = {**config, "OUTBOX_BATCH_SIZE": 20, "OUTBOX_LEASE_SECONDS": 60}
     ids = _enqueue(app, 1000)
     go = spawn.Event()
     workers = [spawn.Process(target=_drainer, args=(config, go)) for _ in range(2)]

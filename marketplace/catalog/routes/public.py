@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ...core import events
 from ...core.numbers import page_arg
+from ...core.pagecache import cached_page
 from ...core.urls import public_url
 from ...extensions import db
 from ...shops import brand
@@ -17,6 +18,7 @@ bp = Blueprint("catalog", __name__)
 
 
 @bp.get("/c/<slug>")
+@cached_page()
 def category(slug: str):
     category = services.category_by_slug(slug) or abort(404)
     sort = request.args.get("sort", "newest")
@@ -34,6 +36,7 @@ def category(slug: str):
 
 @bp.get("/p/<int:product_id>")
 @bp.get("/p/<int:product_id>/<slug>")
+@cached_page()
 def product(product_id: int, slug: str | None = None):
     """A product page; the canonical address has the title's slug. Only published products in an
     approved shop are public; the owner and staff can preview the others."""
@@ -80,6 +83,7 @@ def _viewable_shop(slug: str):
 
 
 @bp.get("/shop/<slug>")
+@cached_page()
 def storefront(slug: str):
     shop, moved = _viewable_shop(slug)
     if moved:

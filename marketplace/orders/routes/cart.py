@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in, user_logged_out
 
 from ...core.dates import TEHRAN
+from ...core.security import refuse_cross_site_post
 from ...core.transaction import change
+from ...extensions import csrf
 from .. import cart as carts
 from ..forms import ActionForm, AddToCartForm, CartLineForm
 from ..models import Cart
@@ -53,9 +55,19 @@ def show():
 
 
 @bp.post("/add")
+@csrf.exempt  # checked below: the product page is cached whole for visitors with no session
 def add():
-    """Add a product (from its page) and go to the cart."""
-    form = AddToCartForm()
+    """Add a product (from its page) and go to the cart.
+
+    A visitor with a session posts the form's CSRF token. One without (the first thing she does
+    here) was served the cached page, which holds no token: a post from another site is refused
+    by the browser's Sec-Fetch-Site/Origin headers instead."""
+    has_session = bool(session) or current_user.is_authenticated
+    if has_session:
+        csrf.protect()
+    else:
+        refuse_cross_site_post()
+    form = AddToCartForm(meta={"csrf": False})
     if not form.validate_on_submit() or not isinstance(form.product_id.data, int):
         flash(_("This product could not be added. Please try again."), "error")
         return redirect(request.referrer if _same_site(request.referrer) else url_for("cart.show"))

@@ -1,0 +1,293 @@
+"""Whole-page cache for anonymous visitors, with ETags and 304s.
+
+A public page (home, category, product, storefront, search) is the same for every visitor who has
+no session: no account, no cart, no flash, no CSRF token. For them `@cached_page` keeps the finished
+page — compressed once with Brotli and gzip — under a key made of:
+
+- the **content version**: one row (`page_version`) whose counter is bumped in the same transaction
+  as any write to a table a public page may show (listeners below; a model opts out with
+  `PUBLIC_FIELDS`). Every request reads it (one indexed SELECT), so once a writing request has
+  returned, no visitor can be served a page from before it — whichever worker or cache backend;
+- the locale, the Tehran date (the "workshops of the day" and made-to-order ship dates change at
+  midnight) and the full path with its query string.
+
+A stored page carries its body's ETag: a conditional GET that matches answers 304 with no body. A
+page is never stored when its render touched the session (a CSRF token, a flash) or set a cookie.
+Inline styles on cached pages are allowed by hash (`style_tag`), never by a per-request nonce.
+
+Backend: Flask-Caching — a per-process SimpleCache by default, Redis when `CACHE_REDIS_URL` is set.
+"""
+
+import base64
+import gzip
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import wraps
+from typing import Any, cast
+
+import brotli
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+from sqlalchemy import BigInteger, DateTime, Integer, Table, event, insert, inspect, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ..extensions import Model, cache, db
+from .dates import TEHRAN, utcnow
+
+CHANGED_FLAG = "public_pages_changed"
+PAGE_CACHE_CONTROL = "no-cache"  # a browser may keep the page but asks each time (a 304 is a few hundred bytes)
+VARY = "Accept-Encoding, Cookie"
+
+
+class PageVersion(Model):
+    """The content version of the public pages: one row, bumped by any committed public write."""
+
+    __tablename__ = "page_version"
+    PUBLIC_FIELDS = ()  # bumping it is not itself a public change
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- the content version -------------------------------------------------------------------------
+
+
+def shows_publicly(obj_or_class, changed_fields=None) -> bool:
+    """Whether writing this row (or these of its fields) can change a public page.
+
+    A model says what of it is never public with `PUBLIC_FIELDS`: a tuple of the only columns that
+    are (empty: none of it). Without it, every column counts — a new table is safe by default."""
+    cls = obj_or_class if isinstance(obj_or_class, type) else type(obj_or_class)
+    public_fields = getattr(cls, "PUBLIC_FIELDS", None)
+    if public_fields is None:
+        return True
+    if changed_fields is None:  # a row added or deleted
+        return bool(public_fields)
+    return any(name in public_fields for name in changed_fields)
+
+
+def _changed_fields(obj) -> list[str]:
+    return [attr.key for attr in inspect(obj).attrs if attr.history.has_changes()]
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    if session.info.get(CHANGED_FLAG):
+        return
+    for obj in (*session.new, *session.deleted):
+        if shows_publicly(obj):
+            session.info[CHANGED_FLAG] = True
+            return
+    for obj in session.dirty:
+        if session.is_modified(obj) and shows_publicly(obj, _changed_fields(obj)):
+            session.info[CHANGED_FLAG] = True
+            return
+
+
+def _do_orm_execute(state) -> None:
+    """A bulk ORM UPDATE or DELETE (stock taken at checkout, popularity) bypasses the flush."""
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and shows_publicly(mapper.class_):
+        state.session.info[CHANGED_FLAG] = True
+
+
+def _before_commit(session: Session) -> None:
+    """Bump the version last, just before COMMIT: PostgreSQL holds the row lock only that long."""
+    if not session.info.get(CHANGED_FLAG):
+        session.flush()  # the commit's own flush comes after this hook: look at it now
+    if session.info.pop(CHANGED_FLAG, False):
+        table = cast(Table, PageVersion.__table__)
+        connection = session.connection()
+        bumped = connection.execute(
+            update(table).where(table.c.id == 1).values(version=table.c.version + 1, changed_at=utcnow())
+        )
+        if bumped.rowcount == 0:  # a database made without the migration's row
+            connection.execute(insert(table).values(id=1, version=1, changed_at=utcnow()))
+
+
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(CHANGED_FLAG, None)
+
+
+def mark_changed(session: Session | None = None) -> None:
+    """Say that this transaction changes public pages in a way no listener can see (raw SQL)."""
+    (session or db.session).info[CHANGED_FLAG] = True
+
+
+_registered = False
+
+
+def register_listeners() -> None:
+    """Listen to every Session (idempotent: several apps in one process share the class)."""
+    global _registered
+    if _registered:
+        return
+    event.listen(Session, "before_flush", _before_flush)
+    event.listen(Session, "do_orm_execute", _do_orm_execute)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_soft_rollback", _after_rollback)
+    _registered = True
+
+
+def current_version() -> int:
+    """The committed content version (one SELECT by primary key)."""
+    return db.session.execute(select(PageVersion.version).where(PageVersion.id == 1)).scalar_one_or_none() or 0
+
+
+# --- inline styles by hash ---------------------------------------------------------------------------
+
+
+def style_tag(css) -> Markup:
+    """`{% filter style_tag %}…{% endfilter %}`: a <style> element the CSP allows by its SHA-256
+    (a hash stays right when the page is served again from the cache; a nonce would not)."""
+    content = escape(css)  # the block's own output is Markup already; plain text is escaped
+    digest = hashlib.sha256(str(content).encode()).digest()
+    g.setdefault("csp_style_hashes", []).append("sha256-" + base64.b64encode(digest).decode())
+    return Markup("<style>%s</style>") % content
+
+
+def style_hashes() -> list[str]:
+    """The hashes of the inline styles this response carries (read by the CSP header)."""
+    return list(g.get("csp_style_hashes", ()))
+
+
+# --- the cache ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class CachedPage:
+    """A finished page: its body in Brotli and gzip, its ETag, and what its headers need."""
+
+    etag: str
+    brotli_body: bytes
+    gzip_body: bytes
+    content_type: str
+    style_hashes: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_response(cls, response: Response, extra: dict) -> "CachedPage":
+        body = response.get_data()
+        return cls(
+            etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
+            brotli_body=brotli.compress(body, quality=5),
+            gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
+            content_type=response.content_type or "text/html; charset=utf-8",
+            style_hashes=style_hashes(),
+            extra=extra,
+        )
+
+    def response(self) -> Response:
+        """This page for the current request: 304 when the browser has it, else the body in the
+        best encoding it accepts."""
+        g.csp_style_hashes = list(self.style_hashes)
+        if request.if_none_match.contains(self.etag):
+            response = Response(status=304)
+        else:
+            accepted = request.accept_encodings
+            if accepted["br"]:
+                response = Response(self.brotli_body, content_type=self.content_type)
+                response.headers["Content-Encoding"] = "br"
+            elif accepted["gzip"]:
+                response = Response(self.gzip_body, content_type=self.content_type)
+                response.headers["Content-Encoding"] = "gzip"
+            else:
+                response = Response(gzip.decompress(self.gzip_body), content_type=self.content_type)
+        return with_cache_headers(response, self.etag)
+
+
+def with_cache_headers(response: Response, etag: str) -> Response:
+    """ETag, Cache-Control and Vary of a page kept for anonymous visitors."""
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
+    response.headers["Vary"] = VARY
+    g.page_cache_served = True
+    return response
+
+
+def applies() -> bool:
+    """Whether this request may be served from (and stored into) the page cache: a GET or HEAD
+    from a visitor with nothing in their session and no remember-me cookie."""
+    config = current_app.config
+    return (
+        config["PAGE_CACHE_ENABLED"]
+        and request.method in ("GET", "HEAD")
+        and not session
+        and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies
+    )
+
+
+def page_key(version: int) -> str:
+    """The cache key of this request's page at `version`."""
+    today = utcnow().astimezone(TEHRAN).date().isoformat()
+    path = hashlib.blake2b(request.full_path.encode(), digest_size=16).hexdigest()
+    return f"page:{version}:{get_locale()}:{today}:{path}"
+
+
+def remember_for_hits(**values: Any) -> None:
+    """Keep `values` with the page being stored; the `on_hit` callback gets them back on a hit."""
+    g.setdefault("page_cache_extra", {}).update(values)
+
+
+def do_not_store() -> None:
+    """Serve this response but do not keep it (e.g. a search answered from an index that is behind)."""
+    g.page_cache_skip = True
+
+
+def cached_page(on_hit: Callable[[dict], None] | None = None):
+    """Decorate a public view: anonymous visitors get the page from the cache when it is there.
+
+    on_hit: called with what the render passed to `remember_for_hits` when a page is served from the
+    cache without running the view (search logs the query this way)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not applies():
+                return view(*args, **kwargs)
+            key = page_key(current_version())
+            page = cache.get(key)
+            if isinstance(page, CachedPage):
+                if on_hit is not None:
+                    on_hit(page.extra)
+                return page.response()
+            response = make_response(view(*args, **kwargs))
+            if not _storable(response):
+                return response
+            page = CachedPage.from_response(response, g.get("page_cache_extra", {}))
+            cache.set(key, page)
+            return page.response()
+
+        return wrapper
+
+    return decorate
+
+
+def _storable(response: Response) -> bool:
+    """Only a plain 200 HTML page whose render left the session empty and set no cookie."""
+    return (
+        response.status_code == 200
+        and not g.get("page_cache_skip")
+        and response.mimetype == "text/html"
+        and not response.direct_passthrough
+        and not session
+        and not session.modified
+        and "Set-Cookie" not in response.headers
+    )
+
+
+def cache_config(app: Flask) -> dict:
+    """Flask-Caching settings: Redis when CACHE_REDIS_URL is set, else a per-process memory cache."""
+    if app.config.get("CACHE_REDIS_URL"):
+        return {"CACHE_TYPE": "RedisCache"}
+    return {"CACHE_TYPE": app.config.get("CACHE_TYPE") or "SimpleCache"}
+
+
+def init_pagecache(app: Flask) -> None:
+    """Bind the cache backend and listen for public writes."""
+    cache.init_app(app, config={**app.config, **cache_config(app)})
+    register_listeners()
