@@ -3,7 +3,6 @@
 Plain functions with explicit arguments; they flush, never commit (the route commits once).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -620,17 +619,16 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
 }
 
 
-def public_products():
+def public_products(photos=selectinload):
     """The select of products buyers may see: published, in an approved shop. Cards show the cover
-    and the shop's name, so the shop is joined and the photos are loaded with the products (one
-    more query for all of them); nothing else is loaded."""
+    and the shop's name, so the shop is joined and the photos are loaded with the products: by one
+    more query for all of them (`selectinload`), or joined to the rows (`joinedload`: one query, a
+    row per photo; the caller then takes `.unique()` results). Nothing else is loaded."""
     return (
         select(Product)
         .join(Shop)
         .where(Product.is_public)
-        .options(
-            contains_eager(Product.shop).raiseload("*", sql_only=True), selectinload(Product.images), NO_LAZY_LOADS
-        )
+        .options(contains_eager(Product.shop).raiseload("*", sql_only=True), photos(Product.images), NO_LAZY_LOADS)
     )
 
 
@@ -735,25 +733,36 @@ def photos_and_more(product: Product, limit: int = 4) -> tuple[list[Product], li
 
 
 def newest_products(limit: int = 8) -> list[Product]:
-    """The newest public products (home page)."""
-    return list(db.session.scalars(public_products().order_by(*SORTS["newest"]).limit(limit)))
+    """The newest public products (home page), with their shops and photos (one query: at most
+    `limit` × MAX_PHOTOS rows)."""
+    statement = public_products(photos=joinedload).order_by(*SORTS["newest"]).limit(limit)
+    return list(db.session.scalars(statement).unique())
 
 
 def featured_shops(today: date, limit: int = 6) -> list[Shop]:
     """The home page's workshops for `today` (a Tehran date): approved shops with at least one public
     product, a window of `limit` that moves on by `limit` each day, so every such shop gets its turn
-    within ceil(count / limit) days and the choice stays the same all day (two queries, no writes)."""
-    has_products = select(Product.shop_id).where(Product.is_public)
-    ids = list(db.session.scalars(select(Shop.id).where(Shop.is_public, Shop.id.in_(has_products))))
-    if not ids:
-        return []
-    # A fixed shuffle (by a hash of the id, not the date) so the shops shown together are not
-    # simply neighbours in signup order; the daily offset then walks through it.
-    ids.sort(key=lambda shop_id: hashlib.blake2b(str(shop_id).encode(), digest_size=8).digest())
-    start = today.toordinal() * limit % len(ids)
-    chosen = [ids[(start + n) % len(ids)] for n in range(min(limit, len(ids)))]
-    shops = {shop.id: shop for shop in db.session.scalars(select(Shop).where(Shop.id.in_(chosen)))}
-    return [shops[shop_id] for shop_id in chosen if shop_id in shops]
+    within ceil(count / limit) days and the choice stays the same all day (one query, no writes).
+
+    The shops are put in a fixed shuffled order (by a multiplicative hash of the id, not the date,
+    so the shops shown together are not simply neighbours in signup order), numbered 0…count-1 by a
+    window function; today's window starts at today.toordinal() * limit, wrapping round."""
+    shuffled = (Shop.id * 2654435761) % 4294967296  # Knuth's multiplicative hash, the same in SQLite and PostgreSQL
+    ranked = (
+        select(
+            Shop.id.label("id"),
+            (func.row_number().over(order_by=(shuffled, Shop.id)) - 1).label("place"),
+            func.count().over().label("shops"),
+        )
+        .where(Shop.is_public, Shop.id.in_(select(Product.shop_id).where(Product.is_public)))
+        .subquery()
+    )
+    start = (today.toordinal() * limit) % ranked.c.shops
+    turn = (ranked.c.place - start + ranked.c.shops) % ranked.c.shops
+    statement = (
+        select(Shop).join(ranked, ranked.c.id == Shop.id).where(turn < limit).order_by(turn).options(NO_LAZY_LOADS)
+    )
+    return list(db.session.scalars(statement))
 
 
 def category_counts() -> dict[int, int]:
@@ -780,10 +789,13 @@ def in_stock(product: Product) -> bool:
 
 
 def shop_listing(shop: Shop, limit: int = 48) -> list[Product]:
-    """The shop's public products for its storefront, newest first."""
+    """The shop's public products for its storefront, newest first, with their photos (one query;
+    their shop is the one the caller holds)."""
     statement = (
         select(Product)
         .where(Product.shop_id == shop.id, Product.status == ProductStatus.PUBLISHED)
-        .options(selectinload(Product.images))
+        .order_by(*SORTS["newest"])
+        .limit(limit)
+        .options(joinedload(Product.images), NO_LAZY_LOADS)
     )
-    return list(db.session.scalars(statement.order_by(*SORTS["newest"]).limit(limit)))
+    return list(db.session.scalars(statement).unique())

@@ -12,7 +12,7 @@ from datetime import timedelta
 import numpy as np
 from flask import Flask
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -508,8 +508,8 @@ def _load_public(ids: list[int]) -> list[Product]:
     """The products of these ids that are public right now, in the given order (the database is the truth)."""
     if not ids:
         return []
-    statement = public_products().where(Product.id.in_(ids)).options(selectinload(Product.images))
-    found = {product.id: product for product in db.session.scalars(statement)}
+    statement = public_products(photos=joinedload).where(Product.id.in_(ids))
+    found = {product.id: product for product in db.session.scalars(statement).unique()}
     return [found[i] for i in ids if i in found]
 
 
