@@ -7,11 +7,9 @@ from flask_login import current_user
 from ...core import events
 from ...core.numbers import page_arg
 from ...core.urls import public_url
-from ...extensions import db
 from ...shops import brand
 from ...shops import services as shops
 from .. import services
-from ..models import Product
 
 bp = Blueprint("catalog", __name__)
 
