@@ -73,7 +73,7 @@ def _product(quarter: Quarter, shop: Shop, n: int, **fields) -> Product:
 def _review(buyer: User, product: Product, rating: int, reply: str) -> None:
     """A delivered order of `product` by `buyer`, reviewed (and answered when `reply`)."""
     cart = carts.open_cart(user_id=buyer.id, token=None)
-    variant = product.variants[0].id if product.variants else None
+    variant = max(product.variants, key=lambda v: v.stock).id if product.variants else None
     carts.add_item(cart, product.id, variant, 1, max_line=20)
     choice = checkout.CheckoutChoice({product.shop_id: "pickup_centre"}, "centre", None)
     order = checkout.place_order(current_app, buyer, cart, choice).orders[0]
@@ -119,19 +119,19 @@ def grow(app, quarter: Quarter, by: int = 1) -> None:
             n = quarter.size = quarter.size + 1
             _review(UserFactory(display_name=f"خریدار {n}"), product, 1 + n % 5, "yes" if n % 2 else "")
             product.option1_name = "وزن"
-            product.variants.append(ProductVariant(value1=f"{n} کیلو", stock=n, price_delta_rial=n * 10_000))
+            product.variants.append(ProductVariant(value1=f"{n} کیلو", stock=n + 5, price_delta_rial=n * 10_000))
             product.images.append(ProductImage(position=len(product.images), stored=_photo(quarter, n), tips=[]))
             _product(quarter, shop, n)
             _product(quarter, _branded_shop(quarter), n)
             _product(quarter, _branded_shop(quarter), n + 1, category="pickles")
-        if quarter.size == 2:  # a second licence, of the product itself
-            record = registration.submit_evidence(
-                shop,
-                "FD-1",
-                product,
-                number="5678",
-                uploads_dir=Path(app.instance_path),
-                limits=upload_limits(app.config),
-            )
-            registration.verify(record, staff)
+            if quarter.size == 2:  # a second licence, of the product itself
+                record = registration.submit_evidence(
+                    shop,
+                    "FD-1",
+                    product,
+                    number="5678",
+                    uploads_dir=Path(app.instance_path),
+                    limits=upload_limits(app.config),
+                )
+                registration.verify(record, staff)
         db.session.commit()
