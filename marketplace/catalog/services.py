@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PIL import Image, ImageFilter, ImageStat
-from sqlalchemy import ColumnElement, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, func, or_, select, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, raiseload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -98,7 +98,7 @@ def all_categories() -> list[Category]:
     rows = list(db.session.scalars(select(Category).order_by(Category.position).options(NO_LAZY_LOADS)))
     by_id = {category.id: category for category in rows}
     for category in rows:
-        set_committed_value(category, "parent", by_id.get(category.parent_id))
+        set_committed_value(category, "parent", by_id.get(category.parent_id or 0))
         set_committed_value(category, "children", [child for child in rows if child.parent_id == category.id])
     return rows
 
@@ -706,7 +706,7 @@ def photos_and_more(product: Product, limit: int = 4) -> tuple[list[Product], li
     up to `limit` more of its shop, and up to `limit` of its category from other shops, newest
     first, each with its shop and photos. Returns (more from the shop, more from the category)."""
 
-    def newest(*where) -> ColumnElement[Any]:
+    def newest(*where) -> Select:
         chosen = select(Product.id).where(Product.is_public, *where).order_by(*SORTS["newest"]).limit(limit).subquery()
         return select(chosen.c.id)  # a limited SELECT wrapped, so that SQLite accepts it in a UNION
 
