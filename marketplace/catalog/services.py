@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PIL import Image, ImageFilter, ImageStat
-from sqlalchemy import ColumnElement, Select, func, or_, select, union_all
+from sqlalchemy import BigInteger, ColumnElement, Select, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, raiseload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -747,7 +747,8 @@ def featured_shops(today: date, limit: int = 6) -> list[Shop]:
     The shops are put in a fixed shuffled order (by a multiplicative hash of the id, not the date,
     so the shops shown together are not simply neighbours in signup order), numbered 0…count-1 by a
     window function; today's window starts at today.toordinal() * limit, wrapping round."""
-    shuffled = (Shop.id * 2654435761) % 4294967296  # Knuth's multiplicative hash, the same in SQLite and PostgreSQL
+    # Knuth's multiplicative hash, the same in SQLite and PostgreSQL (in 64-bit integers)
+    shuffled = (cast(Shop.id, BigInteger) * literal(2654435761, BigInteger)) % literal(4294967296, BigInteger)
     ranked = (
         select(
             Shop.id.label("id"),
