@@ -5,6 +5,8 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..core.messages import lazy_gettext as _l
 from ..extensions import db, login_manager
@@ -22,7 +24,10 @@ def load_user(user_id: str) -> User | None:
     user_pk, _, token = user_id.partition(":")
     if not user_pk.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_pk))
+    # The roles come joined to the user's row: every page asks has_role() in its header, and the
+    # model's own loading of them ("selectin") would be a second query on every request.
+    statement = select(User).where(User.id == int(user_pk)).options(joinedload(User.role_rows))
+    user = db.session.scalars(statement).unique().first()
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user

@@ -3,14 +3,14 @@
 Plain functions with explicit arguments; they flush, never commit (the route commits once).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from PIL import Image, ImageFilter, ImageStat
-from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import BigInteger, ColumnElement, Select, cast, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, contains_eager, joinedload, raiseload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..core import events
@@ -34,6 +34,11 @@ PRICE_MIN_TOMAN = 1_000
 PRICE_MAX_TOMAN = 500_000_000
 STOCK_MAX = 100_000
 PAGE_SIZE = 24
+# Public pages load everything they show with the query that fetches it, and turn lazy loading off
+# for the rest: a template touching a relationship nobody loaded raises (a failing test) instead of
+# quietly running one more query per product. (sql_only: a relationship already in the session,
+# or a missing one, such as a top category's parent, still answers.)
+NO_LAZY_LOADS = raiseload("*", sql_only=True)
 # Which edits send a published product back to review (DESIGN §4): every text a buyer reads on
 # its page (title, description, category, materials, tags, option names and values; photos too,
 # see _photos_changed). Price, stock, lead time, weight and sizes are facts she keeps current:
@@ -88,14 +93,33 @@ class ProductData:
 
 
 def all_categories() -> list[Category]:
-    """Every category, tree order (top categories each followed by their children)."""
-    rows = db.session.scalars(select(Category).order_by(Category.position)).all()
-    return list(rows)
+    """Every category, tree order (top categories each followed by their children), with each one's
+    parent and children filled in from the same rows (one query; the tree is two levels deep)."""
+    rows = list(db.session.scalars(select(Category).order_by(Category.position).options(NO_LAZY_LOADS)))
+    by_id = {category.id: category for category in rows}
+    for category in rows:
+        set_committed_value(category, "parent", by_id.get(category.parent_id or 0))
+        set_committed_value(category, "children", [child for child in rows if child.parent_id == category.id])
+    return rows
 
 
 def category_by_slug(slug: str) -> Category | None:
     """The category with this slug, or None."""
     return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def category_for_page(slug: str) -> Category | None:
+    """The category with this slug, its parent and its children (what its page shows), in one query."""
+    statement = (
+        select(Category)
+        .where(Category.slug == slug)
+        .options(
+            joinedload(Category.parent).raiseload("*", sql_only=True),
+            joinedload(Category.children).raiseload("*", sql_only=True),
+            NO_LAZY_LOADS,
+        )
+    )
+    return db.session.scalars(statement).unique().first()
 
 
 def find_category(text: str) -> Category | None:
@@ -595,56 +619,151 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
 }
 
 
-def public_products():
+def public_products(photos=selectinload):
     """The select of products buyers may see: published, in an approved shop. Cards show the cover
-    and the shop's name, so both are loaded with the products (no query per card)."""
+    and the shop's name, so the shop is joined and the photos are loaded with the products: by one
+    more query for all of them (`selectinload`), or joined to the rows (`joinedload`: one query, a
+    row per photo; the caller then takes `.unique()` results). Nothing else is loaded."""
     return (
         select(Product)
         .join(Shop)
         .where(Product.is_public)
-        .options(contains_eager(Product.shop), selectinload(Product.images))
+        .options(contains_eager(Product.shop).raiseload("*", sql_only=True), photos(Product.images), NO_LAZY_LOADS)
     )
 
 
-def category_listing(category: Category, sort: str, page: int):
-    """A page of the category's (and its children's) public products."""
+@dataclass
+class Listing:
+    """A page of products and how many there are in all (what the category page's pager needs)."""
+
+    items: list[Product]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def category_listing(category: Category, sort: str, page: int) -> Listing:
+    """A page of the category's (and its children's) public products, and their number (counted by
+    the same query: a window over all matching rows, before the page is cut)."""
     order = SORTS.get(sort, SORTS["newest"])
-    statement = public_products().where(Product.category_id.in_(category_and_children_ids(category))).order_by(*order)
-    return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+    statement = (
+        public_products()
+        .add_columns(func.count().over().label("total"))
+        .where(Product.category_id.in_(category_and_children_ids(category)))
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    rows = db.session.execute(statement).all()
+    if not rows and page > 1:  # past the last page: say how many there are all the same
+        total = db.session.scalar(
+            select(func.count(Product.id)).where(
+                Product.is_public, Product.category_id.in_(category_and_children_ids(category))
+            )
+        )
+        return Listing([], total or 0, page, PAGE_SIZE)
+    return Listing([row[0] for row in rows], rows[0][1] if rows else 0, page, PAGE_SIZE)
 
 
-def more_from_shop(product: Product, limit: int = 4) -> list[Product]:
-    """Other public products of the same shop."""
-    statement = public_products().where(Product.shop_id == product.shop_id, Product.id != product.id)
-    return list(db.session.scalars(statement.order_by(*SORTS["newest"]).limit(limit)))
+def product_for_page(product_id: int) -> Product | None:
+    """The product with everything its page shows of it but the photos (its shop, its category and
+    the category's parent, its option combinations), in one query; nothing else is loaded."""
+    statement = (
+        select(Product)
+        .where(Product.id == product_id)
+        .options(
+            joinedload(Product.shop, innerjoin=True).raiseload("*", sql_only=True),
+            joinedload(Product.category, innerjoin=True).joinedload(Category.parent).raiseload("*", sql_only=True),
+            joinedload(Product.variants),
+            NO_LAZY_LOADS,
+        )
+    )
+    return db.session.scalars(statement).unique().first()
 
 
-def more_from_category(product: Product, limit: int = 4) -> list[Product]:
-    """Other public products of the same category from other shops."""
-    statement = public_products().where(Product.category_id == product.category_id, Product.shop_id != product.shop_id)
-    return list(db.session.scalars(statement.order_by(*SORTS["newest"]).limit(limit)))
+def photos_and_more(product: Product, limit: int = 4) -> tuple[list[Product], list[Product]]:
+    """Load the product's photos, and the public products its page shows under it, in one query:
+    up to `limit` more of its shop, and up to `limit` of its category from other shops, newest
+    first, each with its shop and photos. Returns (more from the shop, more from the category)."""
+
+    def newest(*where) -> Select:
+        chosen = select(Product.id).where(Product.is_public, *where).order_by(*SORTS["newest"]).limit(limit).subquery()
+        return select(chosen.c.id)  # a limited SELECT wrapped, so that SQLite accepts it in a UNION
+
+    shown = union_all(
+        newest(Product.shop_id == product.shop_id, Product.id != product.id),
+        newest(Product.category_id == product.category_id, Product.shop_id != product.shop_id),
+    )
+    photo = aliased(ProductImage)
+    statement = (
+        select(Product)
+        .join(Product.shop)
+        .outerjoin(Product.images.of_type(photo))
+        .where(or_(Product.id == product.id, Product.id.in_(shown)))
+        .order_by(*SORTS["newest"], photo.position)
+        .options(
+            contains_eager(Product.shop).raiseload("*", sql_only=True),
+            contains_eager(Product.images.of_type(photo)),
+            NO_LAZY_LOADS,
+        )
+    )
+    products = [row for row in db.session.scalars(statement).unique() if row.id != product.id]
+    more_shop = [row for row in products if row.shop_id == product.shop_id]
+    return more_shop, [row for row in products if row.shop_id != product.shop_id]
 
 
 def newest_products(limit: int = 8) -> list[Product]:
-    """The newest public products (home page)."""
-    return list(db.session.scalars(public_products().order_by(*SORTS["newest"]).limit(limit)))
+    """The newest public products (home page), with their shops and photos (one query: at most
+    `limit` × MAX_PHOTOS rows)."""
+    statement = public_products(photos=joinedload).order_by(*SORTS["newest"]).limit(limit)
+    return list(db.session.scalars(statement).unique())
 
 
 def featured_shops(today: date, limit: int = 6) -> list[Shop]:
     """The home page's workshops for `today` (a Tehran date): approved shops with at least one public
     product, a window of `limit` that moves on by `limit` each day, so every such shop gets its turn
-    within ceil(count / limit) days and the choice stays the same all day (two queries, no writes)."""
-    has_products = select(Product.shop_id).where(Product.is_public)
-    ids = list(db.session.scalars(select(Shop.id).where(Shop.is_public, Shop.id.in_(has_products))))
-    if not ids:
-        return []
-    # A fixed shuffle (by a hash of the id, not the date) so the shops shown together are not
-    # simply neighbours in signup order; the daily offset then walks through it.
-    ids.sort(key=lambda shop_id: hashlib.blake2b(str(shop_id).encode(), digest_size=8).digest())
-    start = today.toordinal() * limit % len(ids)
-    chosen = [ids[(start + n) % len(ids)] for n in range(min(limit, len(ids)))]
-    shops = {shop.id: shop for shop in db.session.scalars(select(Shop).where(Shop.id.in_(chosen)))}
-    return [shops[shop_id] for shop_id in chosen if shop_id in shops]
+    within ceil(count / limit) days and the choice stays the same all day (one query, no writes).
+
+    The shops are put in a fixed shuffled order (by a multiplicative hash of the id, not the date,
+    so the shops shown together are not simply neighbours in signup order), numbered 0…count-1 by a
+    window function; today's window starts at today.toordinal() * limit, wrapping round."""
+    # Knuth's multiplicative hash, the same in SQLite and PostgreSQL (in 64-bit integers)
+    shuffled = (cast(Shop.id, BigInteger) * literal(2654435761, BigInteger)) % literal(4294967296, BigInteger)
+    ranked = (
+        select(
+            Shop.id.label("id"),
+            (func.row_number().over(order_by=(shuffled, Shop.id)) - 1).label("place"),
+            func.count().over().label("shops"),
+        )
+        .where(Shop.is_public, Shop.id.in_(select(Product.shop_id).where(Product.is_public)))
+        .subquery()
+    )
+    start = (today.toordinal() * limit) % ranked.c.shops
+    turn = (ranked.c.place - start + ranked.c.shops) % ranked.c.shops
+    statement = (
+        select(Shop).join(ranked, ranked.c.id == Shop.id).where(turn < limit).order_by(turn).options(NO_LAZY_LOADS)
+    )
+    return list(db.session.scalars(statement))
 
 
 def category_counts() -> dict[int, int]:
@@ -671,10 +790,13 @@ def in_stock(product: Product) -> bool:
 
 
 def shop_listing(shop: Shop, limit: int = 48) -> list[Product]:
-    """The shop's public products for its storefront, newest first."""
+    """The shop's public products for its storefront, newest first, with their photos (one query;
+    their shop is the one the caller holds)."""
     statement = (
         select(Product)
         .where(Product.shop_id == shop.id, Product.status == ProductStatus.PUBLISHED)
-        .options(selectinload(Product.images))
+        .order_by(*SORTS["newest"])
+        .limit(limit)
+        .options(joinedload(Product.images), NO_LAZY_LOADS)
     )
-    return list(db.session.scalars(statement.order_by(*SORTS["newest"]).limit(limit)))
+    return list(db.session.scalars(statement).unique())

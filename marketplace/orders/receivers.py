@@ -9,9 +9,8 @@ from . import favourites, reviews
 
 
 def product_reviews(product: Product, **_kwargs) -> dict:
-    """The product's average, count and newest reviews with the producer's answers (two queries)."""
-    rating = reviews.product_rating(product.id)
-    latest = reviews.latest_reviews(product.id) if rating.count else []
+    """The product's average, count and newest reviews with the producer's answers (one query)."""
+    rating, latest = reviews.product_reviews(product.id)
     return {**rating.as_dict(), "latest": latest}
 
 

@@ -118,34 +118,35 @@ def _rating(where) -> Rating:
     return Rating(round(float(average), 1) if count else None, int(count or 0))
 
 
-def product_rating(product_id: int) -> Rating:
-    """The product's average stars and review count (one aggregate query)."""
-    return _rating(Review.product_id == product_id)
-
-
 def shop_rating(shop_id: int) -> Rating:
     """The shop's average stars and review count over all its products (one aggregate query)."""
     return _rating(Review.shop_id == shop_id)
 
 
-def latest_reviews(product_id: int, limit: int = LATEST_SHOWN) -> list[dict]:
-    """The product's newest reviews with the producer's answer, as plain dicts; only the first word
-    of the buyer's name is shown (her full name and number stay private)."""
+def product_reviews(product_id: int, limit: int = LATEST_SHOWN) -> tuple[Rating, list[dict]]:
+    """The product's average stars and review count, and its newest reviews, in one query: the
+    count and average are window functions over all its reviews, computed before the page is cut."""
     rows = db.session.execute(
-        select(Review, User.display_name)
+        select(Review, User.display_name, func.count().over(), func.avg(Review.rating).over())
         .outerjoin(User, Review.buyer_id == User.id)
         .where(Review.product_id == product_id)
         .order_by(Review.id.desc())
         .limit(limit)
     ).all()
-    return [
-        {
-            "rating": review.rating,
-            "body": review.body,
-            "author": (name or "").split(" ")[0],
-            "created_at": review.created_at,
-            "reply": review.reply,
-            "replied_at": review.replied_at,
-        }
-        for review, name in rows
-    ]
+    if not rows:
+        return Rating(None, 0), []
+    count, average = rows[0][2], rows[0][3]
+    return Rating(round(float(average), 1), int(count)), [_shown(review, name) for review, name, _c, _a in rows]
+
+
+def _shown(review: Review, name: str | None) -> dict:
+    """A review as the product page shows it: only the first word of the buyer's name (her full
+    name and number stay private)."""
+    return {
+        "rating": review.rating,
+        "body": review.body,
+        "author": (name or "").split(" ")[0],
+        "created_at": review.created_at,
+        "reply": review.reply,
+        "replied_at": review.replied_at,
+    }

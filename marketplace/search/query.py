@@ -12,7 +12,7 @@ from datetime import timedelta
 import numpy as np
 from flask import Flask
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -25,7 +25,6 @@ from ..core.money import RIAL_PER_TOMAN
 from ..core.pagecache import do_not_store
 from ..core.persian import is_digits, normalize_text, to_latin_digits
 from ..extensions import db
-from ..shops.models import Shop
 from .analysis import analyze, autocomplete_words, normalize_query, query_groups
 from .arrays import IndexArrays
 from .documents import PRICE_BANDS
@@ -117,6 +116,7 @@ class SearchResult:
     products: list = field(default_factory=list)
     highlights: dict = field(default_factory=dict)  # product id → {"title": Markup, "snippet": Markup}
     facets: dict = field(default_factory=dict)
+    shop_names: dict = field(default_factory=dict)  # shop slug → name, for the shops in the facets
     suggestion: str | None = None
     mode: str = "all"  # all | fuzzy | any | browse | database | empty
     degraded: bool = False
@@ -343,9 +343,9 @@ def _top(view, allowed, sort: str, scores, count: int):
     return docnums[order[:count]]
 
 
-def _facet_counts(view, allowed) -> dict:
+def _facet_counts(view, allowed) -> tuple[dict, dict]:
     """Counts of the allowed documents per category, shop (the 20 biggest), neighbourhood, availability
-    and price band."""
+    and price band; and the names of those shops (slug → name), read from the shops' own documents."""
     docnums = np.flatnonzero(allowed)
     facets = {}
     values, counts = np.unique(view.category_id[docnums], return_counts=True)
@@ -355,6 +355,8 @@ def _facet_counts(view, allowed) -> dict:
     biggest = np.argsort(-counts, kind="stable")[:SHOP_FACETS]
     first = {int(shop): docnums[np.argmax(shops == shop)] for shop in values[biggest]}
     facets["shop"] = {view.stored(first[int(values[i])]).get("shop_slug"): int(counts[i]) for i in biggest}
+    own_documents = np.flatnonzero(view.shops & np.isin(view.shop_id, values[biggest]))
+    names = {view.stored(docnum).get("shop_slug"): view.stored(docnum).get("title") for docnum in own_documents}
     values, counts = np.unique(view.neighbourhood[docnums], return_counts=True)
     facets["neighbourhood"] = {
         view.labels.names[value]: int(count) for value, count in zip(values, counts, strict=True) if value
@@ -368,7 +370,7 @@ def _facet_counts(view, allowed) -> dict:
         count = int(np.count_nonzero(inside))
         if count:
             facets["price"][f"{low}-{high or ''}"] = count
-    return facets
+    return facets, names
 
 
 # ---------------------------------------------------------------- searching
@@ -415,11 +417,17 @@ def _catch_up(app: Flask):
     return view
 
 
-def search(params: SearchParams) -> SearchResult:
-    """Search public products. Falls back to the database (and says so) when the index is unusable."""
+def search(params: SearchParams, categories: list[Category] | None = None) -> SearchResult:
+    """Search public products. Falls back to the database (and says so) when the index is unusable.
+    A caller that holds every category already (`catalog.services.all_categories()`, with their
+    children) passes them, and the category filter costs no query."""
     app = current_app_object()
     result = SearchResult(params=params)
-    category = category_by_slug(params.category) if params.category else None
+    category = None
+    if params.category and categories is not None:
+        category = next((c for c in categories if c.slug == params.category), None)
+    elif params.category:
+        category = category_by_slug(params.category)
     words = query_words(params.q)
     if not words and not params.has_filters:
         result.mode = "empty"
@@ -465,7 +473,7 @@ def _search_index(view, params: SearchParams, category, words: list[str], groups
             result.suggestion = _suggest(view, words, allowed, params.q)
         allowed = allowed & matched
     result.total = int(np.count_nonzero(allowed))
-    result.facets = _facet_counts(view, allowed)
+    result.facets, result.shop_names = _facet_counts(view, allowed)
     first = (params.page - 1) * PAGE_SIZE
     docnums = _top(view, allowed, sort, scores, first + PAGE_SIZE)[first:] if result.total > first else []
     result.products = _load_public([int(view.pk[docnum]) for docnum in docnums])
@@ -512,8 +520,8 @@ def _load_public(ids: list[int]) -> list[Product]:
     """The products of these ids that are public right now, in the given order (the database is the truth)."""
     if not ids:
         return []
-    statement = public_products().where(Product.id.in_(ids)).options(selectinload(Product.images))
-    found = {product.id: product for product in db.session.scalars(statement)}
+    statement = public_products(photos=joinedload).where(Product.id.in_(ids))
+    found = {product.id: product for product in db.session.scalars(statement).unique()}
     return [found[i] for i in ids if i in found]
 
 
@@ -569,14 +577,6 @@ def _matching_categories(text: str) -> list[Category]:
         if any(name.startswith(wanted) or f" {wanted}" in f" {name}" for name in names):
             found.append(category)
     return found[:SUGGEST_LIMIT]
-
-
-def shop_names(slugs) -> dict[str, str]:
-    """Shop slug → name, for the shop facet."""
-    slugs = list(slugs)[:50]
-    if not slugs:
-        return {}
-    return dict(db.session.execute(select(Shop.slug, Shop.name).where(Shop.slug.in_(slugs))).all())
 
 
 def popular_searches(limit: int = 8, days: int = 30) -> list[str]:

@@ -22,13 +22,17 @@ def _log_cached_search(logged: dict) -> None:
 @limiter.shared_limit(lambda: current_app.config["RATELIMIT_SEARCH"], scope="search")  # shared with the API
 @cached_page(on_hit=_log_cached_search)
 def index():
+    """At most three queries besides the index: every category (the filter, the facets, the chosen
+    one), the newest change-log id (is the index up to date?), and the page's products with their
+    shops and photos, or the popular searches when nothing was found. (The search log row is written
+    after the response, in its own transaction.)"""
     params = query.SearchParams.from_args(request.args)
-    result = query.search(params)
+    categories = catalog.all_categories()
+    result = query.search(params, categories)
     if result.mode != "empty":
         normalized, filters = query.normalize_query(params.q), params.filters()
         log_search(normalized, len(request.args.get("q", "")), filters, result.total)
         remember_for_hits(query=normalized, filters=filters, total=result.total)
-    categories = catalog.all_categories()
     return render_template(
         "search/index.html",
         params=params,
@@ -36,7 +40,7 @@ def index():
         category=next((c for c in categories if c.slug == params.category), None),
         categories={c.id: c for c in categories},
         top_categories=[c for c in categories if c.parent_id is None],
-        shop_names=query.shop_names(result.facets.get("shop", {})),
+        shop_names=result.shop_names,
         popular=query.popular_searches() if result.total == 0 else [],
         sorts=query.SORTS,
         price_bands=PRICE_BANDS,

@@ -8,11 +8,9 @@ from ...core import events
 from ...core.numbers import page_arg
 from ...core.pagecache import cached_page
 from ...core.urls import public_url
-from ...extensions import db
 from ...shops import brand
 from ...shops import services as shops
 from .. import services
-from ..models import Product
 
 bp = Blueprint("catalog", __name__)
 
@@ -20,7 +18,7 @@ bp = Blueprint("catalog", __name__)
 @bp.get("/c/<slug>")
 @cached_page()
 def category(slug: str):
-    category = services.category_by_slug(slug) or abort(404)
+    category = services.category_for_page(slug) or abort(404)
     sort = request.args.get("sort", "newest")
     if sort not in services.SORTS:
         sort = "newest"
@@ -40,7 +38,7 @@ def category(slug: str):
 def product(product_id: int, slug: str | None = None):
     """A product page; the canonical address has the title's slug. Only published products in an
     approved shop are public; the owner and staff can preview the others."""
-    product = db.session.get(Product, product_id) or abort(404)
+    product = services.product_for_page(product_id) or abort(404)
     public = product.is_public
     previewer = current_user.is_authenticated and (
         current_user.id == product.shop.owner_id or current_user.has_role("staff")
@@ -50,6 +48,7 @@ def product(product_id: int, slug: str | None = None):
     if slug != product.slug:
         return redirect(url_for("catalog.product", product_id=product.id, slug=product.slug), code=301)
     low, high = services.price_range(product)
+    more_shop, more_category = services.photos_and_more(product)
     return render_template(
         "catalog/product.html",
         product=product,
@@ -61,8 +60,8 @@ def product(product_id: int, slug: str | None = None):
         reviews=events.answer(events.product_reviews, product),
         saved=_saved_by_user(product),
         shop_palette=shops.shop_palette(product.shop),
-        more_shop=services.more_from_shop(product),
-        more_category=services.more_from_category(product),
+        more_shop=more_shop,
+        more_category=more_category,
         page_url=public_url("catalog.product", product_id=product.id, slug=product.slug),
     )
 
