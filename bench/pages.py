@@ -96,11 +96,20 @@ def machine() -> str:
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     wrk = shutil.which("wrk")
     version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split()[:2] if wrk else ["no", "wrk"]
-    return (
+    line = (
         f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {commit.stdout.strip() or '?'}"
         f"{' (uncommitted changes)' if dirty.stdout.strip() else ''}, {os.cpu_count()} CPUs, "
         f"load average {load} before the run, Python {sys.version.split()[0]}, {' '.join(version)}"
     )
+    return line + busy()
+
+
+def busy() -> str:
+    """A warning when other processes already keep the CPUs busy ('' when not): the numbers are then low."""
+    load, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    if load < cpus * 0.5:
+        return ""
+    return f"\nWARNING: load average {load:.1f} on {cpus} CPUs: other processes share the CPUs, req/s will be low"
 
 
 # ------------------------------------------------------------------ databases and servers
@@ -648,6 +657,8 @@ def print_visits(visits: dict[str, Visit]) -> None:
 def bench_database(kind: str, args: argparse.Namespace, script: str) -> None:
     """Everything for one database: demo instance, the runs, the visits, the tables."""
     print(f"\n## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}  (load average {os.getloadavg()[0]:.2f} before)")
+    if busy():
+        print(busy().strip())
     instance = tempfile.mkdtemp(prefix="rooyesh-bench-pages-")
     try:
         with database(kind, args.postgres) as url:
