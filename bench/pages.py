@@ -18,7 +18,8 @@ and a repeat visit cost a phone (see `visit()`).
                                     [--pages home,product,category,search,shop,buyer,conditional]
 
 The server gets the bench's environment (so a MARKETPLACE_* setting can be tried under load), with
-rate limits off: every wrk connection comes from 127.0.0.1, which a real crowd does not.
+rate limits off: every wrk connection comes from 127.0.0.1, which a real crowd does not; and a fast
+password hash for the demo accounts (as bench/checkout.py does: only the buyer's login uses it).
 PostgreSQL: a fresh database `rooyesh_bench_pages` on --postgres (default
 postgresql+psycopg://postgres@127.0.0.1:5432), dropped at the end; skipped when unreachable.
 """
@@ -59,6 +60,8 @@ DEFAULT_QUERY = "گلدوزی"  # embroidery: the demo word with the most result
 ANONYMOUS_PAGES = ["home", "product", "category", "search", "shop"]
 ALL_PAGES = [*ANONYMOUS_PAGES, "buyer", "conditional"]
 ASSET_KINDS = {"woff2": "font", "woff": "font", "ttf": "font", "css": "css", "js": "js"}  # by extension
+# scrypt for 17 demo accounts takes a quarter of the demo load; only the buyer's one login would notice
+FAST_HASH = {"MARKETPLACE_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 LONG_TERM_SECONDS = 86_400  # a response cached at least a day is not asked for again on a repeat visit
 
 WRK_SCRIPT = """
@@ -617,7 +620,10 @@ def print_summary(runs: list[Run], pages: list[Page]) -> None:
 
     def cell(label: str) -> str:
         run = by_label.get(label)
-        return f"{run.rate:,.0f} req/s (p95 {run.p95_ms:.0f} ms)" if run and run.requests else "–"
+        if not run or not run.requests:
+            return "–"
+        errors = f", {run.bad + run.socket_errors} ERRORS" if run.bad or run.socket_errors else ""
+        return f"{run.rate:,.0f} req/s (p95 {run.p95_ms:.0f} ms{errors})"
 
     print("| page | page cache on | page cache off | Flask hello-world (ceiling) |")
     print("|---|---|---|---|")
@@ -664,7 +670,7 @@ def bench_database(kind: str, args: argparse.Namespace, script: str) -> None:
         with database(kind, args.postgres) as url:
             started = time.perf_counter()
             log(f"{kind}: db upgrade, demo load, search sync")
-            env = server_env(instance, url, MARKETPLACE_RATELIMIT_ENABLED="false")
+            env = server_env(instance, url, MARKETPLACE_RATELIMIT_ENABLED="false", **FAST_HASH)
             load_demo(env)
             print(f"demo data loaded in {time.perf_counter() - started:.0f} s")
             runs = []
@@ -719,7 +725,8 @@ def main() -> None:
         return
     print(
         f"gunicorn {args.workers} sync workers; wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
-        f"with 'Accept-Encoding: {ACCEPT_ENCODING}' (as a phone sends it); rate limits off; "
+        f"with 'Accept-Encoding: {ACCEPT_ENCODING}' (as a phone sends it);\n"
+        "rate limits off; fast password hash for the demo accounts; "
         "server and wrk on this machine"
     )
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
