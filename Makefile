@@ -66,7 +66,7 @@ serve-gunicorn: assets migrate
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
 bench: assets
-	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/pages.py --db both
 	$(BIN)/python bench/branding.py
 	$(BIN)/python bench/producer_actions.py
 	$(BIN)/python bench/images.py
