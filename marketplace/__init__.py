@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from flask_login import current_user
 
 from . import config as default_config
@@ -148,7 +148,11 @@ def _configure_logging(app: Flask) -> None:
 def _select_locale() -> str:
     """The account's language, else the cookie's, else Persian."""
     locales = current_app.config["LOCALES"]
-    if current_user and current_user.is_authenticated and current_user.locale in locales:
+    # only a session or a remember-me cookie can hold an account: a visitor with neither costs no user loading
+    signed_in = (
+        "_user_id" in session or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    )
+    if signed_in and current_user.is_authenticated and current_user.locale in locales:
         return current_user.locale
     cookie = request.cookies.get(current_app.config["LOCALE_COOKIE"], "")
     return cookie if cookie in locales else current_app.config["BABEL_DEFAULT_LOCALE"]
