@@ -33,6 +33,7 @@ import brotli
 import rcssmin
 import rjsmin
 from flask import Flask, abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
 HASH_LENGTH = 10
@@ -214,6 +215,18 @@ def serve_static(filename: str) -> Response:
     return response.make_conditional(request)
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that a static file never saves it. Flask marks the
+    session read on every request (Flask-Login looks at it after each one) and so adds
+    `Vary: Cookie`; on a static file that would make the browser ask again for its year-cached CSS
+    whenever the session cookie changes (a login, a cart count)."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
+
+
 def init_assets(app: Flask) -> None:
     """Read the static folder once, serve it from memory, and make url_for('static') give hashed names."""
     app.config.setdefault("ASSETS_RELOAD", None)
@@ -222,6 +235,7 @@ def init_assets(app: Flask) -> None:
     manifest = Manifest.build(Path(app.static_folder or "static"), minify=app.config["ASSETS_MINIFY"])
     app.extensions["assets"] = manifest
     app.view_functions["static"] = serve_static
+    app.session_interface = SessionInterface()
 
     @app.url_defaults
     def _hashed_static_names(endpoint: str, values: dict) -> None:

@@ -214,3 +214,14 @@ def test_public_pages_link_only_the_public_stylesheet(app, client, make, produce
 def test_search_js_only_on_the_search_page(client):
     assert "/static/js/search." in client.get("/search?q=" + quote("روسری")).get_data(as_text=True)
     assert "/static/js/search." not in client.get("/").get_data(as_text=True)
+
+
+def test_static_files_do_not_vary_on_the_session_cookie(client, make_user, login):
+    """Else a login or a new cart count (a new session cookie) sends the browser back for its CSS."""
+    login(make_user())
+    url = hashed_url(client.get("/account").get_data(as_text=True), "css/base.css")
+    response = client.get(url, headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
+    assert response.headers["Vary"] == "Accept-Encoding"
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" in client.get("/account").headers["Vary"]  # pages still do
