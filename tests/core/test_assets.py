@@ -225,3 +225,40 @@ def test_static_files_do_not_vary_on_the_session_cookie(client, make_user, login
     assert response.headers["Vary"] == "Accept-Encoding"
     assert "Set-Cookie" not in response.headers
     assert "Cookie" in client.get("/account").headers["Vary"]  # pages still do
+
+
+def test_no_public_template_uses_a_class_styled_only_in_app_css():
+    """A page that extends base.html alone (and what it includes) must not need app.css's rules:
+    they would be missing there (the staff console's tabs once were, on a shared page)."""
+    templates = PROJECT_ROOT / "templates"
+
+    def classes(css: str) -> set[str]:
+        return set(re.findall(r"\.([a-zA-Z][\w-]*)", re.sub(r"/\*.*?\*/", "", css, flags=re.S)))
+
+    only_app = classes((PROJECT_ROOT / "static/css/app.css").read_text()) - classes(
+        (PROJECT_ROOT / "static/css/base.css").read_text()
+    )
+    assert {"tabs", "wizard-progress", "reg-item", "money-table"} <= only_app
+
+    def with_includes(name: str, seen: set[str]) -> str:
+        if name in seen or not (templates / name).exists():
+            return ""
+        seen.add(name)
+        text = (templates / name).read_text()
+        return text + "".join(with_includes(inc, seen) for inc in re.findall(r'{%-?\s*include\s+"([^"]+)"', text))
+
+    def takes_app_css(name: str) -> bool:
+        """Whether the page extends app_base.html, directly or through its layout (either branch)."""
+        extends = re.search(r"{%-?\s*extends\s+([^%]+)%}", (templates / name).read_text())
+        parents = re.findall(r'"([^"]+)"', extends[1]) if extends else []
+        return "app_base.html" in parents or any(takes_app_css(parent) for parent in parents if parent != "base.html")
+
+    problems = []
+    for path in sorted(templates.rglob("*.html")):
+        name = path.relative_to(templates).as_posix()
+        if "{% extends" not in path.read_text() or takes_app_css(name):
+            continue
+        text = with_includes(name, set())
+        for class_list in re.findall(r'class="([^"]*)"', text):
+            problems += [f"{name}: .{c}" for c in sorted(set(class_list.split()) & only_app)]
+    assert problems == []
