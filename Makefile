@@ -28,6 +28,7 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# CSS and JS are minified, hashed and compressed in memory when the app starts (core/assets.py): no build step
 assets: venv $(FONT) $(MO_FILES)
 
 $(FONT): $(BIN)/.installed marketplace/core/fonts.py
@@ -67,6 +68,7 @@ serve-gunicorn: assets migrate
 
 bench: assets
 	$(BIN)/python bench/pages.py --db both
+	$(BIN)/python bench/assets.py
 	$(BIN)/python bench/branding.py
 	$(BIN)/python bench/producer_actions.py
 	$(BIN)/python bench/images.py

@@ -10,7 +10,7 @@ from flask import Flask, current_app, request, session
 from flask_login import current_user
 
 from . import config as default_config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +36,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     _load_settings(app, config)
     _configure_logging(app)
 
+    # First, so that its after_request runs last: it compresses the body every other hook has finished.
+    compress.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -45,6 +47,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     from .branding.fonts import require_raqm
     from .core import notify
+    from .core.assets import init_assets
     from .core.database import init_database
     from .core.errors import init_errors
     from .core.numbers import init_numbers
@@ -63,6 +66,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     check_public_url(app)
     init_database(app)
     init_security(app)
+    init_assets(app)  # static files: hashed names, minified, compressed once
     init_templating(app)
     init_errors(app)
     init_outbox(app)
