@@ -1,4 +1,5 @@
-"""Whole-page cache for anonymous visitors, with ETags and 304s.
+"""Whole-page cache for public pages: kept whole for anonymous visitors (ETags, 304s), with holes
+for the pieces of a visitor who has a session.
 
 A public page (home, category, product, storefront, search) is the same for every visitor who has
 no session: no account, no cart, no flash, no CSRF token. For them `@cached_page` keeps the finished
@@ -15,12 +16,21 @@ A stored page carries its body's ETag: a conditional GET that matches answers 30
 page is never stored when its render touched the session (a CSRF token, a flash) or set a cookie.
 Inline styles on cached pages are allowed by hash (`style_tag`), never by a per-request nonce.
 
+A visitor who has a session (signed in, or a guest with a cart) gets the same kept page with
+**holes**: the few pieces that are hers (the header's account menu and cart count, flashes, CSRF
+tokens, "saved"/"following") are templates named with `{{ personal("_personal/….html", …) }}`.
+Rendered for the cache, each becomes a placeholder; every request fills them in for its visitor
+(a few small templates and their one or two queries instead of the whole page). Her page has no
+ETag: it is hers.
+
 Backend: Flask-Caching — a per-process SimpleCache by default, Redis when `CACHE_REDIS_URL` is set.
 """
 
 import base64
 import gzip
 import hashlib
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +38,7 @@ from functools import wraps
 from typing import Any, cast
 
 import brotli
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import Flask, Response, current_app, g, make_response, render_template, request, session
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import BigInteger, DateTime, Integer, Table, event, insert, inspect, update
@@ -212,15 +222,9 @@ def with_cache_headers(response: Response, etag: str) -> Response:
 
 
 def applies() -> bool:
-    """Whether this request may be served from (and stored into) the page cache: a GET or HEAD
-    from a visitor with nothing in their session and no remember-me cookie."""
-    config = current_app.config
-    return (
-        config["PAGE_CACHE_ENABLED"]
-        and request.method in ("GET", "HEAD")
-        and not session
-        and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies
-    )
+    """Whether this request gets the page kept whole: a visitor with nothing in her session and no
+    remember-me cookie (anyone else gets the page with her own pieces filled in)."""
+    return not session and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies
 
 
 def page_key(version: int) -> str:
@@ -228,6 +232,43 @@ def page_key(version: int) -> str:
     today = utcnow().astimezone(TEHRAN).date().isoformat()
     path = hashlib.blake2b(request.full_path.encode(), digest_size=16).hexdigest()
     return f"page:{version}:{get_locale()}:{today}:{path}"
+
+
+# --- personal pieces (holes) ----------------------------------------------------------------------
+
+HOLE = re.compile(r"<!--personal ([\w/.-]+) ([\w=-]*)-->")
+
+
+def personal(template: str, **args: int | str | bool) -> Markup:
+    """Template global: the visitor's own piece, rendered from `template` with `args` (ids, flags,
+    short names). In a page being kept for signed-in visitors it is a placeholder instead, filled in
+    for each request by `fill_holes` (the arguments travel as base64 JSON, so nothing needs escaping)."""
+    if g.get("page_holes"):
+        packed = base64.urlsafe_b64encode(json.dumps(args).encode()).decode()
+        return Markup("<!--personal %s %s-->") % (template, packed)
+    return Markup(render_template(template, **args))  # noqa: S704 (a template's own, autoescaped output)
+
+
+def fill_holes(html: str) -> str:
+    """Render every personal piece of a page kept with holes, for this request's visitor."""
+
+    def fill(match: re.Match) -> str:
+        return render_template(match.group(1), **json.loads(base64.urlsafe_b64decode(match.group(2))))
+
+    return HOLE.sub(fill, html)
+
+
+@dataclass
+class PageWithHoles:
+    """A page kept for visitors who have a session: its HTML with placeholders, and its styles' hashes."""
+
+    html: str
+    style_hashes: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def response(self) -> Response:
+        g.csp_style_hashes = list(self.style_hashes)
+        return Response(fill_holes(self.html), content_type="text/html; charset=utf-8")
 
 
 def remember_for_hits(**values: Any) -> None:
@@ -249,8 +290,10 @@ def cached_page(on_hit: Callable[[dict], None] | None = None):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if not applies():
+            if not current_app.config["PAGE_CACHE_ENABLED"] or request.method not in ("GET", "HEAD"):
                 return view(*args, **kwargs)
+            if not applies():
+                return _serve_with_holes(view, args, kwargs, on_hit)
             key = page_key(current_version())
             page = cache.get(key)
             if isinstance(page, CachedPage):
@@ -267,6 +310,29 @@ def cached_page(on_hit: Callable[[dict], None] | None = None):
         return wrapper
 
     return decorate
+
+
+def _serve_with_holes(view, args, kwargs, on_hit) -> Response:
+    """The page for a visitor with a session: the kept one with her pieces filled in, or a fresh
+    render with holes (kept when storable), filled in before it is sent."""
+    key = "holes:" + page_key(current_version())
+    page = cache.get(key)
+    if isinstance(page, PageWithHoles):
+        if on_hit is not None:
+            on_hit(page.extra)
+        return page.response()
+    g.page_holes = True
+    try:
+        response = make_response(view(*args, **kwargs))
+    finally:
+        g.page_holes = False
+    if response.mimetype != "text/html" or response.direct_passthrough:
+        return response
+    page = PageWithHoles(response.get_data(as_text=True), style_hashes(), g.get("page_cache_extra", {}))
+    if response.status_code == 200 and not g.get("page_cache_skip"):
+        cache.set(key, page)
+    response.set_data(fill_holes(page.html))
+    return response
 
 
 def _storable(response: Response) -> bool:

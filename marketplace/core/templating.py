@@ -8,7 +8,7 @@ from markupsafe import Markup
 from . import dates, money
 from .images import StoredImage
 from .numerals import fa_digits, is_persian, number
-from .pagecache import style_tag
+from .pagecache import personal, style_tag
 from .phone import display_phone
 from .urls import public_host, public_url
 
@@ -105,6 +105,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(media_srcset)
     app.add_template_filter(style_tag)
     app.add_template_global(csrf_input)
+    app.add_template_global(personal)
     app.add_template_global(public_url)
     app.add_template_global(public_host)
 

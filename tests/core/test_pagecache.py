@@ -286,3 +286,57 @@ def test_placing_an_order_moves_the_version(app):
     before = version(app)
     committed_order(app)
     assert version(app) > before
+
+
+def test_a_signed_in_visitor_gets_the_kept_page_with_her_own_pieces(app, catalogue, make_user, login):
+    """Two buyers, one who saved the product: each sees her own name, token and "saved" state on the
+    same kept page, and the second view costs only her pieces' queries, not the page's."""
+    product_page = "/p/{id}/{slug}".format(**catalogue)
+    nargess, zahra = make_user(name="نرگس حسینی"), make_user(name="زهرا کریمی")
+    first, second = app.test_client(), app.test_client()
+    login(nargess, the_client=first)
+    login(zahra, the_client=second)
+    action = re.search(r'action="([^"]*favourites[^"]*)"', first.get(product_page).get_data(as_text=True)).group(1)
+    saved = post_form(first, action, {"next": product_page}, token_from=product_page)
+    assert saved.status_code == 302
+    first.get(product_page)  # renders it with holes, keeps it, shows her flash
+    with statements(app) as ran:
+        mine = first.get(product_page).get_data(as_text=True)
+    ran = [statement for statement in ran if "SAVEPOINT" not in statement]
+    assert len(ran) <= 5, ran  # the version, her account and roles, her unread count, "saved?" — not the page's 4
+    theirs = second.get(product_page).get_data(as_text=True)
+    assert "نرگس حسینی" in mine and "زهرا کریمی" not in mine
+    assert "زهرا کریمی" in theirs and "نرگس حسینی" not in theirs
+    assert "♥" in mine and "♥" not in theirs and "♡" in theirs
+    tokens = [re.findall(r'name="csrf_token" value="([^"]+)"', html) for html in (mine, theirs)]
+    assert tokens[0] and tokens[1] and set(tokens[0]).isdisjoint(tokens[1])  # each her own session's token
+    assert "<!--personal" not in mine + theirs
+    # her token from the kept page works: she can add to cart with it
+    added = first.post("/cart/add", data={"csrf_token": tokens[0][0], "product_id": catalogue["id"], "quantity": 1})
+    assert added.status_code == 302
+    assert 'class="count-badge"' in first.get(product_page).get_data(as_text=True)
+    assert 'class="count-badge"' not in second.get(product_page).get_data(as_text=True)
+
+
+def test_a_signed_in_visitor_sees_a_write_at_once_and_a_preview_is_never_kept(app, catalogue, make_user, login):
+    product_page = "/p/{id}/{slug}".format(**catalogue)
+    buyer = make_user()
+    reader = app.test_client()
+    login(buyer, the_client=reader)
+    assert shows_price(reader.get(product_page).get_data(as_text=True), "۱۰۰٬۰۰۰")
+    with app.app_context():
+        db.session.get(Product, catalogue["id"]).price_rial = 1_750_000
+        db.session.commit()
+    assert shows_price(reader.get(product_page).get_data(as_text=True), "۱۷۵٬۰۰۰")
+
+    with app.app_context():
+        draft = ProductFactory(shop=db.session.get(Product, catalogue["id"]).shop, title="پیش‌نویس رومیزی")
+        db.session.commit()
+        draft_page = f"/p/{draft.id}/{draft.slug}"
+    owner = app.test_client()
+    login(catalogue["owner"], the_client=owner)
+    assert "پیش‌نویس رومیزی" in owner.get(draft_page).get_data(as_text=True)  # her preview
+    with statements(app) as ran:
+        owner.get(draft_page)
+    assert any("FROM product" in statement for statement in ran)  # rendered again: never kept
+    assert reader.get(draft_page).status_code == 404

@@ -6,11 +6,13 @@ from flask_login import current_user
 
 from ...core import events
 from ...core.numbers import page_arg
-from ...core.pagecache import cached_page
+from ...core.pagecache import cached_page, do_not_store
 from ...core.urls import public_url
 from ...shops import brand
 from ...shops import services as shops
+from ...shops.models import Shop
 from .. import services
+from ..models import Product
 
 bp = Blueprint("catalog", __name__)
 
@@ -47,6 +49,8 @@ def product(product_id: int, slug: str | None = None):
         abort(404)
     if slug != product.slug:
         return redirect(url_for("catalog.product", product_id=product.id, slug=product.slug), code=301)
+    if not public:
+        do_not_store()  # her preview of a product nobody else sees
     low, high = services.price_range(product)
     more_shop, more_category = services.photos_and_more(product)
     return render_template(
@@ -58,7 +62,6 @@ def product(product_id: int, slug: str | None = None):
         available=services.in_stock(product),
         badges=events.collect(events.product_badges, product),
         reviews=events.answer(events.product_reviews, product),
-        saved=_saved_by_user(product),
         shop_palette=shops.shop_palette(product.shop),
         more_shop=more_shop,
         more_category=more_category,
@@ -87,6 +90,8 @@ def storefront(slug: str):
     shop, moved = _viewable_shop(slug)
     if moved:
         return moved
+    if not shop.is_public:
+        do_not_store()  # her preview of a storefront nobody else sees
     return render_template(
         "shops/storefront.html",
         shop=shop,
@@ -98,15 +103,18 @@ def storefront(slug: str):
         preview=not shop.is_public,
         products=services.shop_listing(shop),
         rating=events.answer(events.shop_rating, shop),
-        followed=_saved_by_user(shop),
     )
 
 
-def _saved_by_user(sender) -> bool:
-    """Whether the signed-in visitor saved this product or follows this shop (asked of orders
-    through a signal; a guest has saved nothing, and costs no query)."""
+@bp.app_template_global()
+def saved_by_me(kind: str, item_id: int) -> bool:
+    """Whether the signed-in visitor saved this product ("product") or follows this shop ("shop"),
+    asked of orders through a signal; a guest has saved nothing, and costs no query. For the page's
+    personal "save" piece (templates/_personal/save_toggle.html), which is filled in per request."""
     if not current_user.is_authenticated:
         return False
+    # a stand-in with only the id: the answer needs no more, and the page may come from the cache
+    sender = Product(id=item_id) if kind == "product" else Shop(id=item_id)
     return bool(events.answer(events.saved_by_user, sender, user_id=current_user.id))
 
 
