@@ -252,8 +252,13 @@ def personal(template: str, **args: int | str | bool) -> Markup:
 def fill_holes(html: str) -> str:
     """Render every personal piece of a page kept with holes, for this request's visitor."""
 
+    context: dict = {}
+    current_app.update_template_context(context)  # the context processors run once, not once a piece
+    templates = current_app.jinja_env
+
     def fill(match: re.Match) -> str:
-        return render_template(match.group(1), **json.loads(base64.urlsafe_b64decode(match.group(2))))
+        args = json.loads(base64.urlsafe_b64decode(match.group(2)))
+        return templates.get_template(match.group(1)).render({**context, **args})
 
     return HOLE.sub(fill, html)
 
