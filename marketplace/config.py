@@ -32,7 +32,7 @@ MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_MAX_BYTES = 15 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
 UPLOAD_FOLDER = "uploads"
-IMAGE_WIDTHS = (320, 640, 1280)
+IMAGE_WIDTHS = (320, 480, 640, 1280)
 
 # Search: the Whoosh index folder inside the instance folder (a symlink to the current index
 # directory), whether a request that changed searchable rows syncs the index after its response,
