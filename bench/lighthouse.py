@@ -6,6 +6,7 @@ LCP, the LCP element, the bytes transferred and what the "properly size images" 
 be saved. Lighthouse varies from run to run: `--runs 3` prints the median of each number.
 
     .venv/bin/python bench/lighthouse.py [--base http://127.0.0.1:8000] [--runs 1] [--keep DIR]
+                                         [--pages home,category,product,storefront,search]
 
 Without --base it builds a temporary instance with the demo data and starts gunicorn on a free
 port (about a minute). Needs `npx` (Node) and Chromium (CHROME_PATH, else /usr/bin/chromium);
@@ -135,6 +136,7 @@ def main() -> None:
     parser.add_argument("--base", help="a running server, e.g. http://127.0.0.1:8000 (else one is started)")
     parser.add_argument("--runs", type=int, default=1, help="runs per page; the median is printed")
     parser.add_argument("--keep", help="instance folder to build (and keep) when starting a server")
+    parser.add_argument("--pages", default="home,category,product,storefront,search", help="comma-separated")
     args = parser.parse_args()
 
     chrome = chrome_path()
@@ -162,6 +164,8 @@ def main() -> None:
         print(header)
         print("-" * len(header))
         for name, path in pages.items():
+            if name not in args.pages.split(","):
+                continue
             row = median_summary([summary(lighthouse(base + path, chrome)) for _ in range(args.runs)])
             print(
                 f"{name:<11} {row['performance']:>4.0f} {row['accessibility']:>4.0f} {row['best-practices']:>4.0f}"
