@@ -16,6 +16,7 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ## and run the outbox worker beside it (Procfile, started by honcho; Ctrl-C stops both)
 run: assets migrate
 	$(FLASK) demo load --if-empty
+	$(FLASK) media variants  # photos and logos stored before a variant width was added get it
 	$(FLASK) search sync  # a missing or unreadable index is rebuilt here, never by a request
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
@@ -42,6 +43,7 @@ migrate: assets
 
 demo: migrate
 	$(FLASK) demo load
+	$(FLASK) media variants
 
 lint: venv
 	$(BIN)/ruff check marketplace tests bench wsgi.py

@@ -220,6 +220,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .catalog.cli import media_cli
     from .core.cli import outbox_cli
     from .demo.cli import demo_cli
     from .insights.cli import insights_command
@@ -236,3 +237,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(insights_command)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(media_cli)

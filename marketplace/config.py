@@ -32,7 +32,7 @@ MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_MAX_BYTES = 15 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
 UPLOAD_FOLDER = "uploads"
-IMAGE_WIDTHS = (320, 640, 1280)
+IMAGE_WIDTHS = (320, 480, 640, 1280)
 
 # Static files (core/assets.py): read once at start, CSS and JS minified, served under content-hashed
 # names with a year's immutable cache and compressed once (brotli, gzip). ASSETS_RELOAD re-reads

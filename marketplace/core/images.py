@@ -29,7 +29,9 @@ pillow_heif.register_heif_opener(thumbnails=False)
 # (several pictures in one file); Pillow opens those through its JPEG plugin.
 DECODERS = ("JPEG", "PNG", "WEBP", "HEIF")
 JPEG_FORMATS = {"JPEG", "MPO"}
-DEFAULT_WIDTHS = (320, 640, 1280)
+# 480 is the card size: a two-column card on a phone is 170-190 CSS px, 300-330 device px at the
+# 1.75 density of a common Android phone, too many for 320 and far fewer than 640.
+DEFAULT_WIDTHS = (320, 480, 640, 1280)
 # Bumped whenever the pipeline's output changes, so new files never take an old file's name
 # (the media route tells browsers to cache each name forever).
 PIPELINE_VERSION = b"rooyesh-image-1"
@@ -292,16 +294,7 @@ def store_variants(
         path = variant_path(key, width)
         target = Path(uploads_dir) / path
         if not target.exists():
-            height = max(1, round(image.height * width / image.width))
-            # reducing_gap first shrinks by whole factors (fast), then finishes with Lanczos.
-            resized = (
-                image
-                if width == image.width
-                else image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3)
-            )
-            buffer = io.BytesIO()
-            resized.save(buffer, "WEBP", quality=quality, method=4)
-            write_atomic(target, buffer.getvalue())
+            _write_variant(image, width, target, quality)
         variants[width] = path
     widest = max(variants)
     return StoredImage(
@@ -311,6 +304,53 @@ def store_variants(
         dominant_color=dominant_color(image),
         variants=variants,
     )
+
+
+def _write_variant(image: Image.Image, width: int, target: Path, quality: int) -> None:
+    """Write `image` as a WebP `width` pixels wide (height in proportion) to `target`."""
+    height = max(1, round(image.height * width / image.width))
+    # reducing_gap first shrinks by whole factors (fast), then finishes with Lanczos.
+    resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3)
+    buffer = io.BytesIO()
+    resized.save(buffer, "WEBP", quality=quality, method=4)
+    write_atomic(target, buffer.getvalue())
+
+
+def add_missing_variants(
+    stored: dict, uploads_dir: Path, widths: Iterable[int] = DEFAULT_WIDTHS, quality: int = 80
+) -> dict | None:
+    """Bring a stored image (the as_dict() form) up to today's `widths` and to the files on disk.
+
+    The variants it should have (variant_widths of its widest one) whose files are missing are drawn
+    from the widest file that is there, under the same key; a listed width wider than that file is
+    dropped rather than upscaled, so a srcset never names a file that does not exist. Returns the new
+    dict, or None when nothing changed (running it twice changes nothing the second time). Raises
+    FileNotFoundError when none of the image's files exists."""
+    image = StoredImage.from_dict(stored)
+    uploads = Path(uploads_dir)
+    wanted = set(variant_widths(image.width, widths)) | set(image.variants)
+    present = {w for w in image.variants if (uploads / image.variants[w]).is_file()}
+    if wanted == present:
+        return None
+    if not present:
+        raise FileNotFoundError(f"no stored file of image {image.key}")
+    widest = max(present)
+    variants = {w: image.variants[w] for w in present}
+    with Image.open(uploads / image.variants[widest], formats=("WEBP",)) as opened:
+        source = _clean(opened.copy())  # copy: closing the file would free the pixels
+    for width in sorted(wanted - present):
+        if width > widest:
+            continue
+        path = variant_path(image.key, width)
+        if not (uploads / path).is_file():
+            _write_variant(source, width, uploads / path, quality)
+        variants[width] = path
+    return {
+        **stored,
+        "width": source.width,
+        "height": source.height,
+        "variants": {str(w): p for w, p in sorted(variants.items())},
+    }
 
 
 def store_png(image: Image.Image, uploads_dir: Path, compress_level: int | None = None) -> str:

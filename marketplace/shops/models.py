@@ -58,7 +58,8 @@ class Shop(Model):
     color_background: Mapped[str | None] = mapped_column(String(7))
     color_text: Mapped[str | None] = mapped_column(String(7))
 
-    # {"1024": "ab/ab…png", "512": …, "192": …, "32": …} under the uploads folder
+    # {"1024": "ab/ab…png", "512": …, "192": …, "32": …} under the uploads folder, and "webp": the
+    # core pipeline's StoredImage dict of the 56/112/192-px WebP copies (shown where the logo is small)
     logo_files: Mapped[dict | None] = mapped_column(JSON)
     logo_source: Mapped[str | None] = mapped_column(String(64))
     # The core pipeline's StoredImage as a dict: key, width, height, dominant_color, variants

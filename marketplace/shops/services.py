@@ -297,8 +297,8 @@ def set_palette(shop: Shop, palette: Palette, code: str) -> None:
     shop.palette_code = code[:32]
 
 
-def set_logo(shop: Shop, files: dict[int, str], source: str) -> None:
-    """Remember the stored PNG sizes of the chosen (or uploaded) logo."""
+def set_logo(shop: Shop, files: dict, source: str) -> None:
+    """Remember the stored files of the chosen (or uploaded) logo (brand.store_logo's answer)."""
     shop.logo_files = {str(size): path for size, path in files.items()}
     shop.logo_source = source[:64]
 

@@ -15,11 +15,13 @@ from PIL.PngImagePlugin import PngInfo
 from marketplace.core.images import (
     ImageRejected,
     StoredImage,
+    add_missing_variants,
     dominant_color,
     load_upload,
     process_upload,
     store_png,
     store_variants,
+    variant_path,
     variant_widths,
 )
 
@@ -328,13 +330,14 @@ def test_key_depends_on_pixels_not_on_metadata(tmp_path):
 
 
 def test_small_images_are_never_upscaled(tmp_path):
-    assert variant_widths(500) == [320, 500]
-    assert variant_widths(640) == [320, 640]
+    assert variant_widths(500) == [320, 480, 500]
+    assert variant_widths(640) == [320, 480, 640]
+    assert variant_widths(400) == [320, 400]
     assert variant_widths(200) == [200]
-    assert variant_widths(3000) == [320, 640, 1280]
+    assert variant_widths(3000) == [320, 480, 640, 1280]
 
     stored = process_upload(encode(marked_photo((500, 250)), "PNG"), tmp_path, **LIMITS)
-    assert sorted(stored.variants) == [320, 500]
+    assert sorted(stored.variants) == [320, 480, 500]
     assert (stored.width, stored.height) == (500, 250)
     with Image.open(tmp_path / stored.variants[500]) as variant:
         assert variant.size == (500, 250)
@@ -427,3 +430,53 @@ def test_animated_image_keeps_its_first_frame_only(tmp_path):
     stored = store_variants(image, tmp_path, (320, 640, 1280))
     with Image.open(tmp_path / stored.variants[200]) as served:
         assert getattr(served, "n_frames", 1) == 1
+
+
+# Variants added later (`flask media variants`)
+
+
+def test_missing_variant_widths_are_added_once_from_the_widest_file(tmp_path):
+    stored = process_upload(
+        encode(marked_photo((2000, 1500)), "JPEG", quality=90), tmp_path, widths=(320, 640, 1280), **LIMITS
+    )
+    old = stored.as_dict()
+    assert not (tmp_path / variant_path(stored.key, 480)).exists()
+
+    updated = add_missing_variants(old, tmp_path, (320, 480, 640, 1280))
+
+    assert updated is not None and updated["key"] == old["key"]
+    assert sorted(updated["variants"]) == ["1280", "320", "480", "640"]
+    assert updated["variants"]["480"] == variant_path(stored.key, 480)
+    with Image.open(tmp_path / updated["variants"]["480"]) as variant:
+        assert variant.format == "WEBP" and variant.size == (480, 360)
+        assert variant.getpixel((2, 2))[0] > 150  # the red corner is still top-left
+    assert StoredImage.from_dict(updated).url_path(400).endswith("-480.webp")
+    files = stored_files(tmp_path)
+    assert add_missing_variants(updated, tmp_path, (320, 480, 640, 1280)) is None  # idempotent
+    assert stored_files(tmp_path) == files
+
+
+def test_small_photo_gets_no_upscaled_variant_and_a_lost_file_is_drawn_again(tmp_path):
+    small = process_upload(encode(marked_photo((400, 300)), "PNG"), tmp_path, widths=(320, 640, 1280), **LIMITS)
+    assert add_missing_variants(small.as_dict(), tmp_path, (320, 480, 640, 1280)) is None  # 400 < 480
+
+    stored = process_upload(encode(marked_photo((900, 600)), "PNG"), tmp_path, widths=(320, 480, 640), **LIMITS)
+    (tmp_path / stored.variants[480]).unlink()
+    updated = add_missing_variants(stored.as_dict(), tmp_path, (320, 480, 640))
+    assert updated == stored.as_dict()
+    assert (tmp_path / stored.variants[480]).is_file()
+
+
+def test_a_srcset_never_names_a_file_that_is_gone(tmp_path):
+    stored = process_upload(encode(marked_photo((900, 600)), "PNG"), tmp_path, widths=(320, 640), **LIMITS)
+    (tmp_path / stored.variants[640]).unlink()  # the widest file is lost: it cannot be drawn again
+
+    updated = add_missing_variants(stored.as_dict(), tmp_path, (320, 480, 640))
+
+    assert updated is not None and sorted(updated["variants"]) == ["320"]
+    assert (updated["width"], updated["height"]) == (320, 213)
+    for path in updated["variants"].values():
+        assert (tmp_path / path).is_file()
+    (tmp_path / stored.variants[320]).unlink()
+    with pytest.raises(FileNotFoundError):
+        add_missing_variants(updated, tmp_path, (320, 480, 640))

@@ -44,7 +44,7 @@ def test_demo_load_twice_is_the_same(app):
         for shop in shops:
             assert len(shop.story) >= 100 and shop.tagline and shop.instagram
             assert shop_services.shop_palette(shop) is not None
-            assert set(shop.logo_files) == {"1024", "512", "192", "32"}
+            assert set(shop.logo_files) == {"1024", "512", "192", "32", "webp"}
     assert "0 orders created" in second.output
     with app.app_context():
         statuses = {order.status for order in db.session.scalars(select(Order))}
@@ -135,7 +135,7 @@ def test_demo_products_cover_every_category_with_mixed_states(app):
 
         # Photos went through the pipeline: WebP variants on disk, a colour and a size.
         image = all_products[0].images[0].stored
-        assert set(image["variants"]) == {"320", "640", str(photos.SIZE)} and image["width"] == photos.SIZE
+        assert set(image["variants"]) == {"320", "480", "640", str(photos.SIZE)} and image["width"] == photos.SIZE
         for path in image["variants"].values():
             assert path.endswith(".webp") and (upload_dir(app) / path).is_file()
 

@@ -230,3 +230,22 @@ def test_autocomplete_script_is_loaded_deferred(client):
     html = client.get("/search").get_data(as_text=True)
     # modules are deferred; the name carries the file's content hash (core/assets.py)
     assert re.search(r'<script type="module" src="/static/js/autocomplete\.[0-9a-f]{10}\.js"></script>', html)
+
+
+def test_search_results_fetch_the_first_photo_first_sized_beside_the_facets(app, client, make):
+    shop = make(ShopFactory, name="چرم مریم", status="approved")
+    for n in range(5):
+        make(ProductFactory, shop=shop, title=f"کیف چرمی {n + 1}", photos=1, status="published")
+    synced(app)
+
+    html = client.get("/search", query_string={"q": "کیف چرمی"}).get_data(as_text=True)
+
+    assert 'class="search-facets"' in html
+    cards = re.findall(r'<li class="product-card">.*?<img([^>]*)>', html, re.S)
+    assert len(cards) == 5
+    assert 'fetchpriority="high"' in cards[0] and "loading=" not in cards[0]
+    assert "loading=" not in cards[3] and 'loading="lazy"' in cards[4]
+    assert all("fetchpriority" not in card for card in cards[1:])
+    # four columns beside the 15rem facets from 48rem; on phones the facets go below the results
+    sizes = 'sizes="(min-width: 68rem) 194px, (min-width: 48rem) calc(25vw - 78px), calc(50vw - 20px)"'
+    assert all(sizes in card and 'width="800" height="600"' in card for card in cards)

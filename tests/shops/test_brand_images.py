@@ -111,7 +111,8 @@ def test_choosing_a_logo_draws_only_the_chosen_one_when_needed(app, client, logi
         shop = db.session.get(Shop, shop_id)
         files = dict(shop.logo_files)
         assert shop.logo_source == "stamp:" + shop.logo_source.split(":")[1]
-    for size, path in files.items():
+    webp = files.pop("webp")
+    for size, path in [*files.items(), *webp["variants"].items()]:
         with Image.open(Path(app.instance_path) / "uploads" / path) as stored:
             assert stored.size == (int(size), int(size)) and stored.mode == "RGBA"
 

@@ -138,8 +138,11 @@ def test_wizard_journey_to_review(app, client, producer, login):
     )
     assert response.headers["Location"].endswith("/dashboard/shop/setup/kit")
     shop = get_shop(app, producer.id)
-    assert set(shop.logo_files) == {"1024", "512", "192", "32"}
-    for size, path in shop.logo_files.items():
+    assert set(shop.logo_files) == {"1024", "512", "192", "32", "webp"}
+    webp = shop.logo_files["webp"]
+    assert set(webp["variants"]) == {"56", "112", "192"}
+    pngs = {size: path for size, path in shop.logo_files.items() if size != "webp"}
+    for size, path in [*pngs.items(), *webp["variants"].items()]:
         served = client.get(f"/media/{path}")
         assert served.status_code == 200
         assert Image.open(io.BytesIO(served.data)).size == (int(size), int(size))
