@@ -3,14 +3,14 @@
 import hmac
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..core.messages import lazy_gettext as _l
 from ..extensions import db, login_manager
-from .models import User
+from .models import Notification, User
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please log in to see this page.")
@@ -24,11 +24,20 @@ def load_user(user_id: str) -> User | None:
     user_pk, _, token = user_id.partition(":")
     if not user_pk.isdigit() or not token:
         return None
-    # The roles come joined to the user's row: every page asks has_role() in its header, and the
-    # model's own loading of them ("selectin") would be a second query on every request.
-    statement = select(User).where(User.id == int(user_pk)).options(joinedload(User.role_rows))
-    user = db.session.scalars(statement).unique().first()
-    if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
+    # The roles and the unread count come with the user's row: every page's header asks has_role()
+    # and shows the bell, and loading them apart would be two more queries on every request.
+    unread = (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    statement = select(User, unread).where(User.id == int(user_pk)).options(joinedload(User.role_rows))
+    row = db.session.execute(statement).unique().first()
+    if row is None:
+        return None
+    user, g.unread_notices = row  # read by the header's bell (notification_routes), this request only
+    if not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
 

@@ -3,7 +3,7 @@
 Its own small blueprint beside accounts.routes (sign-up, login, password). Opening the list
 never writes: marking read is the POST of its one button."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,10 +16,12 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_template_global()
 def unread_notification_count() -> int:
-    """The header badge's number: one COUNT for a signed-in user, nothing at all for a visitor."""
+    """The header badge's number: loaded with the signed-in user (accounts.access), nothing at all
+    for a visitor."""
     if not current_user.is_authenticated:
         return 0
-    return notifications.unread_count(current_user.id)
+    loaded = g.get("unread_notices")
+    return loaded if loaded is not None else notifications.unread_count(current_user.id)
 
 
 @bp.get("/notifications")

@@ -18,8 +18,8 @@ from tests.conftest import statements
 from tests.rich_store import build, grow, queries
 
 PRODUCT, CATEGORY, STOREFRONT = 4, 3, 3
-# signed in: + the user with her roles (one query), whether she saved it, her unread notices
-PRODUCT_SIGNED_IN = PRODUCT + 3
+# signed in: + the user with her roles and unread count (one query), whether she saved it
+PRODUCT_SIGNED_IN = PRODUCT + 2
 WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
