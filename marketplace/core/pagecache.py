@@ -38,7 +38,7 @@ from functools import wraps
 from typing import Any, cast
 
 import brotli
-from flask import Flask, Response, current_app, g, make_response, render_template, request, session
+from flask import Flask, Response, current_app, g, make_response, request, session
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import BigInteger, DateTime, Integer, Table, event, insert, inspect, update
@@ -246,21 +246,25 @@ def personal(template: str, **args: int | str | bool) -> Markup:
     if g.get("page_holes"):
         packed = base64.urlsafe_b64encode(json.dumps(args).encode()).decode()
         return Markup("<!--personal %s %s-->") % (template, packed)
-    return Markup(render_template(template, **args))  # noqa: S704 (a template's own, autoescaped output)
+    return Markup(_render_piece(template, args))  # noqa: S704 (a template's own, autoescaped output)
 
 
 def fill_holes(html: str) -> str:
     """Render every personal piece of a page kept with holes, for this request's visitor."""
 
-    context: dict = {}
-    current_app.update_template_context(context)  # the context processors run once, not once a piece
-    templates = current_app.jinja_env
-
     def fill(match: re.Match) -> str:
-        args = json.loads(base64.urlsafe_b64decode(match.group(2)))
-        return templates.get_template(match.group(1)).render({**context, **args})
+        return _render_piece(match.group(1), json.loads(base64.urlsafe_b64decode(match.group(2))))
 
     return HOLE.sub(fill, html)
+
+
+def _render_piece(template: str, args: dict) -> str:
+    """Render one personal piece; the context processors run once a request, not once a piece."""
+    context = g.get("piece_context")
+    if context is None:
+        context = g.piece_context = {}
+        current_app.update_template_context(context)
+    return current_app.jinja_env.get_template(template).render({**context, **args})
 
 
 @dataclass
