@@ -45,6 +45,7 @@ from sqlalchemy import BigInteger, DateTime, Integer, Table, event, insert, insp
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..extensions import Model, cache, db
+from .assets import choose_encoding
 from .dates import TEHRAN, utcnow
 
 CHANGED_FLAG = "public_pages_changed"
@@ -123,11 +124,6 @@ def _after_rollback(session: Session, previous_transaction) -> None:
         session.info.pop(CHANGED_FLAG, None)
 
 
-def mark_changed(session: Session | None = None) -> None:
-    """Say that this transaction changes public pages in a way no listener can see (raw SQL)."""
-    (session or db.session).info[CHANGED_FLAG] = True
-
-
 _registered = False
 
 
@@ -175,8 +171,7 @@ class CachedPage:
     """A finished page: its body in Brotli and gzip, its ETag, and what its headers need."""
 
     etag: str
-    brotli_body: bytes
-    gzip_body: bytes
+    encodings: dict[str, bytes]  # "br" and "gzip" → the body compressed
     content_type: str
     style_hashes: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
@@ -186,8 +181,7 @@ class CachedPage:
         body = response.get_data()
         return cls(
             etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
-            brotli_body=brotli.compress(body, quality=5),
-            gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
+            encodings={"br": brotli.compress(body, quality=5), "gzip": gzip.compress(body, compresslevel=6, mtime=0)},
             content_type=response.content_type or "text/html; charset=utf-8",
             style_hashes=style_hashes(),
             extra=extra,
@@ -200,25 +194,15 @@ class CachedPage:
         if request.if_none_match.contains(self.etag):
             response = Response(status=304)
         else:
-            accepted = request.accept_encodings
-            if accepted["br"]:
-                response = Response(self.brotli_body, content_type=self.content_type)
-                response.headers["Content-Encoding"] = "br"
-            elif accepted["gzip"]:
-                response = Response(self.gzip_body, content_type=self.content_type)
-                response.headers["Content-Encoding"] = "gzip"
-            else:
-                response = Response(gzip.decompress(self.gzip_body), content_type=self.content_type)
-        return with_cache_headers(response, self.etag)
-
-
-def with_cache_headers(response: Response, etag: str) -> Response:
-    """ETag, Cache-Control and Vary of a page kept for anonymous visitors."""
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
-    response.headers["Vary"] = VARY
-    g.page_cache_served = True
-    return response
+            encoding = choose_encoding(self.encodings)
+            body = self.encodings[encoding] if encoding else gzip.decompress(self.encodings["gzip"])
+            response = Response(body, content_type=self.content_type)
+            if encoding:
+                response.headers["Content-Encoding"] = encoding
+        response.set_etag(self.etag)
+        response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
+        response.headers["Vary"] = VARY
+        return response
 
 
 def applies() -> bool:
@@ -301,14 +285,15 @@ def cached_page(on_hit: Callable[[dict], None] | None = None):
         def wrapper(*args, **kwargs):
             if not current_app.config["PAGE_CACHE_ENABLED"] or request.method not in ("GET", "HEAD"):
                 return view(*args, **kwargs)
-            if not applies():
-                return _serve_with_holes(view, args, kwargs, on_hit)
-            key = page_key(current_version())
+            whole = applies()
+            key = ("" if whole else "holes:") + page_key(current_version())
             page = cache.get(key)
-            if isinstance(page, CachedPage):
+            if isinstance(page, CachedPage if whole else PageWithHoles):
                 if on_hit is not None:
                     on_hit(page.extra)
                 return page.response()
+            if not whole:
+                return _render_with_holes(key, view, args, kwargs)
             response = make_response(view(*args, **kwargs))
             if not _storable(response):
                 return response
@@ -321,15 +306,9 @@ def cached_page(on_hit: Callable[[dict], None] | None = None):
     return decorate
 
 
-def _serve_with_holes(view, args, kwargs, on_hit) -> Response:
-    """The page for a visitor with a session: the kept one with her pieces filled in, or a fresh
-    render with holes (kept when storable), filled in before it is sent."""
-    key = "holes:" + page_key(current_version())
-    page = cache.get(key)
-    if isinstance(page, PageWithHoles):
-        if on_hit is not None:
-            on_hit(page.extra)
-        return page.response()
+def _render_with_holes(key: str, view, args, kwargs) -> Response:
+    """A fresh render for a visitor with a session: her pieces left as holes, the page kept under
+    `key` when storable, then her pieces filled in before it is sent."""
     g.page_holes = True
     try:
         response = make_response(view(*args, **kwargs))
