@@ -18,32 +18,28 @@ def fill_missing_variants(uploads_dir: Path, widths: tuple[int, ...]) -> dict[st
     Returns how many of each were updated, and how many have no file left to draw from."""
     counts = {"photos": 0, "banners": 0, "logos": 0, "without files": 0}
     for image in db.session.scalars(select(ProductImage).order_by(ProductImage.id)):
-        try:
-            updated = add_missing_variants(image.stored, uploads_dir, widths)
-        except FileNotFoundError:
-            counts["without files"] += 1
-            continue
-        if updated is not None:
-            image.stored = updated
-            counts["photos"] += 1
+        stored = _counted(counts, "photos", add_missing_variants, image.stored, uploads_dir, widths)
+        if stored is not None:
+            image.stored = stored
     for shop in db.session.scalars(select(Shop).order_by(Shop.id)):
-        if shop.banner:
-            try:
-                banner = add_missing_variants(shop.banner, uploads_dir, widths)
-            except FileNotFoundError:
-                counts["without files"] += 1
-                banner = None
-            if banner is not None:
-                shop.banner = banner
-                counts["banners"] += 1
-        if shop.logo_files:
-            try:
-                logo = brand.add_missing_logo_variants(shop.logo_files)
-            except FileNotFoundError:
-                counts["without files"] += 1
-                logo = None
-            if logo is not None:
-                shop.logo_files = logo
-                counts["logos"] += 1
+        banner = shop.banner and _counted(counts, "banners", add_missing_variants, shop.banner, uploads_dir, widths)
+        if banner:
+            shop.banner = banner
+        logo = shop.logo_files and _counted(counts, "logos", brand.add_missing_logo_variants, shop.logo_files)
+        if logo:
+            shop.logo_files = logo
     db.session.flush()
     return counts
+
+
+def _counted(counts: dict[str, int], kind: str, add_missing, *args):
+    """`add_missing(*args)`: the updated record, or None when nothing was missing or no file is
+    left to draw from; counted under `kind` or "without files"."""
+    try:
+        updated = add_missing(*args)
+    except FileNotFoundError:
+        counts["without files"] += 1
+        return None
+    if updated is not None:
+        counts[kind] += 1
+    return updated

@@ -81,12 +81,17 @@ class Manifest:
         manifest.load()
         return manifest
 
-    def load(self) -> None:
-        """(Re)read every file; CSS last, so that its url() references find the hashed names."""
-        files = sorted(
+    def files(self) -> list[Path]:
+        """The folder's files (hidden ones left out), CSS last, so that its url() references find
+        the hashed names of what they point at."""
+        return sorted(
             (path for path in self.folder.rglob("*") if path.is_file() and not _hidden(path, self.folder)),
             key=lambda path: (path.suffix == ".css", path.as_posix()),
         )
+
+    def load(self) -> None:
+        """(Re)read every file."""
+        files = self.files()
         by_name: dict[str, Asset] = {}
         for path in files:
             name = path.relative_to(self.folder).as_posix()
@@ -97,8 +102,7 @@ class Manifest:
 
     def reload_if_changed(self) -> None:
         """For development: read the folder again when a file was added, removed or changed."""
-        files = [path for path in self.folder.rglob("*") if path.is_file() and not _hidden(path, self.folder)]
-        if _signature(sorted(files, key=lambda path: (path.suffix == ".css", path.as_posix()))) != self.signature:
+        if _signature(self.files()) != self.signature:
             self.load()
 
     def url_name(self, name: str) -> str:

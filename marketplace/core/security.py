@@ -5,6 +5,7 @@ from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -81,8 +82,6 @@ def refuse_cross_site_post() -> None:
     The browser says where a request comes from: `Sec-Fetch-Site` (every current browser), else
     `Origin`. A request with neither is not a browser carrying someone's cookies. (The same rule
     as Go's net/http CrossOriginProtection.)"""
-    from flask_wtf.csrf import CSRFError
-
     site = request.headers.get("Sec-Fetch-Site")
     if site is not None:
         if site not in ("same-origin", "none"):
