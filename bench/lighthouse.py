@@ -14,30 +14,23 @@ without them it says so and exits.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 SHOP = "/shop/" + urllib.parse.quote("گلدوزی-مریم")
 SEARCH = "/search?q=" + urllib.parse.quote("ترشی")
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from pages import gunicorn, load_demo, server_env  # noqa: E402 (bench/pages.py, beside this script)
 
 
 def chrome_path() -> str | None:
@@ -50,31 +43,6 @@ def first_product(base: str) -> str:
     html = urllib.request.urlopen(base + "/", timeout=10).read().decode()
     found = re.search(r'href="(/p/\d+/[^"]+)"', html)
     return found.group(1) if found else "/"
-
-
-def start_server(keep: str | None) -> tuple[subprocess.Popen, str, str]:
-    """A temporary instance with the demo data behind gunicorn (2 workers): (process, base URL, instance)."""
-    instance = keep or tempfile.mkdtemp(prefix="rooyesh-lighthouse-")
-    env = {**os.environ, "MARKETPLACE_INSTANCE": instance, "FLASK_APP": "wsgi"}
-    env.pop("DATABASE_URL", None)
-    flask = [sys.executable, "-m", "flask"]
-    for command in (["db", "upgrade"], ["demo", "load"], ["search", "sync"]):
-        subprocess.run([*flask, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-        + ["wsgi:app"],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    return server, base, instance
 
 
 def lighthouse(url: str, chrome: str, attempts: int = 3) -> dict:
@@ -144,11 +112,15 @@ def main() -> None:
         print("skipped: Lighthouse needs npx (Node.js) and Chromium (set CHROME_PATH)")
         return
 
-    server = instance = None
-    base = args.base
-    if not base:
-        server, base, instance = start_server(args.keep)
-    try:
+    with contextlib.ExitStack() as cleanup:
+        base = args.base
+        if not base:  # a temporary instance with the demo data behind gunicorn (2 workers), as bench/pages.py
+            instance = args.keep or tempfile.mkdtemp(prefix="rooyesh-lighthouse-")
+            if not args.keep:
+                cleanup.callback(shutil.rmtree, instance, ignore_errors=True)
+            env = server_env(instance, None)
+            load_demo(env)
+            base = cleanup.enter_context(gunicorn("wsgi:app", env, workers=2))
         pages = {
             "home": "/",
             "category": "/c/home-food",
@@ -172,12 +144,6 @@ def main() -> None:
                 f" {row['seo']:>4.0f} {row['fcp_s']:>6.2f} {row['lcp_s']:>6.2f} {row['kib']:>6.0f}"
                 f" {row['img_save_kib']:>8.0f}  {row['lcp_element']}"
             )
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-            if not args.keep and instance:
-                shutil.rmtree(instance, ignore_errors=True)
 
 
 if __name__ == "__main__":
