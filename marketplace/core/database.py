@@ -3,6 +3,7 @@
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 
@@ -29,6 +30,14 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # lock at once: the outbox claim reads and updates rows without another writer in between.
         mode = connection.get_execution_options().get("sqlite_begin", "")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def listen_to_sessions(listeners: dict) -> None:
+    """Listen to every Session with {event name: function}, once (several apps in one process
+    share SQLAlchemy's Session class, and each calls this when it starts)."""
+    for name, function in listeners.items():
+        if not event.contains(Session, name, function):
+            event.listen(Session, name, function)
 
 
 def begin_write() -> None:

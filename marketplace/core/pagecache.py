@@ -41,11 +41,12 @@ import brotli
 from flask import Flask, Response, current_app, g, make_response, request, session
 from flask_babel import get_locale
 from markupsafe import Markup, escape
-from sqlalchemy import BigInteger, DateTime, Integer, Table, event, insert, inspect, update
+from sqlalchemy import BigInteger, DateTime, Integer, Table, insert, inspect, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..extensions import Model, cache, db
 from .assets import choose_encoding
+from .database import listen_to_sessions
 from .dates import TEHRAN, utcnow
 
 CHANGED_FLAG = "public_pages_changed"
@@ -124,19 +125,16 @@ def _after_rollback(session: Session, previous_transaction) -> None:
         session.info.pop(CHANGED_FLAG, None)
 
 
-_registered = False
-
-
 def register_listeners() -> None:
-    """Listen to every Session (idempotent: several apps in one process share the class)."""
-    global _registered
-    if _registered:
-        return
-    event.listen(Session, "before_flush", _before_flush)
-    event.listen(Session, "do_orm_execute", _do_orm_execute)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_soft_rollback", _after_rollback)
-    _registered = True
+    """Listen to every Session for public writes."""
+    listen_to_sessions(
+        {
+            "before_flush": _before_flush,
+            "do_orm_execute": _do_orm_execute,
+            "before_commit": _before_commit,
+            "after_soft_rollback": _after_rollback,
+        }
+    )
 
 
 def current_version() -> int:

@@ -8,10 +8,11 @@ after_flush (never through the session, so nothing recurses), deduplicated per f
 
 from typing import cast
 
-from sqlalchemy import Table, event, insert, inspect, select
+from sqlalchemy import Table, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from ..catalog.models import Category, Product, ProductImage, ProductVariant
+from ..core.database import listen_to_sessions
 from ..core.dates import utcnow
 from ..shops.models import Shop
 from .models import SearchChange
@@ -23,19 +24,17 @@ PENDING = "search_pending"
 LOGGED = "search_logged"
 COMMITTED_FLAG = "search_changed"
 
-_registered = False
-
 
 def register_listeners() -> None:
-    """Listen to every Session's flushes (idempotent: several apps in one process share the class)."""
-    global _registered
-    if _registered:
-        return
-    event.listen(Session, "before_flush", _before_flush)
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_soft_rollback", _after_rollback)
-    _registered = True
+    """Listen to every Session's flushes."""
+    listen_to_sessions(
+        {
+            "before_flush": _before_flush,
+            "after_flush": _after_flush,
+            "after_commit": _after_commit,
+            "after_soft_rollback": _after_rollback,
+        }
+    )
 
 
 def _modified(session: Session, obj, fields: tuple[str, ...]) -> bool:
