@@ -45,6 +45,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories="translations")
     limiter.init_app(app)
 
+    from .bazaar import init_bazaar
     from .branding.fonts import require_raqm
     from .core import notify
     from .core.assets import init_assets
@@ -74,6 +75,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_registration(app)
     init_orders(app)
     init_search(app)
+    init_bazaar(app)
     _import_models()
     _register_blueprints(app)
     _register_commands(app)
@@ -83,6 +85,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 def _import_models() -> None:
     """Import every domain's tables so the metadata (and Alembic's autogenerate) sees them all."""
     from .accounts import models as _accounts  # noqa: F401
+    from .bazaar import models as _bazaar  # noqa: F401
     from .catalog import models as _catalog  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .core import pagecache as _pagecache  # noqa: F401
@@ -167,6 +170,9 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.notification_routes import bp as notifications_bp
     from .accounts.routes import bp as accounts_bp
     from .api.routes import bp as api_bp
+    from .bazaar.routes import producer_bp as fairs_bp
+    from .bazaar.routes import public_bp as bazaar_bp
+    from .bazaar.routes import staff_bp as staff_fairs_bp
     from .catalog.routes.producer import bp as products_bp
     from .catalog.routes.public import bp as catalog_bp
     from .core.routes import bp as core_bp
@@ -212,6 +218,9 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         order_messages_bp,
         desk_bp,
+        bazaar_bp,
+        fairs_bp,
+        staff_fairs_bp,
         receipts_bp,
         staff_money_bp,
     ):

@@ -13,6 +13,7 @@ context and returns the row detached with its columns loaded.
 """
 
 import io
+from datetime import timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -22,10 +23,12 @@ from sqlalchemy import select
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
+from marketplace.bazaar import services as fair_services
+from marketplace.bazaar.models import Application, ApplicationProduct, BazaarEvent, Booth, Zone
 from marketplace.branding.palette import CURATED
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Category, Product
-from marketplace.core.dates import utcnow
+from marketplace.core.dates import TEHRAN, utcnow
 from marketplace.core.images import load_upload, store_variants, upload_dir, upload_limits
 from marketplace.extensions import db
 from marketplace.shops import services as shops
@@ -180,6 +183,113 @@ class ProductFactory(ModelFactory):
         product.published_at = kwargs["published_at"]
         session.flush()
         return product
+
+
+class FairFactory(ModelFactory):
+    """A fair made by bazaar.services.create_fair: by default its applications are open now (opened
+    a day ago, close in 7 days) and the fair runs from day 10 to day 12, 10:00 to 18:00 Tehran time.
+    `status` is set directly (applications_open unless given); `booths=n` adds one zone «A» with n
+    booths in a row (A-01 …, the first with power)."""
+
+    class Meta:
+        model = BazaarEvent
+
+    title = factory.Sequence(lambda n: f"بازارچه آزمایشی {n + 1}")
+    venue_name = "مرکز توانمندسازی گلشهر"
+    venue_address = "مشهد، گلشهر، خیابان شهید مطهری"
+    map_url = "https://www.openstreetmap.org/#map=17/36.30/59.65"
+    starts_at = factory.LazyFunction(lambda: _tehran_day(10, "10:00"))
+    ends_at = factory.LazyFunction(lambda: _tehran_day(12, "18:00"))
+    applications_open_at = factory.LazyFunction(lambda: utcnow() - timedelta(days=1))
+    applications_close_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=7))
+    places = 10
+    first_timer_percent = 30
+    min_products = 3
+    max_products = 12
+    booth_fee_rial = 0
+    food_requires_verified = True
+    blind_review = False
+    quotas: dict = {}
+    status = "applications_open"
+    booths = 0
+    creator = factory.SubFactory(UserFactory, roles=frozenset({"staff"}))
+
+    @classmethod
+    def _save(cls, model_class, session, args, kwargs):
+        data = fair_services.FairData(
+            title=kwargs["title"],
+            venue_name=kwargs["venue_name"],
+            venue_address=kwargs["venue_address"],
+            map_url=kwargs["map_url"],
+            starts_at=kwargs["starts_at"],
+            ends_at=kwargs["ends_at"],
+            applications_open_at=kwargs["applications_open_at"],
+            applications_close_at=kwargs["applications_close_at"],
+            booth_fee_rial=kwargs["booth_fee_rial"],
+            places=kwargs["places"],
+            first_timer_percent=kwargs["first_timer_percent"],
+            min_products=kwargs["min_products"],
+            max_products=kwargs["max_products"],
+            food_requires_verified=kwargs["food_requires_verified"],
+            blind_review=kwargs["blind_review"],
+            quotas=dict(kwargs["quotas"]),
+        )
+        fair = fair_services.create_fair(data, _in_session(kwargs["creator"]))
+        if kwargs["booths"]:
+            zone = Zone(name="A", position=0)
+            fair.zones.append(zone)
+            for number in range(1, kwargs["booths"] + 1):
+                fair.booths.append(
+                    Booth(zone=zone, code=f"A-{number:02d}", row=0, col=number - 1, has_power=number == 1)
+                )
+        fair.status = kwargs["status"]
+        session.flush()
+        return fair
+
+
+def _tehran_day(days_ahead: int, clock: str):
+    """Tehran wall-clock `clock` on the day `days_ahead` days from now, as aware UTC."""
+    day = (utcnow().astimezone(TEHRAN) + timedelta(days=days_ahead)).date()
+    return fair_services.tehran_moment(day, clock)
+
+
+class ApplicationFactory(ModelFactory):
+    """An application to `fair` by `shop` (an approved shop with `products` published products of
+    `kind`, made here unless `items` lists the products), written directly with its status
+    (submitted unless given); first_timer True unless given."""
+
+    class Meta:
+        model = Application
+
+    fair = factory.SubFactory(FairFactory)
+    shop = factory.SubFactory(ShopFactory, status="approved")
+    kind = "handicraft"
+    products = 3
+    items = None
+    status = "submitted"
+    first_timer = True
+    needs_power = False
+    note = ""
+
+    @classmethod
+    def _save(cls, model_class, session, args, kwargs):
+        shop = _in_session(kwargs["shop"])
+        items = kwargs["items"] or [
+            ProductFactory(shop=shop, kind=kwargs["kind"], status="published") for _ in range(kwargs["products"])
+        ]
+        application = Application(
+            fair=_in_session(kwargs["fair"]),
+            shop=shop,
+            status=kwargs["status"],
+            first_timer=kwargs["first_timer"],
+            needs_power=kwargs["needs_power"],
+            note=kwargs["note"],
+            category_id=fair_services.top_category(items[0].category).id,
+        )
+        application.items = [ApplicationProduct(product=_in_session(product)) for product in items]
+        session.add(application)
+        session.flush()
+        return application
 
 
 # ---------------------------------------------------------------- files a test uploads

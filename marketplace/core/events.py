@@ -115,6 +115,35 @@ saved_by_user: Signal = signals.signal(
 )
 
 
+# Orders and search (lower) ask the bazaar (higher) about fairs; the bazaar announces its own steps.
+fair_price: Signal = signals.signal(
+    "orders.fair-price",
+    doc="""Is this product sold at a fair-only price right now? Sent by orders whenever it prices a
+    cart line or an order line (`orders.cart.unit_price`). Sender: the `Product`; keyword `now`
+    (aware UTC). A receiver returns the discounted base price in rial (before option price
+    differences) while a fair the product is exhibited at is live, else None. Answered by the
+    bazaar (`bazaar.online`).""",
+)
+booth_pickup: Signal = signals.signal(
+    "orders.booth-pickup",
+    doc="""Can buyers pick up this shop's order at a fair booth right now, and where? Sent by
+    checkout when it lists delivery options. Sender: the `Shop`; keyword `now`. A receiver returns
+    `{"fair_id": int, "fair_title": str, "booth_code": str}` while the shop has a booth at a live
+    fair, else None. Answered by the bazaar (`bazaar.online`).""",
+)
+product_fairs: Signal = signals.signal(
+    "search.product-fairs",
+    doc="""Which fairs exhibit these products? Sent by search when it builds product documents.
+    Sender: None; keyword `product_ids` (a list of ints). A receiver returns a dict product id →
+    list of fair ids (accepted applications at fairs the public sees). Answered by the bazaar.""",
+)
+fair_published: Signal = signals.signal(
+    "bazaar.fair-published",
+    doc="""A fair's results were published. Sender: the `BazaarEvent`. Sent inside the publishing
+    transaction; the jury's receiver tells every applicant her decision (through the outbox).""",
+)
+
+
 def answer(signal: Signal, sender: object, **kwargs):
     """The first receiver's answer that is not None, or None when nobody answers (for signals whose
     receivers return one value, not a list)."""

@@ -36,6 +36,8 @@ log = logging.getLogger("marketplace.outbox")
 
 Handler = Callable[["OutboxMessage"], None]
 _handlers: dict[str, Handler] = {}
+# Kinds whose function changes the database: run inside the transaction that records them done.
+_tasks: set[str] = set()
 # What carry_out() reports for a row; run_once() and drain() count them.
 OUTCOMES = ("done", "retry", "failed", "lost")
 
@@ -94,9 +96,32 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def enqueue(kind: str, payload: dict, *, dedupe_key: str | None = None, delay_seconds: float = 0) -> OutboxMessage:
-    """Add a side effect to the current transaction (never committed here). With a `dedupe_key`,
-    a second row with the same key is not added and the first one is returned."""
+def task(kind: str) -> Callable[[Handler], Handler]:
+    """Register a scheduled change to the database (a waitlist offer that lapses, a fair that opens
+    on time). Unlike a `handler`, the function runs inside a write transaction that also records
+    the row done, so its changes and the outcome commit together, exactly once; it may read,
+    write and flush, never commit, and may add outbox rows of its own. Enqueue it with
+    `available_at` for when it is due."""
+
+    def register(function: Handler) -> Handler:
+        handler(kind)(function)
+        _tasks.add(kind)
+        return function
+
+    return register
+
+
+def enqueue(
+    kind: str,
+    payload: dict,
+    *,
+    dedupe_key: str | None = None,
+    delay_seconds: float = 0,
+    available_at: datetime | None = None,
+) -> OutboxMessage:
+    """Add a side effect to the current transaction (never committed here), due now, after
+    `delay_seconds`, or at `available_at`. With a `dedupe_key`, a second row with the same key is
+    not added and the first one is returned."""
     if kind not in _handlers:
         raise ValueError(f"no outbox handler for kind {kind!r}")
     if dedupe_key is not None:
@@ -107,7 +132,7 @@ def enqueue(kind: str, payload: dict, *, dedupe_key: str | None = None, delay_se
         kind=kind,
         payload=payload,
         dedupe_key=dedupe_key,
-        available_at=utcnow() + timedelta(seconds=delay_seconds),
+        available_at=available_at or utcnow() + timedelta(seconds=delay_seconds),
     )
     if dedupe_key is None:
         db.session.add(message)  # inserted with the caller's other changes, at flush or commit
@@ -210,6 +235,8 @@ def carry_out(message: OutboxMessage, token: str, config: dict, now: datetime | 
     kind, attempts = message.kind, message.attempts
     values: dict[str, Any]
     function = _handlers.get(kind)
+    if kind in _tasks:
+        return _carry_out_task(message, token, config, now)
     try:
         if function is None:
             raise PermanentError(f"no handler for kind {kind!r}")
@@ -238,6 +265,39 @@ def carry_out(message: OutboxMessage, token: str, config: dict, now: datetime | 
         return "lost"
     db.session.commit()
     return outcome
+
+
+def _carry_out_task(message: OutboxMessage, token: str, config: dict, now: datetime | None) -> str:
+    """Run a `task` row: its changes and "done" commit in one transaction, or neither does."""
+    message_id, kind, attempts = message.id, message.kind, message.attempts
+    db.session.rollback()
+    begin_write()
+    try:
+        _handlers[kind](message)
+        db.session.flush()
+        if not _finish(message_id, token, done_at=now or utcnow()):
+            db.session.rollback()
+            log.warning("outbox task %s changed hands before it ran", message_id)
+            return "lost"
+        db.session.commit()
+        return "done"
+    except Exception as error:
+        db.session.rollback()
+        error_text = f"{error.__class__.__name__}: {error}"[:2000]
+        moment = now or utcnow()
+        values: dict[str, Any]
+        if isinstance(error, PermanentError) or attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+            outcome, values = "failed", {"failed_at": moment}
+            log.warning("outbox task %s (%s) failed for good: %s", message_id, kind, error_text)
+        else:
+            delay = retry_delay(attempts, config["OUTBOX_RETRY_BASE_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"])
+            outcome, values = "retry", {"available_at": moment + timedelta(seconds=delay)}
+        begin_write()
+        if not _finish(message_id, token, last_error=error_text, **values):
+            db.session.rollback()
+            return "lost"
+        db.session.commit()
+        return outcome
 
 
 def release(message_ids: list[int], token: str) -> None:

@@ -1,0 +1,11 @@
+"""The bazaar's blueprints: the public online bazaar (/bazaar), the producer's fairs
+(/dashboard/fairs) and the staff's fair console (/staff/fairs). Each concept adds its views from
+its own module, imported at the bottom."""
+
+from flask import Blueprint
+
+public_bp = Blueprint("bazaar", __name__, url_prefix="/bazaar")
+producer_bp = Blueprint("fairs", __name__, url_prefix="/dashboard/fairs")
+staff_bp = Blueprint("staff_fairs", __name__, url_prefix="/staff/fairs")
+
+from . import staff  # noqa: E402, F401
