@@ -370,3 +370,41 @@ def test_rows_left_when_half_the_lease_has_gone_are_given_back(app):
 @outbox.handler("test.slow")
 def _slow(message):
     time.sleep(0.15)
+
+
+# A scheduled task writes the database: its rows and "done" commit together, or neither does.
+task_state = {"fail": False}
+
+
+@outbox.task("test.task")
+def _task(message):
+    db.session.add(outbox.OutboxMessage(kind="test.flaky", payload={"made_by": message.id}))
+    if task_state["fail"]:
+        raise RuntimeError("half-way")
+
+
+def test_a_task_is_not_run_before_its_time_and_commits_its_rows_with_done(app):
+    task_state["fail"] = False
+    with app.app_context():
+        later = utcnow() + timedelta(hours=48)
+        message = outbox.enqueue("test.task", {}, available_at=later)
+        db.session.commit()
+        assert outbox.drain(app)["done"] == 0
+        assert outbox.drain(app, now=later + timedelta(seconds=1))["done"] >= 1
+        db.session.refresh(message)
+        assert message.done_at is not None
+        made = db.session.scalars(select(outbox.OutboxMessage).where(outbox.OutboxMessage.kind == "test.flaky")).all()
+        assert [row.payload["made_by"] for row in made] == [message.id]
+
+
+def test_a_failed_task_leaves_none_of_its_rows_and_is_retried(app):
+    task_state["fail"] = True
+    with app.app_context():
+        message = outbox.enqueue("test.task", {})
+        db.session.commit()
+        assert outbox.run_once(app)["retry"] == 1
+        db.session.refresh(message)
+        assert message.done_at is None and "half-way" in message.last_error
+        assert count_rows() == 1  # only the task's own row: what it added was rolled back
+        task_state["fail"] = False
+        assert outbox.drain(app, now=utcnow() + timedelta(hours=1))["done"] == 2  # the task, then its row
