@@ -1,0 +1,665 @@
+"""Reports: what one fair came to, and each producer's income across fairs.
+
+Every number is counted or summed by the database (GROUP BY); Python only joins up the few
+aggregated rows and works out the booth fee. A report is a set of `Table`s (columns with a kind:
+text, count, money, percent, yes/no), so the page, its charts and the CSV export show the same
+numbers from one definition.
+
+What counts:
+- applications: every application to the fair except withdrawn ones; "accepted" is the status now.
+- attendance: accepted producers, and those of them checked in at the door (`checked_in_at`).
+- online orders during the fair: orders of the accepted shops created between the fair's start and
+  end, placed for real (not cancelled, refunded or still waiting for a card payment), by total;
+  those with a `FairOrder` row were for pickup at the booth.
+- in-person sales: the producers' recorded `InPersonSale` rows.
+- booth fee: the fair's fixed fee, or its share of the recorded in-person sales (rounded down to
+  a whole toman) when the fee is taken from sales.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, case, func, select
+
+from ..catalog.models import Category
+from ..core.dates import as_utc, format_jalali, utcnow
+from ..core.messages import lazy_gettext as _l
+from ..core.money import RIAL_PER_TOMAN
+from ..core.persian import normalize_text, to_latin_digits
+from ..extensions import db
+from ..orders.models import Order, OrderStatus
+from ..shops.models import Shop
+from .charts import Chart
+from .models import (
+    PUBLIC_FAIR_STATUSES,
+    Application,
+    ApplicationStatus,
+    BazaarEvent,
+    Booth,
+    FairOrder,
+    FeeMode,
+    InPersonSale,
+)
+
+# Orders that stand: placed and not undone (a card checkout still waiting for its payment is not
+# an order yet; it becomes one or is cancelled).
+COUNTED_ORDER_STATUSES = (
+    OrderStatus.AWAITING_CONFIRMATION,
+    OrderStatus.PAID,
+    OrderStatus.ACCEPTED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+)
+_ACCEPTED = ApplicationStatus.ACCEPTED
+
+# ---------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a report table: its header and how its cells read ("text", "count", "money" in
+    rial, "percent" (None when there is nothing to divide by) or "yesno")."""
+
+    header: object
+    kind: str = "text"
+
+
+@dataclass
+class Table:
+    """One table of a report, shown on the page and exported as CSV."""
+
+    name: str
+    title: object
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    total: list | None = None
+
+
+def percent(part: int, whole: int) -> int | None:
+    """`part` as a whole percentage of `whole` (rounded), None when `whole` is 0."""
+    return round(100 * part / whole) if whole else None
+
+
+def booth_fee_due(fee_mode: str, booth_fee_rial: int, fee_percent: int, in_person_rial: int) -> int:
+    """The booth fee a producer owes for one fair: the fixed fee, or `fee_percent` of her recorded
+    in-person sales rounded down to a whole toman when the fee is taken from sales."""
+    if fee_mode == FeeMode.FROM_SALES:
+        share = in_person_rial * fee_percent // 100
+        return share - share % RIAL_PER_TOMAN
+    return booth_fee_rial
+
+
+# ---------------------------------------------------------------- the queries
+
+
+def _online_per_application(*conditions) -> Select:
+    """Per accepted application: her shop's standing orders created while that fair ran (count,
+    total) and those of them for pickup at the booth (count, total)."""
+    pickup = FairOrder.order_id.is_not(None)
+    return (
+        select(
+            Application.id.label("application_id"),
+            func.count(Order.id).label("orders"),
+            func.coalesce(func.sum(Order.total_rial), 0).label("amount"),
+            func.count(FairOrder.order_id).label("pickup_orders"),
+            func.coalesce(func.sum(case((pickup, Order.total_rial), else_=0)), 0).label("pickup_amount"),
+        )
+        .join(BazaarEvent, BazaarEvent.id == Application.fair_id)
+        .join(
+            Order,
+            and_(
+                Order.shop_id == Application.shop_id,
+                Order.created_at >= BazaarEvent.starts_at,
+                Order.created_at < BazaarEvent.ends_at,
+                Order.status.in_(COUNTED_ORDER_STATUSES),
+            ),
+        )
+        .outerjoin(FairOrder, and_(FairOrder.order_id == Order.id, FairOrder.fair_id == Application.fair_id))
+        .where(Application.status == _ACCEPTED, *conditions)
+        .group_by(Application.id)
+    )
+
+
+def _sales_per_application(*conditions) -> Select:
+    """Per application: the sum of her recorded in-person sales and items."""
+    return (
+        select(
+            InPersonSale.application_id.label("application_id"),
+            func.sum(InPersonSale.amount_rial).label("amount"),
+            func.sum(InPersonSale.item_count).label("item_count"),
+        )
+        .join(Application, Application.id == InPersonSale.application_id)
+        .join(BazaarEvent, BazaarEvent.id == Application.fair_id)
+        .where(*conditions)
+        .group_by(InPersonSale.application_id)
+    )
+
+
+@dataclass
+class ProducerLine:
+    """One accepted producer at one fair: what she sold online while it ran and at her booth, and
+    the booth fee she owes."""
+
+    application_id: int
+    fair_id: int
+    fair_title: str
+    fair_starts_at: datetime | None
+    shop_id: int
+    shop_name: str
+    booth_code: str
+    checked_in: bool
+    online_orders: int
+    online_rial: int
+    pickup_orders: int
+    pickup_rial: int
+    in_person_rial: int
+    in_person_items: int
+    fee_rial: int
+
+    @property
+    def total_rial(self) -> int:
+        """Online during the fair and in person together."""
+        return self.online_rial + self.in_person_rial
+
+    @property
+    def net_rial(self) -> int:
+        """What is left to her after the booth fee (negative when the fee is more than she sold)."""
+        return self.total_rial - self.fee_rial
+
+
+def producer_lines(*conditions, order_by=None) -> list[ProducerLine]:
+    """Accepted applications matching `conditions`, each with its online and in-person sums."""
+    online = _online_per_application(*conditions).subquery()
+    sales = _sales_per_application(Application.status == _ACCEPTED, *conditions).subquery()
+    statement = (
+        select(
+            Application.id,
+            Application.fair_id,
+            BazaarEvent.title,
+            BazaarEvent.starts_at,
+            BazaarEvent.fee_mode,
+            BazaarEvent.booth_fee_rial,
+            BazaarEvent.fee_percent,
+            Application.shop_id,
+            Shop.name,
+            Booth.code,
+            Application.checked_in_at.is_not(None),
+            func.coalesce(online.c.orders, 0),
+            func.coalesce(online.c.amount, 0),
+            func.coalesce(online.c.pickup_orders, 0),
+            func.coalesce(online.c.pickup_amount, 0),
+            func.coalesce(sales.c.amount, 0),
+            func.coalesce(sales.c.item_count, 0),
+        )
+        .join(BazaarEvent, BazaarEvent.id == Application.fair_id)
+        .join(Shop, Shop.id == Application.shop_id)
+        .outerjoin(Booth, Booth.id == Application.booth_id)
+        .outerjoin(online, online.c.application_id == Application.id)
+        .outerjoin(sales, sales.c.application_id == Application.id)
+        .where(Application.status == _ACCEPTED, *conditions)
+        .order_by(*(order_by if order_by is not None else (Booth.code, Shop.name, Application.id)))
+    )
+    lines = []
+    for row in db.session.execute(statement):
+        (app_id, fair_id, title, starts_at, fee_mode, fee_rial, fee_percent, shop_id, shop_name, booth) = row[:10]
+        checked_in, orders, online_rial, pickups, pickup_rial, in_person, items = row[10:]
+        lines.append(
+            ProducerLine(
+                application_id=app_id,
+                fair_id=fair_id,
+                fair_title=title,
+                fair_starts_at=starts_at,
+                shop_id=shop_id,
+                shop_name=shop_name,
+                booth_code=booth or "",
+                checked_in=bool(checked_in),
+                online_orders=int(orders),
+                online_rial=int(online_rial),
+                pickup_orders=int(pickups),
+                pickup_rial=int(pickup_rial),
+                in_person_rial=int(in_person),
+                in_person_items=int(items),
+                fee_rial=booth_fee_due(fee_mode, fee_rial, fee_percent, int(in_person)),
+            )
+        )
+    return lines
+
+
+def sum_lines(lines: list[ProducerLine]) -> ProducerLine:
+    """A total row over producer lines (each already aggregated by the database)."""
+    return ProducerLine(
+        application_id=0,
+        fair_id=0,
+        fair_title="",
+        fair_starts_at=None,
+        shop_id=0,
+        shop_name="",
+        booth_code="",
+        checked_in=False,
+        online_orders=sum(line.online_orders for line in lines),
+        online_rial=sum(line.online_rial for line in lines),
+        pickup_orders=sum(line.pickup_orders for line in lines),
+        pickup_rial=sum(line.pickup_rial for line in lines),
+        in_person_rial=sum(line.in_person_rial for line in lines),
+        in_person_items=sum(line.in_person_items for line in lines),
+        fee_rial=sum(line.fee_rial for line in lines),
+    )
+
+
+# ---------------------------------------------------------------- one fair
+
+
+@dataclass
+class Tally:
+    """Applications and acceptances in one group (a category, first-timers or not)."""
+
+    key: str
+    label: object
+    applied: int
+    accepted: int
+
+    @property
+    def rate(self) -> int | None:
+        """Acceptance rate, whole percent (None when nobody applied)."""
+        return percent(self.accepted, self.applied)
+
+
+@dataclass
+class FairReport:
+    """Everything the fair's report shows."""
+
+    fair: BazaarEvent
+    statuses: dict[str, int]
+    categories: list[Tally]
+    first_timers: list[Tally]
+    checked_in: int
+    online_orders: int
+    online_rial: int
+    pickup_orders: int
+    pickup_rial: int
+    in_person_rial: int
+    in_person_items: int
+    producers: list[ProducerLine]
+    totals: ProducerLine
+
+    @property
+    def applied(self) -> int:
+        """Applications that stand (every status but withdrawn)."""
+        return sum(count for status, count in self.statuses.items() if status != ApplicationStatus.WITHDRAWN)
+
+    @property
+    def accepted(self) -> int:
+        return self.statuses.get(_ACCEPTED, 0)
+
+    @property
+    def attendance_rate(self) -> int | None:
+        return percent(self.checked_in, self.accepted)
+
+
+_accepted_count = func.coalesce(func.sum(case((Application.status == _ACCEPTED, 1), else_=0)), 0)
+_standing = Application.status != ApplicationStatus.WITHDRAWN
+
+
+def fair_report(fair: BazaarEvent, locale: str = "fa") -> FairReport:
+    """The fair's report: applications by top category and by first-timer, attendance, online
+    orders during the fair, recorded in-person sales and totals per producer."""
+    in_fair = Application.fair_id == fair.id
+    statuses = {
+        status: count
+        for status, count in db.session.execute(
+            select(Application.status, func.count(Application.id)).where(in_fair).group_by(Application.status)
+        )
+    }
+    category_rows = db.session.execute(
+        select(
+            Category.id,
+            Category.name_fa,
+            Category.name_en,
+            func.count(Application.id),
+            _accepted_count,
+        )
+        .select_from(Application)
+        .outerjoin(Category, Category.id == Application.category_id)
+        .where(in_fair, _standing)
+        .group_by(Category.id, Category.name_fa, Category.name_en, Category.position)
+        .order_by(func.count(Application.id).desc(), Category.position)
+    )
+    categories = [
+        Tally(
+            key=str(category_id or "none"),
+            label=(name_en if locale == "en" else name_fa) if category_id else _l("No category"),
+            applied=int(applied),
+            accepted=int(accepted),
+        )
+        for category_id, name_fa, name_en, applied, accepted in category_rows
+    ]
+    newcomer_rows = dict(
+        (bool(first), (int(applied), int(accepted)))
+        for first, applied, accepted in db.session.execute(
+            select(Application.first_timer, func.count(Application.id), _accepted_count)
+            .where(in_fair, _standing)
+            .group_by(Application.first_timer)
+        )
+    )
+    first_timers = [
+        Tally("first", _l("First time at a fair"), *newcomer_rows.get(True, (0, 0))),
+        Tally("returning", _l("Came before"), *newcomer_rows.get(False, (0, 0))),
+    ]
+    checked_in = db.session.scalar(
+        select(func.count(Application.id)).where(
+            in_fair, Application.status == _ACCEPTED, Application.checked_in_at.is_not(None)
+        )
+    )
+    producers = producer_lines(Application.fair_id == fair.id)
+    per_application = _online_per_application(in_fair).subquery()
+    online = db.session.execute(
+        select(
+            func.coalesce(func.sum(per_application.c.orders), 0),
+            func.coalesce(func.sum(per_application.c.amount), 0),
+            func.coalesce(func.sum(per_application.c.pickup_orders), 0),
+            func.coalesce(func.sum(per_application.c.pickup_amount), 0),
+        ).select_from(per_application)
+    ).one()
+    sales = db.session.execute(
+        select(
+            func.coalesce(func.sum(InPersonSale.amount_rial), 0), func.coalesce(func.sum(InPersonSale.item_count), 0)
+        )
+        .join(Application, Application.id == InPersonSale.application_id)
+        .where(in_fair)
+    ).one()
+    return FairReport(
+        fair=fair,
+        statuses=statuses,
+        categories=categories,
+        first_timers=first_timers,
+        checked_in=int(checked_in or 0),
+        online_orders=int(online[0]),
+        online_rial=int(online[1]),
+        pickup_orders=int(online[2]),
+        pickup_rial=int(online[3]),
+        in_person_rial=int(sales[0]),
+        in_person_items=int(sales[1]),
+        producers=producers,
+        totals=sum_lines(producers),
+    )
+
+
+FAIR_TABLES = ("summary", "categories", "first_timers", "producers")
+
+
+def _tally_table(name: str, title, first_header, tallies: list[Tally]) -> Table:
+    return Table(
+        name,
+        title,
+        [
+            Column(first_header),
+            Column(_l("Applied"), "count"),
+            Column(_l("Accepted"), "count"),
+            Column(_l("Acceptance rate"), "percent"),
+        ],
+        [[tally.label, tally.applied, tally.accepted, tally.rate] for tally in tallies],
+        [
+            _l("Total"),
+            sum(t.applied for t in tallies),
+            sum(t.accepted for t in tallies),
+            percent(sum(t.accepted for t in tallies), sum(t.applied for t in tallies)),
+        ],
+    )
+
+
+def fair_tables(report: FairReport) -> dict[str, Table]:
+    """The report's tables by name (FAIR_TABLES), in page order."""
+    s = report.statuses
+    summary = Table(
+        "summary",
+        _l("The fair in numbers"),
+        [Column(_l("What")), Column(_l("Number"), "count"), Column(_l("Amount"), "money")],
+        [
+            [_l("Applications (not counting withdrawn)"), report.applied, None],
+            [_l("Accepted"), report.accepted, None],
+            [_l("Waitlisted"), s.get(ApplicationStatus.WAITLISTED, 0), None],
+            [_l("Not accepted"), s.get(ApplicationStatus.REJECTED, 0), None],
+            [_l("Withdrawn"), s.get(ApplicationStatus.WITHDRAWN, 0), None],
+            [_l("Waiting for a decision"), s.get(ApplicationStatus.SUBMITTED, 0), None],
+            [_l("Checked in on the day"), report.checked_in, None],
+            [_l("Online orders during the fair"), report.online_orders, report.online_rial],
+            [_l("… of them for pickup at the booth"), report.pickup_orders, report.pickup_rial],
+            [_l("In-person sales (items sold)"), report.in_person_items, report.in_person_rial],
+            [_l("Booth fees due"), None, report.totals.fee_rial],
+        ],
+    )
+    categories = _tally_table("categories", _l("Applications by category"), _l("Category"), report.categories)
+    first_timers = _tally_table(
+        "first_timers", _l("First-timers and returning producers"), _l("Producers"), report.first_timers
+    )
+    total = report.totals
+    producers = Table(
+        "producers",
+        _l("Totals per producer"),
+        [
+            Column(_l("Shop")),
+            Column(_l("Booth")),
+            Column(_l("Checked in"), "yesno"),
+            Column(_l("Online orders"), "count"),
+            Column(_l("Online during the fair"), "money"),
+            Column(_l("In person"), "money"),
+            Column(_l("Booth fee"), "money"),
+            Column(_l("Net"), "money"),
+        ],
+        [
+            [
+                line.shop_name,
+                line.booth_code,
+                line.checked_in,
+                line.online_orders,
+                line.online_rial,
+                line.in_person_rial,
+                line.fee_rial,
+                line.net_rial,
+            ]
+            for line in report.producers
+        ],
+        [
+            _l("Total"),
+            "",
+            None,
+            total.online_orders,
+            total.online_rial,
+            total.in_person_rial,
+            total.fee_rial,
+            total.net_rial,
+        ],
+    )
+    return {table.name: table for table in (summary, categories, first_timers, producers)}
+
+
+# ---------------------------------------------------------------- income across fairs
+
+
+@dataclass
+class ShopLedger:
+    """One producer's fairs, each with her income there, and her total."""
+
+    shop_id: int
+    shop_name: str
+    lines: list[ProducerLine]
+    total: ProducerLine
+
+
+@dataclass
+class Ledger:
+    """Income per producer across fairs (one shop, or every shop a staff search matches)."""
+
+    shops: list[ShopLedger]
+    total: ProducerLine
+
+    @property
+    def lines(self) -> list[ProducerLine]:
+        return [line for shop in self.shops for line in shop.lines]
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def income_ledger(*, shop_id: int | None = None, name: str = "", now: datetime | None = None) -> Ledger:
+    """For each shop (only `shop_id` when given; shops whose name contains `name` otherwise), each
+    fair she was accepted at that has started: online during the fair and in person, the booth fee
+    and what is left. Fairs not yet started are left out (nothing to count, and a decision is not
+    public before the fair is published)."""
+    now = now or utcnow()
+    conditions = [BazaarEvent.status.in_(PUBLIC_FAIR_STATUSES), BazaarEvent.starts_at <= now]
+    if shop_id is not None:
+        conditions.append(Application.shop_id == shop_id)
+    name = normalize_text(name)
+    if name:
+        conditions.append(Application.shop_id.in_(select(Shop.id).where(Shop.name.ilike(_like(name), escape="\\"))))
+    lines = producer_lines(
+        *conditions, order_by=(Shop.name, Application.shop_id, BazaarEvent.starts_at.desc(), Application.id)
+    )
+    shops: dict[int, ShopLedger] = {}
+    for line in lines:
+        if line.shop_id not in shops:
+            shops[line.shop_id] = ShopLedger(line.shop_id, line.shop_name, [], sum_lines([]))
+        shops[line.shop_id].lines.append(line)
+    for shop in shops.values():
+        shop.total = sum_lines(shop.lines)
+    return Ledger(list(shops.values()), sum_lines(lines))
+
+
+def ledger_shops_table(ledger: Ledger) -> Table:
+    """A row per producer: how many fairs, and her totals across them."""
+    return Table(
+        "shops",
+        _l("Income per producer across fairs"),
+        [
+            Column(_l("Shop")),
+            Column(_l("Fairs"), "count"),
+            Column(_l("Online during the fair"), "money"),
+            Column(_l("In person"), "money"),
+            Column(_l("Booth fee"), "money"),
+            Column(_l("Net"), "money"),
+        ],
+        [
+            [
+                shop.shop_name,
+                len(shop.lines),
+                shop.total.online_rial,
+                shop.total.in_person_rial,
+                shop.total.fee_rial,
+                shop.total.net_rial,
+            ]
+            for shop in ledger.shops
+        ],
+        [
+            _l("Total"),
+            len(ledger.lines),
+            ledger.total.online_rial,
+            ledger.total.in_person_rial,
+            ledger.total.fee_rial,
+            ledger.total.net_rial,
+        ],
+    )
+
+
+def ledger_table(ledger: Ledger, *, with_shop: bool = True) -> Table:
+    """The ledger as one table: a row per producer and fair, and the total."""
+    columns = [Column(_l("Shop"))] if with_shop else []
+    columns += [
+        Column(_l("Fair")),
+        Column(_l("Started"), "date"),
+        Column(_l("Online during the fair"), "money"),
+        Column(_l("In person"), "money"),
+        Column(_l("Booth fee"), "money"),
+        Column(_l("Net"), "money"),
+    ]
+    rows: list[list] = [
+        list[object]([line.shop_name] if with_shop else [])
+        + [line.fair_title, line.fair_starts_at, line.online_rial, line.in_person_rial, line.fee_rial, line.net_rial]
+        for line in ledger.lines
+    ]
+    total = ledger.total
+    total_row = list[object]([_l("Total")] if with_shop else []) + [
+        "" if with_shop else _l("Total"),
+        None,
+        total.online_rial,
+        total.in_person_rial,
+        total.fee_rial,
+        total.net_rial,
+    ]
+    return Table("ledger", _l("Income at fairs"), columns, rows, total_row)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def table_chart(table: Table, value_columns: list[int], *, label_column: int = 0) -> Chart:
+    """A bar chart of some columns of a table (money in whole toman), a bar group per row: the
+    page shows the table beside it, so both always hold the same numbers."""
+    money = any(table.columns[index].kind == "money" for index in value_columns)
+    title = str(_l("%(title)s (Toman)", title=table.title)) if money else str(table.title)
+    return Chart(
+        title=title,
+        series=[str(table.columns[index].header) for index in value_columns],
+        rows=[
+            (str(row[label_column]), [chart_value(row[index], table.columns[index].kind) for index in value_columns])
+            for row in table.rows
+        ],
+    )
+
+
+def chart_value(value, kind: str) -> int:
+    """A table cell as the whole number a chart draws (money in toman)."""
+    if value is None:
+        return 0
+    return int(value) // RIAL_PER_TOMAN if kind == "money" else int(value)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+# A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets (OWASP
+# "CSV injection"); a leading apostrophe makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet cannot run as a formula."""
+    if text.startswith(FORMULA_STARTS) or text.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_cell(value, kind: str) -> str:
+    """One cell as CSV text: amounts as whole toman, counts as plain integers (Latin digits, so a
+    spreadsheet reads them as numbers), text made formula-safe."""
+    if value is None:
+        return ""
+    if kind == "money":
+        return str(int(value) // RIAL_PER_TOMAN)
+    if kind in ("count", "percent"):
+        return str(int(value))
+    if kind == "yesno":
+        return str(_l("Yes") if value else _l("No"))
+    if kind == "date":
+        return to_latin_digits(format_jalali(as_utc(value), with_time=False))
+    return csv_text(str(value))
+
+
+def table_csv(table: Table) -> bytes:
+    """The table as a CSV file: UTF-8 with a byte-order mark (so Excel shows Persian), money
+    columns in toman with the unit in their header, then the rows and the total."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            csv_text(str(_l("%(column)s (Toman)", column=column.header) if column.kind == "money" else column.header))
+            for column in table.columns
+        ]
+    )
+    for row in [*table.rows, *([table.total] if table.total is not None else [])]:
+        writer.writerow([csv_cell(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
