@@ -15,13 +15,13 @@ from ..core.numerals import number
 
 WIDTH = 360  # viewBox units; the SVG scales to its box (a 390 px phone shows it at about this size)
 PAD = 6
-LABEL_WIDTH = 118
+LABEL_WIDTH = 124
 VALUE_WIDTH = 78
 BAR_HEIGHT = 14
 BAR_GAP = 3
 GROUP_GAP = 12
 LEGEND_HEIGHT = 22
-LABEL_CHARS = 20
+LABEL_CHARS = 17
 # Fallback fills for a chart shown without the site's CSS (the CSS classes set the real colours).
 FILLS = ("#0f5c55", "#9a4a0c", "#5b616b", "#173a5e")
 
@@ -37,7 +37,10 @@ class Chart:
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+    """The label cut to fit beside the bars, isolated so a Latin or symbol-led name keeps its own
+    direction («=HYPERLINK» stays as typed in a right-to-left chart); the full label is its tooltip."""
+    short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+    return f"\u2068{short}\u2069"
 
 
 def _text(x: float, y: float, text: str, css: str, *, anchor: str = "start", title: str = "") -> str:

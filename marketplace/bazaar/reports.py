@@ -415,7 +415,7 @@ def fair_tables(report: FairReport) -> dict[str, Table]:
     summary = Table(
         "summary",
         _l("The fair in numbers"),
-        [Column(_l("What")), Column(_l("Number"), "count"), Column(_l("Amount"), "money")],
+        [Column(_l("What")), Column(_l("How many"), "count"), Column(_l("Amount"), "money")],
         [
             [_l("Applications (not counting withdrawn)"), report.applied, None],
             [_l("Accepted"), report.accepted, None],
