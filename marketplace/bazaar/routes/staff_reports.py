@@ -1,9 +1,8 @@
 """Staff: a fair's report (/staff/fairs/<id>/report) with its charts and CSV files, and the income
 ledger of every producer across fairs (/staff/fairs/income)."""
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, render_template, request
 from flask_babel import get_locale
-from werkzeug.routing import BuildError
 
 from ...accounts.access import role_required
 from ...core.dates import utcnow
@@ -27,14 +26,6 @@ def csv_response(body: bytes, filename: str) -> Response:
     )
 
 
-def _hub_url(fair: BazaarEvent) -> str | None:
-    """The fair's hub page, when the app has it (it links the report back)."""
-    try:
-        return url_for("staff_fairs.show", fair_id=fair.id)
-    except BuildError:
-        return None
-
-
 @staff_bp.get("/<int:fair_id>/report")
 @role_required("staff")
 def report(fair_id: int):
@@ -53,7 +44,6 @@ def report(fair_id: int):
         tables=tables,
         charts=charts,
         status_label=FAIR_STATUS_LABELS.get(FairStatus(fair.status), fair.status),
-        hub_url=_hub_url(fair),
     )
 
 
