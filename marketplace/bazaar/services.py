@@ -7,7 +7,7 @@ Applications live in `applications.py`, the jury in `jury.py`, booths in `booths
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -384,10 +384,12 @@ def move_fair(fair: BazaarEvent, action: str, actor: User | None, *, now: dateti
         )
         if waiting:
             raise RuleError("", _l("%(num)s applications still wait for a decision.", num=waiting))
+    # an ORM UPDATE (not a Core one), so the page cache's and search's session listeners see it
     result = db.session.execute(
-        BazaarEvent.__table__.update()
+        update(BazaarEvent)
         .where(BazaarEvent.id == fair.id, BazaarEvent.status == fair.status)
         .values(status=target, updated_at=now or utcnow())
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise RuleError("", _l("The fair is no longer in a state where this can be done. Reload the page."))
@@ -487,7 +489,8 @@ def public_fairs(now: datetime | None = None) -> dict[str, list[BazaarEvent]]:
 def next_fair(now: datetime | None = None) -> BazaarEvent | None:
     """The fair the home page shows: the one running now, else the next published one."""
     groups = public_fairs(now)
-    return (groups["live"] or groups["upcoming"] or [None])[0]
+    candidates = groups["live"] or groups["upcoming"]
+    return candidates[0] if candidates else None
 
 
 def fairs_taking_applications(now: datetime | None = None) -> list[BazaarEvent]:

@@ -11,7 +11,7 @@ from ...core.transaction import change
 from ...extensions import db
 from .. import services
 from ..forms import FairForm, MoveForm
-from ..models import Application, BazaarEvent
+from ..models import Application, BazaarEvent, FairStatus
 from . import staff_bp as bp
 
 
@@ -115,7 +115,7 @@ def move(fair_id: int):
         with change(form) as done:
             services.move_fair(fair, form.action.data or "", current_user)
         if done:
-            flash(_("The fair is now: %(status)s.", status=services.FAIR_STATUS_LABELS[fair.status]), "success")
+            flash(_("The fair is now: %(status)s.", status=services.FAIR_STATUS_LABELS[FairStatus(fair.status)]), "success")
     return redirect(url_for("staff_fairs.show", fair_id=fair_id))
 
 
