@@ -418,7 +418,7 @@ def decide(application: Application, staff: User, decision: str, message: str = 
     if not staff.has_role("staff"):
         raise RuleError("", _l("Only the centre's staff can decide on applications."))
     if decision not in DECISIONS:
-        raise RuleError("decision", _l("Choose accept, waitlist or reject."))
+        raise RuleError("", _l("Choose accept, waitlist or reject."))
     fair = application.fair
     # Decisions on one fair queue behind each other (PostgreSQL row lock; SQLite holds the write
     # lock already), so two staff accepting at once cannot overfill the places or a quota.

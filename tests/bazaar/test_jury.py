@@ -379,3 +379,14 @@ def test_the_board_page_shows_averages_and_quota_bars(app, client, login, staff,
     assert "۴٫۲" in board  # (5+4+4+4)/4 = 4.25, shown with one decimal
     assert "خوراکی خانگی: ۰ از ۳ جا" in board and 'class="jury-bar' in board
     assert "style=" not in board
+
+
+def test_a_decision_without_a_button_is_refused_with_a_message(app, client, login, staff, make):
+    fair, application = _jurying_fair(make)
+    login(staff)
+    path = f"/staff/fairs/{fair.id}/jury/{application.id}"
+    response = post_form(client, f"{path}/decide", {"message": "سلام"}, token_from=path)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "یکی را انتخاب کنید: پذیرفتن، فهرست انتظار یا نپذیرفتن." in page
+    with app.app_context():
+        assert db.session.get(Application, application.id).status == "submitted"

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
-from wtforms import HiddenField, TextAreaField
+from wtforms import TextAreaField
 
 from ...accounts.access import role_required
 from ...core.messages import lazy_gettext as _l
@@ -27,9 +27,9 @@ class ScoreForm(FlaskForm):
 
 
 class DecideForm(FlaskForm):
-    """Accept, waitlist or reject (the button pressed) with a message for the applicant."""
+    """A message for the applicant; the decision is the button pressed (`decision`: accept,
+    waitlist or reject), checked by jury.decide."""
 
-    decision = HiddenField()
     message = TextAreaField(
         _l("Message to the producer (she reads it when the results are published)"), filters=[normalize_text]
     )
