@@ -5,4 +5,6 @@ from flask import Flask
 
 def connect(app: Flask) -> None:
     """Connect every receiver of the bazaar (called once by init_bazaar)."""
-    from . import services  # noqa: F401  (registers the scheduled fair tasks with the outbox)
+    from . import jury, services  # noqa: F401  (services registers the scheduled fair tasks with the outbox)
+
+    jury.connect()

@@ -11,5 +11,6 @@ staff_bp = Blueprint("staff_fairs", __name__, url_prefix="/staff/fairs")
 from . import (  # noqa: E402, F401
     producer_income,
     staff,
+    staff_jury,
     staff_reports,
 )
