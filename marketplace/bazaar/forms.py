@@ -45,8 +45,8 @@ class FairForm(FlaskForm):
     fee_mode = RadioField(
         _l("Booth fee"),
         choices=[
-            (FeeMode.FIXED, _l("A fixed fee (0 for free)")),
-            (FeeMode.FROM_SALES, _l("A share of recorded sales")),
+            SelectChoice(FeeMode.FIXED, _l("A fixed fee (0 for free)")),
+            SelectChoice(FeeMode.FROM_SALES, _l("A share of recorded sales")),
         ],
         default=FeeMode.FIXED,
     )

@@ -115,7 +115,10 @@ def move(fair_id: int):
         with change(form) as done:
             services.move_fair(fair, form.action.data or "", current_user)
         if done:
-            flash(_("The fair is now: %(status)s.", status=services.FAIR_STATUS_LABELS[FairStatus(fair.status)]), "success")
+            flash(
+                _("The fair is now: %(status)s.", status=services.FAIR_STATUS_LABELS[FairStatus(fair.status)]),
+                "success",
+            )
     return redirect(url_for("staff_fairs.show", fair_id=fair_id))
 
 
