@@ -283,7 +283,7 @@ def assign_booths(fair: BazaarEvent) -> AssignmentReport:
     waiting = []
     for application in applications:
         if application.booth_locked and application.booth_id in by_id:
-            placed[application.id] = by_id[application.booth_id]  # type: ignore[index]
+            placed[application.id] = by_id[application.booth_id]
             report.kept += 1
         else:
             application.booth_locked = False
@@ -470,6 +470,7 @@ def _short(name: str) -> str:
 def _text(
     x: float, y: float, text: str, *, size: int = 14, weight: int = 400, ltr: bool = False, anchor: str = "middle"
 ) -> str:
+    """A line of text; the map reads right to left, so anchor "start" puts its right edge at x."""
     direction = ' direction="ltr"' if ltr else ""
     return (
         f'<text x="{x:g}" y="{y:g}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}"{direction}>'
@@ -491,7 +492,7 @@ def map_svg(fair: BazaarEvent, *, highlight_application_id: int | None = None, s
     width = MARGIN * 2 + max_cols * (CELL_W + GAP) - GAP
     width = max(width, 420)
     parts: list[str] = []
-    y = MARGIN
+    y: float = MARGIN
     entrance = gettext("Entrance")
     # the entrance
     parts.append(
@@ -504,7 +505,7 @@ def map_svg(fair: BazaarEvent, *, highlight_application_id: int | None = None, s
         zone_rows = max((booth.row for booth in zone.booths), default=-1) + 1
         zone_label = gettext("Zone %(name)s", name=zone.name)
         parts.append(f'<g class="zone" role="group" aria-label={quoteattr(zone_label)}>')
-        parts.append(_text(width - MARGIN, y + 20, zone.name, size=17, weight=700, anchor="end"))
+        parts.append(_text(width - MARGIN, y + 20, zone.name, size=17, weight=700, anchor="start"))
         top = y + ZONE_HEAD
         for booth in zone.booths:
             row = row_of[booth.id]
@@ -575,7 +576,7 @@ def _legend(rows: list[MapRow], width: float, y: float) -> tuple[str, float]:
     y += 6
     for fill, name in entries:
         parts.append(f'<rect x="{x_right - 18:g}" y="{y:g}" width="18" height="18" fill="{fill}" stroke="#3f434a"/>')
-        parts.append(_text(x_right - 26, y + 14, name, size=13, anchor="end"))
+        parts.append(_text(x_right - 26, y + 14, name, size=13, anchor="start"))
         y += LEGEND_ROW
     marks: list[tuple[Callable[[float], str], str]] = [
         (
@@ -600,7 +601,7 @@ def _legend(rows: list[MapRow], width: float, y: float) -> tuple[str, float]:
     ]
     for shape, label in marks:
         parts.append(shape(y))
-        parts.append(_text(x_right - 26, y + 14, label, size=13, anchor="end"))
+        parts.append(_text(x_right - 26, y + 14, label, size=13, anchor="start"))
         y += LEGEND_ROW
     parts.append("</g>")
     return "".join(parts), y

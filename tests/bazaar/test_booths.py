@@ -9,7 +9,9 @@ from marketplace.accounts.models import Notification
 from marketplace.bazaar import booths
 from marketplace.bazaar.models import Application, BoothSize, FairStatus
 from marketplace.core.errors import RuleError
+from marketplace.core.persian import to_persian_digits
 from marketplace.extensions import db
+from tests.conftest import post_form
 from tests.factories import ApplicationFactory, FairFactory, ShopFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -219,16 +221,16 @@ def test_the_map_is_valid_svg_with_codes_and_escaped_names(app_ctx):
     fair = FairFactory()
     cells = _grid(fair, 2, 2)
     booths.update_booth(cells[(1, 1)], BoothSize.MEDIUM, True, True, False)
-    tricky = ShopFactory(name="<b>گل & \"سنبل\"</b>", status="approved")
+    tricky = ShopFactory(name='<b>گل & "سنبل"</b>', status="approved")
     application = ApplicationFactory(fair=fair, shop=tricky, status="accepted")
     booths.place(application, cells[(0, 1)])
     svg = booths.map_svg(fair, highlight_application_id=application.id)
-    root = ET.fromstring(svg)  # parses: names are escaped
+    root = ET.fromstring(svg)  # noqa: S314 (our own SVG; parsing it shows every name is escaped)
     assert root.tag == f"{SVG}svg" and root.get("role") == "img" and root.get("aria-label")
     assert root.find(f"{SVG}title").text == f"نقشهٔ غرفه‌های {fair.title}"
     texts = ["".join(node.itertext()) for node in root.iter(f"{SVG}text")]
     assert {"A-01", "A-02", "A-03", "A-04"} <= set(texts)
-    assert "<b>گل & \"سنبل\"</b>"[:15] in "".join(texts)
+    assert '<b>گل & "سنبل"</b>'[:15] in "".join(texts)
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     assert "غرفهٔ شما" in texts  # her booth is marked
     zones = [group for group in root.iter(f"{SVG}g") if group.get("class") == "zone"]
@@ -247,3 +249,96 @@ def test_the_text_list_beside_the_map_names_each_booth(app_ctx):
     assert [(row.booth.code, row.application) for row in rows] == [("A-01", None), ("A-02", application)]
     assert rows[1].category_name and rows[1].fill != booths.EMPTY_FILL
     assert db.session.get(Application, application.id).booth_id == cells[(0, 1)].id
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _layout_fair(app, make, status="jurying"):
+    fair = make(FairFactory, status=status)
+    with app.test_request_context():
+        booths.add_zone(db.session.merge(fair), "سالن الف", 1, 3, "A")
+        db.session.commit()
+    return fair
+
+
+def test_staff_build_the_layout_and_assign_booths_through_the_page(app, client, staff, login, make):
+    fair = _layout_fair(app, make)
+    application = make(ApplicationFactory, fair=fair, status="accepted")
+    with app.app_context():
+        shop_name = db.session.get(Application, application.id).shop.name
+    login(staff)
+    page = f"/staff/fairs/{fair.id}/booths"
+    html = client.get(page).get_data(as_text=True)
+    assert "A-01" in html and "A-03" in html and shop_name in html
+    response = post_form(
+        client,
+        f"{page}/zones",
+        {"name": "حیاط", "rows": "۲", "cols": "۲", "prefix": "b", "entrance_first_row": "y"},
+        token_from=page,
+    )
+    assert response.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "B-04" in html
+    refused = post_form(
+        client, f"{page}/zones", {"name": "ایوان", "rows": "1", "cols": "2", "prefix": "A"}, token_from=page
+    )
+    assert refused.status_code == 422
+    assert "کد غرفه‌هایی که با A شروع می‌شوند در این بازارچه هست." in refused.get_data(as_text=True)
+    assigned = post_form(client, f"{page}/assign", {}, token_from=page, follow_redirects=True)
+    assert "غرفه‌ها چیده شد" in assigned.get_data(as_text=True)
+    with app.app_context():
+        placed = db.session.get(Application, application.id)
+        assert placed.booth is not None and not placed.booth_locked
+        assert db.session.query(Notification).filter_by(user_id=placed.shop.owner_id).count() == 1
+
+
+def test_placing_by_hand_refuses_a_taken_booth_on_the_page(app, client, staff, login, make):
+    fair = _layout_fair(app, make)
+    first = make(ApplicationFactory, fair=fair, status="accepted")
+    second = make(ApplicationFactory, fair=fair, status="accepted", kind="food")
+    with app.app_context():
+        booth_id = db.session.merge(fair).booths[0].id
+        first_name = db.session.get(Application, first.id).shop.name
+    login(staff)
+    page = f"/staff/fairs/{fair.id}/booths"
+    ok = post_form(client, f"{page}/place", {"application": first.id, "booth": booth_id}, token_from=page)
+    assert ok.status_code == 302
+    taken = post_form(client, f"{page}/place", {"application": second.id, "booth": booth_id}, token_from=page)
+    assert taken.status_code == 422
+    # shown next to the booth field, digits in Persian
+    assert to_persian_digits(f"غرفهٔ A-01 را پیش‌تر به «{first_name}» داده‌اید.") in taken.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Application, first.id).booth_locked
+        assert db.session.get(Application, second.id).booth_id is None
+
+
+def test_the_printable_map_page_has_the_svg_and_a_table(app, client, staff, producer, login, make):
+    fair = _layout_fair(app, make)
+    login(staff)
+    html = client.get(f"/staff/fairs/{fair.id}/booths/map").get_data(as_text=True)
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
+    assert "<table" in html and "A-02" in html
+    other = app.test_client()
+    login(producer, the_client=other)
+    assert other.get(f"/staff/fairs/{fair.id}/booths/map").status_code == 403
+    assert other.get(f"/staff/fairs/{fair.id}/booths").status_code == 403
+
+
+def test_the_public_map_shows_a_published_fairs_accepted_shops_only(app, client, make):
+    fair = _layout_fair(app, make, status="published")
+    shop = make(ShopFactory, name="عسل <کوهستان>", status="approved")
+    accepted_one = make(ApplicationFactory, fair=fair, shop=shop, status="accepted")
+    waiting = make(ApplicationFactory, fair=fair, status="waitlisted")
+    with app.test_request_context():
+        waiting_name = db.session.get(Application, waiting.id).shop.name
+        booths.assign_booths(db.session.merge(fair))
+        db.session.commit()
+    response = client.get(f"/bazaar/{fair.slug}/map.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    svg = response.get_data(as_text=True)
+    ET.fromstring(svg)  # noqa: S314 (our own SVG)
+    assert "عسل &lt;کوهستان&gt;" in svg and waiting_name not in svg
+    assert accepted_one.id
+    draft = make(FairFactory, status="jurying")
+    assert client.get(f"/bazaar/{draft.slug}/map.svg").status_code == 404
