@@ -8,9 +8,11 @@ import zxingcpp
 from PIL import Image
 
 from marketplace.bazaar import booths, fairday
-from marketplace.bazaar.models import ApplicationStatus, FairStatus
+from marketplace.bazaar.models import Application, ApplicationStatus, FairStatus
+from marketplace.core.dates import utcnow
 from marketplace.core.errors import RuleError
 from marketplace.extensions import db
+from tests.conftest import post_form
 from tests.factories import ApplicationFactory, FairFactory, ShopFactory, UserFactory
 
 
@@ -181,3 +183,122 @@ def test_staff_record_for_anyone_a_producer_only_for_herself(live_fair):
     assert fairday.sales_total(application).amount_rial == 300_000
     assert [s.id for s in fairday.fair_sales(live_fair)] == [sale.id]
     db.session.flush()
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _running_fair(make, **fields):
+    """A live fair that started an hour ago (applications closed two days ago)."""
+    now = utcnow()
+    return make(
+        FairFactory,
+        status="live",
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=6),
+        applications_open_at=now - timedelta(days=10),
+        applications_close_at=now - timedelta(days=2),
+        **fields,
+    )
+
+
+def _hers(app, make, fair, owner, status="accepted"):
+    shop = make(ShopFactory, owner=owner, status="approved")
+    application = make(ApplicationFactory, fair=fair, shop=shop, status=status)
+    with app.test_request_context():
+        row = db.session.get(Application, application.id)
+        booths.add_zone(row.fair, f"سالن {row.id}", 1, 1, f"Z{row.id % 100}")
+        booths.place(row, row.fair.booths[-1])
+        db.session.commit()
+    return application
+
+
+def test_she_downloads_her_pass_and_sees_her_booth_but_not_anothers(app, client, producer, make_user, login, make):
+    fair = _running_fair(make)
+    mine = _hers(app, make, fair, producer)
+    other = _hers(app, make, fair, make_user(roles={"producer"}, name="زهره"))
+    login(producer)
+    response = client.get(f"/dashboard/fairs/applications/{mine.id}/pass.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert "attachment" in response.headers["Content-Disposition"]
+    image = Image.open(io.BytesIO(response.data))
+    with app.app_context():
+        code = db.session.get(Application, mine.id).pass_code
+    assert [result.text for result in zxingcpp.read_barcodes(image)] == [code]
+    page = client.get(f"/dashboard/fairs/applications/{mine.id}/booth").get_data(as_text=True)
+    assert "غرفهٔ شما" in page and 'role="img"' in page
+    for path in ("pass.png", "booth", "sales"):
+        assert client.get(f"/dashboard/fairs/applications/{other.id}/{path}").status_code == 404
+    refused = post_form(
+        client,
+        f"/dashboard/fairs/applications/{other.id}/sales",
+        {"amount": "1000", "item_count": "1"},
+        token_from=f"/dashboard/fairs/applications/{mine.id}/sales",
+    )
+    assert refused.status_code == 404
+    with app.app_context():
+        assert fairday.sales_total(db.session.get(Application, other.id)).lines == 0
+
+
+def test_a_waitlisted_producer_has_no_pass(app, client, producer, login, make):
+    fair = _running_fair(make)
+    shop = make(ShopFactory, owner=producer, status="approved")
+    waiting = make(ApplicationFactory, fair=fair, shop=shop, status="waitlisted")
+    login(producer)
+    assert client.get(f"/dashboard/fairs/applications/{waiting.id}/pass.png").status_code == 404
+
+
+def test_she_records_her_sales_from_her_phone(app, client, producer, login, make):
+    fair = _running_fair(make)
+    mine = _hers(app, make, fair, producer)
+    login(producer)
+    page = f"/dashboard/fairs/applications/{mine.id}/sales"
+    html = client.get(page).get_data(as_text=True)
+    assert 'inputmode="numeric"' in html and "مبلغ (تومان)" in html
+    saved = post_form(client, page, {"amount": "۲۵۰٬۰۰۰", "item_count": "۲", "note": "شال"}, token_from=page)
+    assert saved.status_code == 302
+    refused = post_form(client, page, {"amount": "0", "item_count": "1"}, token_from=page)
+    assert refused.status_code == 422
+    assert "مبلغ را به تومان بنویسید؛ بیشتر از صفر." in refused.get_data(as_text=True)
+    refused = post_form(client, page, {"amount": "5000", "item_count": "هیچ"}, token_from=page)
+    assert "بنویسید چند تا فروختید (دست‌کم ۱)." in refused.get_data(as_text=True)
+    html = client.get(page).get_data(as_text=True)
+    assert "۲۵۰٬۰۰۰ تومان" in html
+    with app.app_context():
+        total = fairday.sales_total(db.session.get(Application, mine.id))
+    assert (total.amount_rial, total.item_count, total.lines) == (2_500_000, 2, 1)
+
+
+def test_staff_check_producers_in_at_the_door(app, client, staff, producer, login, make):
+    fair = _running_fair(make)
+    mine = _hers(app, make, fair, producer)
+    with app.test_request_context():
+        code = fairday.ensure_pass_code(db.session.get(Application, mine.id))
+        db.session.commit()
+    login(staff)
+    page = f"/staff/fairs/{fair.id}/checkin"
+    first = client.get(page)
+    assert "camera=(self)" in first.headers["Permissions-Policy"]
+    html = first.get_data(as_text=True)
+    assert "checkin-scan" in html and "<script>" not in html
+    unknown = post_form(client, page, {"code": "ZZZZ 2222"}, token_from=page)
+    assert unknown.status_code == 422
+    assert "این کد (ZZZZ۲۲۲۲) پیدا نشد." in unknown.get_data(as_text=True)
+    ok = post_form(client, page, {"code": code.lower()}, token_from=page, follow_redirects=True)
+    text = ok.get_data(as_text=True)
+    assert "خوش آمدید" in text and "رسیده‌اند: ۱ از ۱" in text
+    again = post_form(client, page, {"code": code}, token_from=page)
+    assert again.status_code == 422 and "با این کارت در" in again.get_data(as_text=True)
+
+
+def test_staff_record_a_sale_for_a_producer(app, client, staff, producer, login, make):
+    fair = _running_fair(make)
+    mine = _hers(app, make, fair, producer)
+    login(staff)
+    page = f"/staff/fairs/{fair.id}/sales"
+    saved = post_form(client, page, {"application": mine.id, "amount": "120000", "item_count": "3"}, token_from=page)
+    assert saved.status_code == 302
+    assert "۱۲۰٬۰۰۰ تومان" in client.get(page).get_data(as_text=True)
+    with app.app_context():
+        sale = fairday.sales_of(db.session.get(Application, mine.id))[0]
+        assert (sale.amount_rial, sale.item_count, sale.recorded_by_id) == (1_200_000, 3, staff.id)
