@@ -9,8 +9,12 @@ producer_bp = Blueprint("fairs", __name__, url_prefix="/dashboard/fairs")
 staff_bp = Blueprint("staff_fairs", __name__, url_prefix="/staff/fairs")
 
 from . import (  # noqa: E402, F401
+    producer_fairday,
     producer_income,
+    public_map,
     staff,
+    staff_booths,
+    staff_fairday,
     staff_jury,
     staff_reports,
 )
