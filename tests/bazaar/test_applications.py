@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import Notification
 from marketplace.bazaar import applications, services
@@ -358,22 +359,22 @@ def test_confirming_within_48_hours_accepts_her_once(app, app_ctx):
     assert line[1].offered_at is None
 
 
-def test_the_lapse_task_and_a_late_confirm_cannot_both_win(app_ctx):
+def test_the_lapse_task_and_a_confirm_that_read_the_offer_open_cannot_both_win(app, app_ctx):
     fair, accepted, line = _published_fair_with_waitlist(places=1, waitlisted=1)
     now = utcnow()
     applications.withdraw(accepted[0], accepted[0].shop.owner, now)
-    first = line[0]
-    # a confirm whose read saw the offer open, racing a lapse that already committed
-    first.offer_lapsed_at = now + timedelta(hours=48)
-    db.session.flush()
-    db.session.expire(first, ["offer_lapsed_at"])
-    assert not applications._move(
-        first,
-        A.WAITLISTED,
-        (Application.offer_lapsed_at.is_(None),),
-        status=A.ACCEPTED,
-    )
-    assert first.status == A.WAITLISTED
+    db.session.commit()
+    outbox.drain(app, now=now + timedelta(hours=49))  # the lapse task commits first
+    first = db.session.get(Application, line[0].id)
+    db.session.refresh(first)
+    assert first.offer_lapsed_at is not None
+    # her confirm read the row before the lapse: it still looked open to her
+    set_committed_value(first, "offer_lapsed_at", None)
+    assert applications.offer_open(first, now + timedelta(hours=47))
+    refused = _refused(applications.confirm_offer, first, now + timedelta(hours=47))
+    assert "باز نیست" in str(refused.message)
+    db.session.refresh(first)
+    assert first.status == A.WAITLISTED and first.offer_lapsed_at is not None
 
 
 def test_declining_an_offer_by_withdrawing_passes_it_on(app_ctx):
