@@ -5,6 +5,10 @@ from flask import Flask
 
 def connect(app: Flask) -> None:
     """Connect every receiver of the bazaar (called once by init_bazaar)."""
-    from . import jury, services  # noqa: F401  (services registers the scheduled fair tasks with the outbox)
+    from . import (
+        applications,  # noqa: F401  (registers the waitlist's offer-lapse task)
+        jury,
+        services,  # noqa: F401  (registers the scheduled fair tasks with the outbox)
+    )
 
     jury.connect()

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..accounts.access import role_required
+from ..bazaar import services as bazaar
 from ..catalog import services as catalog
 from ..orders import services as orders
 from ..registration import services as registration
@@ -31,4 +32,5 @@ def home():
         first_product=first_product,
         registration=registration.dashboard_summary(shop) if shop else None,
         new_orders=orders.new_order_count(shop),
+        open_fairs=bazaar.fairs_taking_applications() if shop else [],
     )

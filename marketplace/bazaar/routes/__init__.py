@@ -9,6 +9,7 @@ producer_bp = Blueprint("fairs", __name__, url_prefix="/dashboard/fairs")
 staff_bp = Blueprint("staff_fairs", __name__, url_prefix="/staff/fairs")
 
 from . import (  # noqa: E402, F401
+    producer,
     producer_fairday,
     producer_income,
     public_map,
