@@ -34,6 +34,7 @@ from .models import (
     ApplicationStatus,
     BazaarEvent,
     FairStatus,
+    JuryScore,
 )
 
 _A = ApplicationStatus
@@ -382,13 +383,19 @@ def withdraw(application: Application, user: User, now: datetime) -> Application
 
 
 def waitlist_order(fair: BazaarEvent) -> list[Application]:
-    """The fair's waitlist in the order places are offered: earliest application first. (The one
-    place to change when the jury's averages should decide instead.)"""
+    """The fair's waitlist in the order places are offered: the jury's best average first (an
+    unscored application last), then the earliest application."""
+    average = (
+        select(JuryScore.application_id, func.avg(JuryScore.score).label("average"))
+        .group_by(JuryScore.application_id)
+        .subquery()
+    )
     return list(
         db.session.scalars(
             select(Application)
+            .outerjoin(average, average.c.application_id == Application.id)
             .where(Application.fair_id == fair.id, Application.status == _A.WAITLISTED)
-            .order_by(Application.submitted_at, Application.id)
+            .order_by(func.coalesce(average.c.average, 0).desc(), Application.submitted_at, Application.id)
         )
     )
 

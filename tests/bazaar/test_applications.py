@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import Notification
 from marketplace.bazaar import applications, services
 from marketplace.bazaar.applications import ApplicationData
-from marketplace.bazaar.models import Application, ApplicationStatus, FairDecision
+from marketplace.bazaar.models import Application, ApplicationStatus, FairDecision, JuryScore
 from marketplace.core import outbox
 from marketplace.core.dates import as_utc, utcnow
 from marketplace.core.errors import RuleError
@@ -397,11 +397,14 @@ def test_no_offer_before_the_results_are_published_or_when_places_are_full(app_c
     assert applications.offer_next_place(fair, utcnow()) == line[0]
 
 
-def test_waitlist_order_is_earliest_application_first(app_ctx):
-    fair, _accepted, line = _published_fair_with_waitlist(waitlisted=3)
+def test_waitlist_order_is_the_jurys_best_average_then_earliest_application(app_ctx):
+    fair, _accepted, line = _published_fair_with_waitlist(waitlisted=4)
     line[0].submitted_at = utcnow()  # the first made became the last
+    juror = UserFactory(roles={"staff"})
+    for application, score in ((line[2], 3), (line[3], 4)):
+        db.session.add(JuryScore(application_id=application.id, juror_id=juror.id, criterion="quality", score=score))
     db.session.flush()
-    assert applications.waitlist_order(fair) == [line[1], line[2], line[0]]
+    assert applications.waitlist_order(fair) == [line[3], line[2], line[1], line[0]]
 
 
 def test_decisions_are_hidden_from_her_until_the_fair_is_published(app_ctx):
