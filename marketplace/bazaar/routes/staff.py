@@ -135,13 +135,3 @@ def clone(fair_id: int):
             return redirect(url_for("staff_fairs.edit", fair_id=fair.id))
     return redirect(url_for("staff_fairs.show", fair_id=fair_id))
 
-
-@bp.app_template_global()
-def url_for_safe(endpoint: str, **values) -> str | None:
-    """TEMPORARY while the bazaar's parts are merged: the URL, or None for an endpoint not built yet."""
-    from werkzeug.routing import BuildError
-
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
