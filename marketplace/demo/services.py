@@ -22,6 +22,7 @@ from ..shops import brand
 from ..shops import services as shops
 from ..shops.models import Shop
 from . import data, photos, products
+from . import fairs as demo_fairs
 from . import orders as demo_orders
 
 
@@ -233,7 +234,7 @@ def _ensure_products(
 def load_demo() -> dict[str, int]:
     """Create the demo producers (each with a shop and products), buyers and staff account; existing
     ones are left as they are. Returns how many of each were created."""
-    created = {"producers": 0, "buyers": 0, "staff": 0, "shops": 0, "products": 0, "orders": 0}
+    created = {"producers": 0, "buyers": 0, "staff": 0, "shops": 0, "products": 0, "orders": 0, "fairs": 0}
     missing = _missing_products()
     # The photos are drawn and encoded on other threads (Pillow lets go of the GIL) while the
     # accounts, shops and logos are made here.
@@ -250,6 +251,7 @@ def load_demo() -> dict[str, int]:
     buyers = [_demo_user(phone) for phone, _name in data.BUYERS]
     shops_in_order = [_demo_shop(phone) for phone, *_rest in data.PRODUCERS]
     created["orders"] = demo_orders.load_orders(current_app, buyers, shops_in_order, _demo_user(data.STAFF[0]))
+    created["fairs"] = demo_fairs.load_fairs(current_app, _demo_user(data.STAFF[0]), buyers)
     return created
 
 
