@@ -5,4 +5,9 @@ from flask import Flask
 
 def connect(app: Flask) -> None:
     """Connect every receiver of the bazaar (called once by init_bazaar)."""
-    from . import services  # noqa: F401  (registers the scheduled fair tasks with the outbox)
+    from . import (
+        online,
+        services,  # noqa: F401  (registers the scheduled fair tasks with the outbox)
+    )
+
+    online.connect()
