@@ -38,7 +38,7 @@ from .models import (
     FairOrder,
     FairStatus,
 )
-from .services import is_live
+from .services import applications_open, is_live
 
 # A fair can be live only in these states (and within its hours: services.is_live).
 RUNNING_STATUSES = (FairStatus.PUBLISHED, FairStatus.LIVE)
@@ -395,3 +395,32 @@ def atom_feed(fairs: list[BazaarEvent], *, feed_url: str, page_url: str, fair_ur
         where = "، ".join(part for part in (fair.venue_name, fair.venue_address) if part)
         add(entry, "summary", "\n".join(part for part in (when, where, fair.description) if part), type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+# ---------------------------------------------------------------- the home page's card
+
+
+def home_fairs(now: datetime | None = None) -> dict:
+    """For the home page, in one query over the fairs not over yet: `next` — the fair running now,
+    else the soonest published one (as `services.next_fair`, without reading every past fair) — and
+    `applying` — the fair taking applications now whose deadline comes first (for makers); `live` —
+    whether `next` is running now."""
+    now = now or utcnow()
+    fairs = db.session.scalars(
+        select(BazaarEvent)
+        .where(
+            BazaarEvent.status.in_((*RUNNING_STATUSES, FairStatus.APPLICATIONS_OPEN)),
+            BazaarEvent.ends_at > now,
+        )
+        .order_by(BazaarEvent.starts_at, BazaarEvent.id)
+    ).all()
+    live = [fair for fair in fairs if is_live(fair, now)]
+    upcoming = [fair for fair in fairs if fair.status in RUNNING_STATUSES and now < as_utc(fair.starts_at)]
+    applying = sorted(
+        (fair for fair in fairs if applications_open(fair, now)), key=lambda fair: as_utc(fair.applications_close_at)
+    )
+    return {
+        "next": live[0] if live else (upcoming[0] if upcoming else None),
+        "live": bool(live),
+        "applying": applying[0] if applying else None,
+    }

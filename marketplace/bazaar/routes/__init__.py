@@ -8,4 +8,4 @@ public_bp = Blueprint("bazaar", __name__, url_prefix="/bazaar")
 producer_bp = Blueprint("fairs", __name__, url_prefix="/dashboard/fairs")
 staff_bp = Blueprint("staff_fairs", __name__, url_prefix="/staff/fairs")
 
-from . import staff  # noqa: E402, F401
+from . import public, staff  # noqa: E402, F401
