@@ -3,7 +3,7 @@ only while live and only for shops with a booth, fair orders recorded, checkout 
 and searching within a fair through the real Whoosh index."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,7 +30,9 @@ TICK = timedelta(microseconds=1)
 
 
 def fair_at(starts, ends, *, status="published", booths=2, **fields):
-    """A published fair with these hours (applications closed before it starts)."""
+    """A published fair with these hours (applications closed before it starts). Times are stored in
+    UTC, as the staff form stores them (SQLite would keep a Tehran wall-clock time as if it were UTC)."""
+    starts, ends = starts.astimezone(UTC), ends.astimezone(UTC)
     return FairFactory(
         starts_at=starts,
         ends_at=ends,
@@ -168,7 +170,9 @@ def test_paying_at_the_booth_needs_every_shop_picked_up_at_its_booth(app_ctx):
     carts.add_item(cart, plain.id, None, 1, max_line=20)
     groups = carts.grouped_lines(cart, max_line=20)
     assert "booth" not in checkout.payment_methods(current_app, groups)
-    choice = checkout.CheckoutChoice({first.shop_id: "pickup_booth", second.shop_id: "pickup_booth", plain.shop_id: "pickup_booth"}, "centre", None)
+    choice = checkout.CheckoutChoice(
+        {first.shop_id: "pickup_booth", second.shop_id: "pickup_booth", plain.shop_id: "pickup_booth"}, "centre", None
+    )
     with pytest.raises(checkout.CheckoutRefused) as refused:
         checkout.place_order(current_app, buyer, cart, choice)
     assert [field for field, _message in refused.value.errors] == [f"delivery_{plain.shop_id}"]
@@ -286,7 +290,9 @@ def test_accepting_an_application_reindexes_its_products_into_the_fair(app, make
     assert synced(app) > 0
     assert search(app, fair=fair_id)[1] == product_ids
     with app.app_context():  # she takes a product out: it leaves the fair's results
-        item = db.session.scalars(select(ApplicationProduct).where(ApplicationProduct.application_id == application_id)).first()
+        item = db.session.scalars(
+            select(ApplicationProduct).where(ApplicationProduct.application_id == application_id)
+        ).first()
         removed = item.product_id
         db.session.delete(item)
         db.session.commit()
