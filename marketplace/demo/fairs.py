@@ -175,7 +175,9 @@ def _past_fair(app: Flask, staff: User, second: User, candidates, buyers: list[U
         if position < len(accepted) - 1:  # one producer did not come
             fairday.check_in(fair, code, staff, fair.starts_at + timedelta(minutes=20 + 7 * position))
     for application, (toman, items) in zip(accepted, SALES, strict=False):
-        fairday.record_sale(application, toman * 10, items, "", application.shop.owner, fair.ends_at - timedelta(hours=1))
+        fairday.record_sale(
+            application, toman * 10, items, "", application.shop.owner, fair.ends_at - timedelta(hours=1)
+        )
     _pickup_orders(app, fair, accepted, buyers)
     fairs.move_fair(fair, "close", staff)
     return fair

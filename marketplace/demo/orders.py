@@ -71,7 +71,6 @@ def open_demo_shops(app: Flask, shops: list[Shop]) -> None:
             post_fee_rial=700_000,
             courier_fee_rial=400_000,
             pickup_centre=True,
-            pickup_booth=False,
             allow_cod=True,
         )
 

@@ -4,12 +4,14 @@ always read from the database, when the cart is shown and again at checkout."""
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Product, ProductVariant
+from ..core import events
+from ..core.dates import utcnow
 from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
 from ..extensions import db
@@ -38,9 +40,21 @@ def open_cart(*, user_id: int | None, token: str | None) -> Cart:
     return cart
 
 
-def unit_price(product: Product, variant: ProductVariant | None) -> int:
-    """Today's price of one unit, in rial."""
-    return product.price_rial + (variant.price_delta_rial if variant is not None else 0)
+def unit_price(product: Product, variant: ProductVariant | None, now: datetime | None = None) -> int:
+    """The price of one unit now, in rial: the product's fair-only price while a fair exhibiting it
+    is live (asked through `events.fair_price`), else its own price; plus the option's difference.
+    The cart, the checkout page and `checkout.place_order` all price lines here, on the server."""
+    base = events.answer(events.fair_price, product, now=now or utcnow())
+    return regular_price(product, variant) if base is None else base + _delta(variant)
+
+
+def regular_price(product: Product, variant: ProductVariant | None) -> int:
+    """The price of one unit without any fair discount, in rial (shown struck through beside a fair price)."""
+    return product.price_rial + _delta(variant)
+
+
+def _delta(variant: ProductVariant | None) -> int:
+    return variant.price_delta_rial if variant is not None else 0
 
 
 def available(product: Product, variant: ProductVariant | None, max_line: int) -> int:
@@ -162,6 +176,7 @@ class CartLine:
     quantity: int
     available: int
     price_changed_from: int | None = None  # the price when it was added, when it has changed since
+    regular_unit_rial: int | None = None  # the price without the fair discount, when one applies now
     problem: str = ""  # why it cannot be ordered as it is (sold out, fewer left, no longer for sale)
     ships_by: date | None = None  # made to order: when it would be sent if ordered today
 
@@ -184,11 +199,15 @@ class ShopGroup:
         return sum(line.total_rial for line in self.lines if not line.problem)
 
 
-def grouped_lines(cart: Cart | None, *, max_line: int, today: date | None = None) -> list[ShopGroup]:
-    """The cart's lines grouped by shop (in the order first added), priced now, problems marked;
-    with `today`, made-to-order lines get the date they would ship (lead time and the shop's queue)."""
+def grouped_lines(
+    cart: Cart | None, *, max_line: int, today: date | None = None, now: datetime | None = None
+) -> list[ShopGroup]:
+    """The cart's lines grouped by shop (in the order first added), priced at `now` (fair prices
+    included), problems marked; with `today`, made-to-order lines get the date they would ship (lead
+    time and the shop's queue)."""
     if cart is None:
         return []
+    now = now or utcnow()
     groups: dict[int, ShopGroup] = {}
     for item in cart.items:
         product, variant = item.product, item.variant
@@ -197,10 +216,12 @@ def grouped_lines(cart: Cart | None, *, max_line: int, today: date | None = None
             item=item,
             product=product,
             variant=variant,
-            unit_rial=unit_price(product, variant),
+            unit_rial=unit_price(product, variant, now),
             quantity=item.quantity,
             available=limit,
         )
+        if line.unit_rial != regular_price(product, variant):
+            line.regular_unit_rial = regular_price(product, variant)
         if line.unit_rial != item.seen_price_rial:
             line.price_changed_from = item.seen_price_rial
         if not product.is_public:

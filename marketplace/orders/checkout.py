@@ -100,23 +100,37 @@ def delivery_settings(app: Flask, shop: Shop) -> DeliverySettings:
 
 
 def save_delivery_settings(
-    app: Flask, shop: Shop, *, post_fee_rial, courier_fee_rial, pickup_centre: bool, pickup_booth: bool, allow_cod: bool
+    app: Flask, shop: Shop, *, post_fee_rial, courier_fee_rial, pickup_centre: bool, allow_cod: bool
 ) -> DeliverySettings:
-    """Store how the shop delivers; at least one way must stay open."""
-    if post_fee_rial is None and courier_fee_rial is None and not pickup_centre and not pickup_booth:
+    """Store how the shop delivers; at least one way must stay open. (Pickup at a fair booth is not a
+    setting: it is offered while she has a booth at a live fair, see `booth_pickup`.)"""
+    if post_fee_rial is None and courier_fee_rial is None and not pickup_centre:
         raise RuleError("post_fee", _l("Keep at least one way for buyers to get their order."))
     settings = db.session.get(DeliverySettings, shop.id)
     if settings is None:
         settings = DeliverySettings(shop_id=shop.id)
         db.session.add(settings)
     settings.post_fee_rial, settings.courier_fee_rial = post_fee_rial, courier_fee_rial
-    settings.pickup_centre, settings.pickup_booth, settings.allow_cod = pickup_centre, pickup_booth, allow_cod
+    settings.pickup_centre, settings.allow_cod = pickup_centre, allow_cod
     db.session.flush()
     return settings
 
 
-def delivery_options(settings: DeliverySettings) -> dict[str, int]:
-    """The methods the shop offers, with their fees in rial."""
+def booth_pickup(shop: Shop, now: datetime | None = None) -> dict | None:
+    """Where buyers can pick up this shop's order at a fair booth now — `{"fair_id", "fair_title",
+    "booth_code"}` — or None. Asked through `events.booth_pickup` (the bazaar answers while the shop
+    has a booth at a live fair)."""
+    return events.answer(events.booth_pickup, shop, now=now or utcnow())
+
+
+def booth_pickups(groups: list[ShopGroup], now: datetime | None = None) -> dict[int, dict | None]:
+    """`booth_pickup` for each shop of the checkout, by shop id."""
+    return {group.shop.id: booth_pickup(group.shop, now) for group in groups}
+
+
+def delivery_options(settings: DeliverySettings, pickup: dict | None = None) -> dict[str, int]:
+    """The methods the shop offers, with their fees in rial: its settings, and pickup at its fair
+    booth while `pickup` (its `booth_pickup` answer) says it has one at a live fair."""
     options: dict[str, int] = {}
     if settings.post_fee_rial is not None:
         options[DeliveryMethod.POST] = settings.post_fee_rial
@@ -124,20 +138,28 @@ def delivery_options(settings: DeliverySettings) -> dict[str, int]:
         options[DeliveryMethod.COURIER] = settings.courier_fee_rial
     if settings.pickup_centre:
         options[DeliveryMethod.PICKUP_CENTRE] = 0
-    if settings.pickup_booth:
+    if pickup is not None:
         options[DeliveryMethod.PICKUP_BOOTH] = 0
     return options
 
 
-def payment_methods(app: Flask, groups: list[ShopGroup]) -> list[str]:
+def booth_place(pickup: dict) -> str:
+    """The pickup place as the order keeps it in its address line: «غرفه A-03، بازارچه بهاره»."""
+    return str(_l("Booth %(code)s, %(fair)s", code=pickup["booth_code"], fair=pickup["fair_title"]))
+
+
+def payment_methods(app: Flask, groups: list[ShopGroup], pickups: dict[int, dict | None] | None = None) -> list[str]:
     """What the buyer may pay with for these shops: card when Stripe is on, cash on delivery when
-    every shop allows it, at the centre always, at the booth when every shop offers booth pickup."""
+    every shop allows it, at the centre always, at the booth when every shop can be picked up at its
+    fair booth now (place_order then requires that every shop is picked up there)."""
+    if pickups is None:
+        pickups = booth_pickups(groups)
     methods = []
     for method in payments.available_methods(app):
         settings = [delivery_settings(app, group.shop) for group in groups]
         if method == PaymentMethod.COD and not all(s.allow_cod for s in settings):
             continue
-        if method == PaymentMethod.BOOTH and not all(s.pickup_booth for s in settings):
+        if method == PaymentMethod.BOOTH and not (groups and all(pickups.get(g.shop.id) for g in groups)):
             continue
         if method == PaymentMethod.CARD and payments.current_rate(app.config["STRIPE_CURRENCY"]) is None:
             continue
@@ -249,21 +271,29 @@ def place_order(
     # Lazily, besides the worker's minute: card checkouts abandoned past their expiry give their stock
     # back first, so nobody is told an item ran out when it is only held by an unpaid checkout.
     payments.expire_overdue(now)
-    groups = grouped_lines(cart, max_line=max_line)
+    # priced here, at `now`, by the same function as the cart page (fair prices included)
+    groups = grouped_lines(cart, max_line=max_line, now=now)
     errors: list[tuple[str, object]] = []
     if cart is None or not groups:
         raise CheckoutRefused([("cart", _l("Your cart is empty."))])
+    pickups = booth_pickups(groups, now)
     for group in groups:
         for line in group.lines:
             if line.problem:
                 errors.append(("cart", _l("«%(title)s»: %(problem)s", title=line.product.title, problem=line.problem)))
-    if choice.payment_method not in payment_methods(app, groups):
+    if choice.payment_method not in payment_methods(app, groups, pickups):
         errors.append(("payment_method", _l("Choose one of the payment methods shown.")))
+    elif choice.payment_method == PaymentMethod.BOOTH and any(
+        choice.delivery.get(group.shop.id) != DeliveryMethod.PICKUP_BOOTH for group in groups
+    ):
+        errors.append(
+            ("payment_method", _l("You can pay at the booth only when you pick up every order at its booth."))
+        )
     needs_address = False
     fees: dict[int, int] = {}
     for group in groups:
         method = choice.delivery.get(group.shop.id, "")
-        options = delivery_options(delivery_settings(app, group.shop))
+        options = delivery_options(delivery_settings(app, group.shop), pickups[group.shop.id])
         if method not in options:
             errors.append(
                 (f"delivery_{group.shop.id}", _l("Choose how «%(shop)s» should send your order.", shop=group.shop.name))
@@ -311,6 +341,7 @@ def place_order(
         method = choice.delivery[group.shop.id]
         items_rial = group.subtotal_rial
         shipped = method in SHIPPED_METHODS
+        pickup = pickups[group.shop.id] if method == DeliveryMethod.PICKUP_BOOTH else None
         order = Order(
             checkout=checkout,
             shop_id=group.shop.id,
@@ -326,7 +357,8 @@ def place_order(
             receiver_phone=address.receiver_phone if address else buyer.phone,
             province=address.province if address and shipped else "",
             city=address.city if address and shipped else "",
-            address_line=address.line if address and shipped else "",
+            # a booth pickup keeps its place here, so both order pages show where to collect it
+            address_line=address.line if address and shipped else (booth_place(pickup) if pickup else ""),
             postal_code=address.postal_code if address and shipped else "",
             buyer_note=note,
             created_at=now,

@@ -48,7 +48,6 @@ class DeliverySettingsForm(FlaskForm):
     courier = BooleanField(_l("I send by courier inside Mashhad"))
     courier_fee = StringField(_l("Courier fee (toman)"), filters=[_text])
     pickup_centre = BooleanField(_l("Buyers may pick up at the Rooyesh centre"))
-    pickup_booth = BooleanField(_l("Buyers may pick up at my fair booth"))
     allow_cod = BooleanField(_l("Buyers may pay cash on delivery"))
 
     def _fee(self, switch: BooleanField, field: StringField) -> None:
@@ -80,6 +79,5 @@ class DeliverySettingsForm(FlaskForm):
             "post_fee_rial": self.fee_rial(self.post, self.post_fee),
             "courier_fee_rial": self.fee_rial(self.courier, self.courier_fee),
             "pickup_centre": bool(self.pickup_centre.data),
-            "pickup_booth": bool(self.pickup_booth.data),
             "allow_cod": bool(self.allow_cod.data),
         }

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from whoosh import columns
-from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from ..catalog.models import Category, Product
 from ..catalog.services import in_stock
+from ..core import events
 from ..core.images import StoredImage
 from ..extensions import db
 from ..shops.models import Shop
@@ -25,11 +26,18 @@ class NumberColumn(COLUMN):
         self.stored = stored
 
 
+# The schema's version, kept in the index's "meta" document: an index of another version is rebuilt
+# (index.open_index refuses it as "old schema"). Bump it whenever a field is added, removed or changes
+# how it is indexed. 2: products' `fairs`.
+SCHEMA_VERSION = 2
+
+
 def make_schema() -> Schema:
     """One document per public product (kind "product") and approved shop (kind "shop"), plus "meta".
 
     Text fields are analysed by PERSIAN and kept without positions (no phrase queries are made); filters,
-    facets and sorts read the columns (see `arrays.py`).
+    facets and sorts read the columns (see `arrays.py`); `fairs` holds the ids of the public fairs that
+    exhibit the product, one term each, for the fair filter (`query._filter_mask`).
     """
     return Schema(
         id=ID(stored=True, unique=True),
@@ -51,10 +59,12 @@ def make_schema() -> Schema:
         in_stock=NumberColumn("b"),
         made_to_order=NumberColumn("b"),
         neighbourhood=COLUMN(columns.RefBytesColumn()),
+        fairs=KEYWORD(commas=True),
         slug=STORED(),
         shop_slug=STORED(),
         thumbnail=STORED(),
         last_change=STORED(),
+        schema_version=STORED(),
     )
 
 
@@ -69,8 +79,21 @@ def _category_path(category: Category) -> list[Category]:
 PRICE_BANDS = ((0, 100_000), (100_000, 500_000), (500_000, 2_000_000), (2_000_000, None))
 
 
-def product_document(product: Product) -> dict | None:
-    """The search document of a product, or None when buyers must not find it."""
+def product_fairs(product_ids: list[int]) -> dict[int, list[int]]:
+    """Product id → ids of the public fairs that exhibit it, asked once for a batch of documents through
+    `events.product_fairs` (the bazaar answers; nobody answering means no fairs)."""
+    found: dict[int, set[int]] = {}
+    if not product_ids:
+        return {}
+    for _receiver, answer in events.product_fairs.send(None, product_ids=list(product_ids)):
+        for product_id, fair_ids in (answer or {}).items():
+            found.setdefault(int(product_id), set()).update(int(fair_id) for fair_id in fair_ids)
+    return {product_id: sorted(fair_ids) for product_id, fair_ids in found.items()}
+
+
+def product_document(product: Product, fairs: list[int] | tuple[int, ...] = ()) -> dict | None:
+    """The search document of a product, or None when buyers must not find it. `fairs`: the ids of the
+    public fairs exhibiting it (see `product_fairs`, asked per batch by the indexer)."""
     if not product.is_public:
         return None
     path = _category_path(product.category)
@@ -99,6 +122,7 @@ def product_document(product: Product) -> dict | None:
         "slug": product.slug,
         "shop_slug": shop.slug,
         "thumbnail": StoredImage.from_dict(cover.stored).url_path(320) if cover else "",
+        **({"fairs": ",".join(str(fair_id) for fair_id in fairs)} if fairs else {}),
     }
 
 

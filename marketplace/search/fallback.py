@@ -7,7 +7,7 @@ from collections import deque
 from datetime import UTC, datetime
 
 from flask import Flask
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 
 from ..catalog.models import Product
 from ..catalog.services import SORTS as DB_SORTS
@@ -17,6 +17,7 @@ from ..core.money import RIAL_PER_TOMAN
 from ..extensions import db
 from ..shops.models import Shop
 from .analysis import normalize_query
+from .documents import product_fairs
 
 
 def _like(text: str) -> str:
@@ -44,6 +45,15 @@ def search_database(params, category, result, page_size: int, max_words: int) ->
         statement = statement.where(Product.made_to_order.is_(True))
     if params.neighbourhood:
         statement = statement.where(Shop.neighbourhood == params.neighbourhood)
+    if params.shop:
+        statement = statement.where(Shop.slug == params.shop)
+    if params.fair is not None:
+        # the index holds which fairs exhibit a product; without it, ask the bazaar about the products
+        # that pass the other filters (slow for a large catalogue, but only while the index is rebuilt)
+        passing = statement.subquery()
+        candidates = list(db.session.scalars(select(passing.c.id)))
+        exhibited = [pid for pid, fairs in product_fairs(candidates).items() if params.fair in fairs]
+        statement = statement.where(Product.id.in_(exhibited))
     order = DB_SORTS.get(params.sort, DB_SORTS["newest"])
     page = db.paginate(statement.order_by(*order), page=params.page, per_page=page_size, error_out=False, count=True)
     result.total = page.total or 0

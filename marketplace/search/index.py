@@ -25,7 +25,7 @@ from ..catalog.models import Product
 from ..core.app import current_app_object
 from ..extensions import db
 from ..shops.models import Shop
-from .documents import load_products, make_schema, product_document, shop_document
+from .documents import SCHEMA_VERSION, load_products, make_schema, product_document, product_fairs, shop_document
 from .models import SearchChange
 
 log = logging.getLogger("marketplace.search")
@@ -93,9 +93,16 @@ def open_index(app: Flask):
         raise
     except Exception as error:  # a corrupt TOC or segment shows up as many different errors
         raise IndexUnavailable(f"unreadable: {error.__class__.__name__}") from error
-    if set(ix.schema.names()) != set(make_schema().names()):
+    if set(ix.schema.names()) != set(make_schema().names()) or schema_version(ix) != SCHEMA_VERSION:
         raise IndexUnavailable("old schema")  # built by an earlier version: rebuilt like a missing one
     return ix
+
+
+def schema_version(ix) -> int:
+    """The SCHEMA_VERSION the index was built with (from its "meta" document; 1 before versions were kept)."""
+    with ix.searcher() as searcher:
+        fields = searcher.document(id=META_ID)
+    return int(fields.get("schema_version") or 1) if fields else 1
 
 
 def _cached_index(app: Flask):
@@ -164,7 +171,10 @@ def _apply(writer, entity: str, ids: list[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         if entity == "product":
-            documents = {pk: product_document(product) for pk, product in load_products(chunk).items()}
+            fairs = product_fairs(chunk)
+            documents = {
+                pk: product_document(product, fairs.get(pk, ())) for pk, product in load_products(chunk).items()
+            }
         else:
             shops = db.session.scalars(select(Shop).where(Shop.id.in_(chunk)))
             documents = {shop.id: shop_document(shop) for shop in shops}
@@ -234,7 +244,7 @@ def sync(app: Flask, lock_timeout: float = LOCK_TIMEOUT, rebuild_missing: bool =
                 for entity in ("shop", "product"):
                     ids = list(dict.fromkeys(row.entity_id for row in rows if row.entity == entity))
                     _apply(writer, entity, ids)
-                writer.update_document(id=META_ID, kind="meta", last_change=mark)
+                writer.update_document(id=META_ID, kind="meta", last_change=mark, schema_version=SCHEMA_VERSION)
             except BaseException:
                 writer.cancel()
                 raise
@@ -305,7 +315,7 @@ def _rebuild_locked(app: Flask, progress=None) -> int:
         writer = ix.writer(limitmb=app.config["SEARCH_REBUILD_MEMORY_MB"], procs=procs, multisegment=procs > 1)
         try:
             count = _add_everything(writer, progress)
-            writer.add_document(id=META_ID, kind="meta", last_change=last_id)
+            writer.add_document(id=META_ID, kind="meta", last_change=last_id, schema_version=SCHEMA_VERSION)
         except BaseException:
             writer.cancel()
             shutil.rmtree(directory, ignore_errors=True)
@@ -343,8 +353,9 @@ def _add_everything(writer, progress=None) -> int:
     product_ids = list(db.session.scalars(select(Product.id).where(Product.is_public)))
     for start in range(0, len(product_ids), 500):
         chunk = product_ids[start : start + 500]
+        fairs = product_fairs(chunk)  # one question per batch, not per product
         for product in load_products(chunk).values():
-            document = product_document(product)
+            document = product_document(product, fairs.get(product.id, ()))
             if document is not None:
                 writer.add_document(**document)
                 count += 1

@@ -25,6 +25,7 @@ from ..core.money import RIAL_PER_TOMAN
 from ..core.pagecache import do_not_store
 from ..core.persian import is_digits, normalize_text, to_latin_digits
 from ..extensions import db
+from ..shops.models import Shop
 from .analysis import analyze, autocomplete_words, normalize_query, query_groups
 from .arrays import IndexArrays
 from .documents import PRICE_BANDS
@@ -60,6 +61,8 @@ class SearchParams:
     made_to_order: bool = False
     sort: str = "relevance"
     page: int = 1
+    shop: str = ""  # a shop's slug: only her products
+    fair: int | None = None  # a fair's id: only the products it exhibits (the documents' `fairs` field)
 
     @classmethod
     def from_args(cls, args) -> "SearchParams":
@@ -75,6 +78,8 @@ class SearchParams:
             made_to_order=args.get("made_to_order", "") in ("1", "on", "true", "yes"),
             sort=sort if sort in SORTS else "relevance",
             page=min(max(_number(args.get("page")) or 1, 1), MAX_PAGE),
+            shop=_clean_text(args.get("shop", ""))[:140],
+            fair=_number(args.get("fair")),
         )
 
     @property
@@ -86,6 +91,8 @@ class SearchParams:
             or self.max_price is not None
             or self.in_stock
             or self.made_to_order
+            or self.shop
+            or self.fair is not None
         )
 
     def filters(self) -> dict:
@@ -97,6 +104,8 @@ class SearchParams:
             "max_price": self.max_price,
             "in_stock": 1 if self.in_stock else None,
             "made_to_order": 1 if self.made_to_order else None,
+            "shop": self.shop,
+            "fair": self.fair,
         }
         return {key: value for key, value in values.items() if value not in (None, "")}
 
@@ -299,9 +308,13 @@ def _match(view, groups: list[list[str]], mode: str):
     return matched, scores, found
 
 
-def _filter_mask(view, params: SearchParams, category: Category | None):
+def _filter_mask(view, params: SearchParams, category: Category | None, shop_id: int | None = None):
     """The live products that pass the buyer's filters."""
     mask = view.products.copy()
+    if params.fair is not None:
+        mask &= view.term_mask("fairs", str(params.fair))
+    if params.shop:
+        mask &= view.shop_id == (shop_id or -1)
     if category is not None:
         mask &= np.isin(view.category_id, category_and_children_ids(category))
     if params.neighbourhood:
@@ -417,10 +430,14 @@ def _catch_up(app: Flask):
     return view
 
 
-def search(params: SearchParams, categories: list[Category] | None = None) -> SearchResult:
+def search(
+    params: SearchParams, categories: list[Category] | None = None, shops: dict[str, int] | None = None
+) -> SearchResult:
     """Search public products. Falls back to the database (and says so) when the index is unusable.
     A caller that holds every category already (`catalog.services.all_categories()`, with their
-    children) passes them, and the category filter costs no query."""
+    children) passes them, and the category filter costs no query; one that knows the shops it
+    filters on passes them (slug → id) likewise. `params.fair` keeps a fair's products only: a
+    filter like the others, so it composes with the words, the other filters, facets and sorts."""
     app = current_app_object()
     result = SearchResult(params=params)
     category = None
@@ -428,13 +445,16 @@ def search(params: SearchParams, categories: list[Category] | None = None) -> Se
         category = next((c for c in categories if c.slug == params.category), None)
     elif params.category:
         category = category_by_slug(params.category)
+    shop_id = None
+    if params.shop:
+        shop_id = (shops or {}).get(params.shop) or db.session.scalar(select(Shop.id).where(Shop.slug == params.shop))
     words = query_words(params.q)
     if not words and not params.has_filters:
         result.mode = "empty"
         return result
     try:
         view = _catch_up(app)
-        _search_index(view, params, category, words, word_groups(params.q), result)
+        _search_index(view, params, category, words, word_groups(params.q), result, shop_id)
     except Exception as error:
         if not isinstance(error, IndexUnavailable):
             log.exception("search index query failed; answering from the database")
@@ -451,8 +471,10 @@ def _reason(error: Exception) -> str:
     return f"index {error}" if isinstance(error, IndexUnavailable) else error.__class__.__name__
 
 
-def _search_index(view, params: SearchParams, category, words: list[str], groups, result: SearchResult) -> None:
-    allowed = _filter_mask(view, params, category)
+def _search_index(
+    view, params: SearchParams, category, words: list[str], groups, result: SearchResult, shop_id: int | None = None
+) -> None:
+    allowed = _filter_mask(view, params, category, shop_id)
     scores, terms = None, set()
     sort = params.sort
     if not words:

@@ -30,7 +30,7 @@ def allow_cash_on_delivery(app, shop_id):
     with app.app_context():
         shop = db.session.get(Shop, shop_id)
         checkout.save_delivery_settings(
-            app, shop, post_fee_rial=0, courier_fee_rial=None, pickup_centre=True, pickup_booth=False, allow_cod=True
+            app, shop, post_fee_rial=0, courier_fee_rial=None, pickup_centre=True, allow_cod=True
         )
         db.session.commit()
 

@@ -12,6 +12,7 @@ from . import (  # noqa: E402, F401
     producer,
     producer_fairday,
     producer_income,
+    public,
     public_map,
     staff,
     staff_booths,

@@ -134,4 +134,3 @@ def clone(fair_id: int):
             flash(_("A new draft fair was made from this one. Check its dates."), "success")
             return redirect(url_for("staff_fairs.edit", fair_id=fair.id))
     return redirect(url_for("staff_fairs.show", fair_id=fair_id))
-

@@ -34,13 +34,15 @@ def _choices(form: CheckoutForm, groups, addresses) -> dict[int, str]:
     ]
     if form.address_id.data in (None, "", "None"):
         form.address_id.data = str(addresses[0].id) if addresses else NEW_ADDRESS
-    methods = checkouts.payment_methods(app, groups)
+    pickups = checkouts.booth_pickups(groups)
+    methods = checkouts.payment_methods(app, groups, pickups)
     form.payment_method.choices = [SelectChoice(m, str(services.PAYMENT_LABELS[PaymentMethod(m)])) for m in methods]
     if form.payment_method.data not in methods:
         form.payment_method.data = methods[0] if methods else None
     chosen = {}
     for group in groups:
-        group.options = checkouts.delivery_options(checkouts.delivery_settings(app, group.shop))
+        group.pickup = pickups[group.shop.id]
+        group.options = checkouts.delivery_options(checkouts.delivery_settings(app, group.shop), group.pickup)
         wanted = request.form.get(f"delivery_{group.shop.id}", "")
         chosen[group.shop.id] = wanted if wanted in group.options else next(iter(group.options), "")
     return chosen

@@ -215,7 +215,6 @@ def _settings_form(settings) -> DeliverySettingsForm:
             "courier": settings.courier_fee_rial is not None,
             "courier_fee": toman(settings.courier_fee_rial),
             "pickup_centre": settings.pickup_centre,
-            "pickup_booth": settings.pickup_booth,
             "allow_cod": settings.allow_cod,
         }
     )
