@@ -6,7 +6,6 @@ from flask import Flask
 def connect(app: Flask) -> None:
     """Connect every receiver of the bazaar (called once by init_bazaar)."""
     from . import (
-    from . import (
         applications,  # noqa: F401  (registers the waitlist's offer-lapse task)
         jury,
         online,
