@@ -7,6 +7,7 @@ Applications live in `applications.py`, the jury in `jury.py`, booths in `booths
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+import jdatetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -198,7 +199,8 @@ class FairErrors(RuleError):
 def _unique_slug(title: str, starts_at: datetime | None, fair_id: int | None = None) -> str:
     base = slugify(title) or "fair"
     if starts_at is not None:
-        base = f"{base}-{as_utc(starts_at).astimezone(TEHRAN).year}"[:130]
+        year = jdatetime.date.fromgregorian(date=as_utc(starts_at).astimezone(TEHRAN).date()).year
+        base = f"{base}-{year}"[:130]
     slug, number = base, 2
     while True:
         owner = db.session.scalar(select(BazaarEvent.id).where(BazaarEvent.slug == slug))

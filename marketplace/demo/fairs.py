@@ -14,7 +14,7 @@ from ..bazaar import applications, booths, fairday, jury
 from ..bazaar import services as fairs
 from ..bazaar.models import Application, BazaarEvent
 from ..catalog.models import Product, ProductStatus
-from ..core.dates import TEHRAN, utcnow
+from ..core.dates import TEHRAN, as_utc, utcnow
 from ..core.errors import RuleError
 from ..core.phone import normalize_iranian_mobile
 from ..extensions import db
@@ -157,7 +157,7 @@ def _apply_all(fair: BazaarEvent, candidates, count: int, now: datetime) -> list
 def _past_fair(app: Flask, staff: User, second: User, candidates, buyers: list[User]) -> BazaarEvent:
     fair = fairs.create_fair(_dated(PAST, opens_days=-70, closes_days=-50, starts_days=-40, days=3), staff)
     fairs.move_fair(fair, "open_applications", staff)
-    applied = _apply_all(fair, candidates, len(PAST_JURY), fair.applications_open_at + timedelta(days=2))
+    applied = _apply_all(fair, candidates, len(PAST_JURY), as_utc(fair.applications_open_at) + timedelta(days=2))
     fairs.move_fair(fair, "start_jurying", staff)
     keys = jury.rubric(fair)
     for application, (first, other, decision) in zip(applied, PAST_JURY, strict=False):
@@ -173,10 +173,10 @@ def _past_fair(app: Flask, staff: User, second: User, candidates, buyers: list[U
     for position, application in enumerate(accepted):
         code = fairday.ensure_pass_code(application)
         if position < len(accepted) - 1:  # one producer did not come
-            fairday.check_in(fair, code, staff, fair.starts_at + timedelta(minutes=20 + 7 * position))
+            fairday.check_in(fair, code, staff, as_utc(fair.starts_at) + timedelta(minutes=20 + 7 * position))
     for application, (toman, items) in zip(accepted, SALES, strict=False):
         fairday.record_sale(
-            application, toman * 10, items, "", application.shop.owner, fair.ends_at - timedelta(hours=1)
+            application, toman * 10, items, "", application.shop.owner, as_utc(fair.ends_at) - timedelta(hours=1)
         )
     _pickup_orders(app, fair, accepted, buyers)
     fairs.move_fair(fair, "close", staff)
@@ -186,10 +186,11 @@ def _past_fair(app: Flask, staff: User, second: User, candidates, buyers: list[U
 def _pickup_orders(app: Flask, fair: BazaarEvent, accepted: list[Application], buyers: list[User]) -> None:
     """Two buyers ordered online during the fair and picked up at the booth, paying there."""
     for buyer, application in zip(buyers[:2], accepted[:2], strict=False):
-        placed_at = fair.starts_at + timedelta(hours=3)
+        placed_at = as_utc(fair.starts_at) + timedelta(hours=3)
         cart = carts.open_cart(user_id=buyer.id, token=None)
-        item = application.items[0]
-        carts.add_item(cart, item.product_id, None, 1, max_line=20)
+        product = application.items[0].product
+        variant = next((row for row in product.variants if row.stock > 0), None)
+        carts.add_item(cart, product.id, variant.id if variant else None, 1, max_line=20)
         choice = checkout.CheckoutChoice({application.shop_id: "pickup_booth"}, "booth", None)
         checkout.place_order(app, buyer, cart, choice, now=placed_at)
 
@@ -197,5 +198,6 @@ def _pickup_orders(app: Flask, fair: BazaarEvent, accepted: list[Application], b
 def _upcoming_fair(staff: User, candidates) -> BazaarEvent:
     fair = fairs.create_fair(_dated(UPCOMING, opens_days=-3, closes_days=10, starts_days=20, days=2), staff)
     fairs.move_fair(fair, "open_applications", staff)
-    _apply_all(fair, list(reversed(candidates)), 4, utcnow())
+    # three newcomers and one producer back from the past fair
+    _apply_all(fair, [*reversed(candidates[-3:]), candidates[0]], 4, utcnow())
     return fair
