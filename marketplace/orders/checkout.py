@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -144,8 +145,10 @@ def delivery_options(settings: DeliverySettings, pickup: dict | None = None) -> 
 
 
 def booth_place(pickup: dict) -> str:
-    """The pickup place as the order keeps it in its address line: «غرفه A-03، بازارچه بهاره»."""
-    return str(_l("Booth %(code)s, %(fair)s", code=pickup["booth_code"], fair=pickup["fair_title"]))
+    """The pickup place as the order keeps it in its address line: «غرفه A-03، بازارچه بهاره». Kept
+    in Persian whoever ordered, like the rest of the stored address (the producer reads it too)."""
+    with force_locale("fa"):
+        return str(_l("Booth %(code)s, %(fair)s", code=pickup["booth_code"], fair=pickup["fair_title"]))
 
 
 def payment_methods(app: Flask, groups: list[ShopGroup], pickups: dict[int, dict | None] | None = None) -> list[str]:

@@ -5,6 +5,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User, UserRole
+from marketplace.bazaar.models import BazaarEvent, FairOrder
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Product
 from marketplace.core.images import upload_dir
@@ -27,15 +28,15 @@ def snapshot(app):
 def test_demo_load_twice_is_the_same(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0 and "12 producers created" in first.output
+    assert first.exit_code == 0 and "12 producers created" in first.output and "2 fairs created" in first.output
     before = snapshot(app)
     second = runner.invoke(args=["demo", "load"])
-    assert "0 producers created" in second.output
+    assert "0 producers created" in second.output and "0 fairs created" in second.output
     assert snapshot(app) == before
     with app.app_context():
         producers = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "producer"))
         staff = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "staff"))
-    assert producers == 12 and staff == 1
+    assert producers == 12 and staff == 2  # the centre's staff member and a guest juror of the fairs
     with app.app_context():
         shops = db.session.scalars(select(Shop).order_by(Shop.id)).all()
         assert len(shops) == 12
@@ -171,3 +172,21 @@ def test_demo_photos_are_deterministic_and_distinct():
     for motif in photos.MOTIFS:
         for view in range(4):
             assert photos.render(motif, ("#1e8a8a", "#e0a526", "#8b1e3f"), 1, view).getbbox()
+
+
+def test_demo_fairs_tell_a_past_fair_whole_and_take_applications_for_the_next(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "load"])
+    with app.app_context():
+        past, upcoming = db.session.scalars(select(BazaarEvent).order_by(BazaarEvent.starts_at)).all()
+        assert past.status == "closed" and upcoming.status == "applications_open"
+        statuses = sorted(application.status for application in past.applications)
+        assert statuses.count("accepted") == 5 and "waitlisted" in statuses and "rejected" in statuses
+        accepted = [a for a in past.applications if a.status == "accepted"]
+        assert all(a.booth is not None for a in accepted)
+        assert sum(1 for a in accepted if a.checked_in_at) == 4
+        assert sum(len(a.sales) for a in accepted) == 4
+        assert len({score.juror_id for a in past.applications for score in a.scores}) == 2
+        assert db.session.scalar(select(func.count()).select_from(FairOrder).where(FairOrder.fair_id == past.id)) == 2
+        assert [a.status for a in upcoming.applications] == ["submitted"] * 4
+        assert [a.first_timer for a in upcoming.applications].count(False) == 1  # one comes back
