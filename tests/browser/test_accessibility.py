@@ -283,3 +283,55 @@ def test_order_desk_and_money_pages_have_no_axe_violations_and_big_tap_targets(l
     finally:
         set_locale(page, "fa")
     assert problems == [], "\n".join(problems)
+
+
+FAIR_PRODUCER = "09151000001"  # «گلدوزی مریم»: accepted at the demo's past fair, applied to the next
+
+
+@pytest.mark.parametrize("locale", ["fa", "en"])
+def test_fair_pages_have_no_axe_violations_and_big_tap_targets(live_server, phone_page, locale):
+    """The online bazaar, her fair pages and the staff's fair console (demo fairs: 1 past, 2 upcoming)."""
+    page = phone_page
+    page.goto(live_server + "/")
+    if locale == "en":
+        set_locale(page, "en")
+    past = first_link(page, live_server, "/bazaar", "/bazaar/", ".fair-list ")
+    problems = []
+    for name, path in {"bazaar": "/bazaar", "fair": past}.items():
+        problems += check_page(page, live_server, name, path, locale)
+    log_in(page, live_server, FAIR_PRODUCER, locale)
+    try:
+        mine = {
+            "her-fairs": "/dashboard/fairs/",
+            "her-application-accepted": "/dashboard/fairs/applications/1",
+            "her-application-open": "/dashboard/fairs/applications/11",
+            "her-booth": "/dashboard/fairs/applications/1/booth",
+            "her-sales": "/dashboard/fairs/applications/1/sales",
+            "her-income": "/dashboard/fairs/income",
+        }
+        for name, path in mine.items():
+            problems += check_page(page, live_server, name, path, locale)
+    finally:
+        set_locale(page, "fa")
+    page.context.clear_cookies()
+    log_in(page, live_server, STAFF, locale)
+    try:
+        console = {
+            "fairs": "/staff/fairs",
+            "fair-new": "/staff/fairs/new",
+            "fair-hub": "/staff/fairs/1",
+            "fair-edit": "/staff/fairs/2/edit",
+            "jury-board": "/staff/fairs/1/jury",
+            "jury-score": "/staff/fairs/1/jury/1",
+            "booths": "/staff/fairs/1/booths",
+            "booth-map": "/staff/fairs/1/booths/map",
+            "checkin": "/staff/fairs/1/checkin",
+            "staff-sales": "/staff/fairs/1/sales",
+            "report": "/staff/fairs/1/report",
+            "income": "/staff/fairs/income",
+        }
+        for name, path in console.items():
+            problems += check_page(page, live_server, name, path, locale)
+    finally:
+        set_locale(page, "fa")
+    assert problems == [], "\n".join(problems)
