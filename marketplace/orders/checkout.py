@@ -94,7 +94,6 @@ def delivery_settings(app: Flask, shop: Shop) -> DeliverySettings:
             post_fee_rial=app.config["DEFAULT_POST_FEE_RIAL"],
             courier_fee_rial=app.config["DEFAULT_COURIER_FEE_RIAL"],
             pickup_centre=True,
-            pickup_booth=False,
             allow_cod=False,
         )
     return settings

@@ -119,9 +119,6 @@ class DeliverySettings(Model):
     post_fee_rial: Mapped[int | None] = mapped_column(BigInteger)
     courier_fee_rial: Mapped[int | None] = mapped_column(BigInteger)
     pickup_centre: Mapped[bool] = mapped_column(default=True)
-    # Unused: pickup at a fair booth is offered while the shop has a booth at a live fair (the
-    # bazaar answers `events.booth_pickup`), not by a setting. Kept to spare a migration.
-    pickup_booth: Mapped[bool] = mapped_column(default=False)
     allow_cod: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

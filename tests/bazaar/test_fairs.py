@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from marketplace.accounts.models import Notification
 from marketplace.bazaar import services
 from marketplace.bazaar.models import ApplicationStatus, FairDecision, FairStatus
 from marketplace.core import outbox
@@ -88,9 +89,8 @@ def test_scheduled_tasks_open_and_close_the_fair_and_remind_producers(app, app_c
     outbox.drain(app, now=fair.starts_at + timedelta(minutes=1))
     db.session.refresh(fair)
     assert fair.status == FairStatus.LIVE
-    notices = application.shop.owner
-    assert any("فردا" in row.payload.get("text", "") or row.kind == "sms" for row in db.session.query(OutboxMessage))
-    assert notices is not None
+    reminders = db.session.query(Notification).filter_by(user_id=application.shop.owner_id).all()
+    assert [notice.text for notice in reminders if "فردا" in notice.text], "the accepted producer is reminded"
     outbox.drain(app, now=fair.ends_at + timedelta(minutes=1))
     db.session.refresh(fair)
     assert fair.status == FairStatus.CLOSED
