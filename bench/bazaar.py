@@ -163,9 +163,8 @@ def main() -> None:
             db.session.commit()
             report = timed("assign booths automatically", lambda: booths.assign_booths(fair))
             db.session.commit()
-            print(
-                f"    placed {report.placed}, same-category neighbour pairs {report.same_category_pairs}, {len(report.problems)} wishes not met"
-            )
+            pairs, unmet = report.same_category_pairs, len(report.problems)
+            print(f"    placed {report.placed}, same-category neighbour pairs {pairs}, {unmet} wishes not met")
             svg = timed("booth map (SVG)", lambda: booths.map_svg(fair), repeat=5)
             print(f"    {len(svg) / 1024:.0f} KB of SVG")
             timed("fair report (SQL aggregates)", lambda: reports.fair_report(fair), repeat=5)
