@@ -94,7 +94,7 @@ def test_check_in_records_arrival_once_and_refuses_a_reused_code(live_fair):
         fairday.check_in(live_fair, code, staff, moment + timedelta(hours=1))
     assert refused.value.field == "code"
     message = str(refused.value.message)
-    assert message.startswith(f"«{application.shop.name}» با این کارت در ")
+    assert message.startswith(f"«{application.shop.name}» قبلاً با این کارت در ")
     # named when, in Jalali and Tehran time (10:05)
     assert "ساعت ۱۰:۰۵" in message and "وارد شده است" in message
 
