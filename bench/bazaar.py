@@ -27,7 +27,7 @@ from sqlalchemy import select  # noqa: E402
 
 from marketplace import create_app  # noqa: E402
 from marketplace.accounts import services as accounts  # noqa: E402
-from marketplace.bazaar import booths, jury, online, reports  # noqa: E402
+from marketplace.bazaar import booths, jury, jury_board, online, reports  # noqa: E402
 from marketplace.bazaar import services as fairs  # noqa: E402
 from marketplace.bazaar.models import Application, ApplicationProduct, BazaarEvent  # noqa: E402
 from marketplace.catalog import services as catalog  # noqa: E402
@@ -143,7 +143,7 @@ def main() -> None:
             print(f"{args.producers} producers, {'PostgreSQL' if args.postgres else 'SQLite'}")
             fair, staff = timed("build the data (shops, products, applications)", lambda: build(args.producers))
             fair = db.session.get(BazaarEvent, fair.id)
-            timed("jury board (every application, averages, quotas)", lambda: jury.board(fair, staff), repeat=5)
+            timed("jury board (every application, averages, quotas)", lambda: jury_board.board(fair, staff), repeat=5)
             applications = list(db.session.scalars(select(Application).where(Application.fair_id == fair.id)))
 
             def accept_all():

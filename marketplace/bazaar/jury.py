@@ -1,5 +1,6 @@
-"""The jury: staff score applications on the fair's rubric, read the board (averages, spread,
-category quotas, the first-timer share) and decide accept / waitlist / reject with a message.
+"""The jury: staff score applications on the fair's rubric and decide accept / waitlist / reject
+with a message. The board they read (averages, spread, category quotas, the first-timer share) is
+in `jury_board.py`.
 
 Decisions are not told at decision time: when the fair publishes (`core.events.fair_published`),
 `announce_decisions` tells every applicant hers. After publishing, and when the fair says so
@@ -12,7 +13,7 @@ first-timer share is a target kept for first-time participants: accepting someon
 with a warning, when it would leave fewer places than first-timers still need while first-timer
 applications wait for a decision."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import get_locale
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..accounts.notifications import notify
-from ..catalog.models import Category, Product
+from ..catalog.models import Category
 from ..core import events
 from ..core.dates import utcnow
 from ..core.errors import RuleError
@@ -33,7 +34,6 @@ from .models import (
     DEFAULT_RUBRIC,
     PUBLIC_FAIR_STATUSES,
     Application,
-    ApplicationProduct,
     ApplicationStatus,
     BazaarEvent,
     FairStatus,
@@ -104,10 +104,6 @@ def applicant_number(application: Application) -> int:
         )
         or 0
     )
-
-
-def _products(application: Application) -> list[Product]:
-    return [item.product for item in application.items]
 
 
 # ---------------------------------------------------------------- scoring
@@ -222,9 +218,7 @@ def scores_by_juror(application: Application, keys: list[str]) -> list[JurorScor
     return list(jurors.values())
 
 
-def _averages(
-    rows: list[JuryScore], keys: list[str]
-) -> tuple[dict[str, float | None], float | None, float | None, int]:
+def averages(rows: list[JuryScore], keys: list[str]) -> tuple[dict[str, float | None], float | None, float | None, int]:
     """(average per criterion, overall average, spread, number of jurors) of one application's
     scores. The overall average gives each juror the same weight (the mean of their own means);
     the spread is the highest juror mean minus the lowest (0 with one juror, None with none)."""
@@ -240,171 +234,6 @@ def _averages(
     if not means:
         return criteria, None, None, 0
     return criteria, sum(means) / len(means), max(means) - min(means), len(means)
-
-
-# ---------------------------------------------------------------- the board
-
-
-@dataclass
-class BoardRow:
-    """One application on the jury's board."""
-
-    application: Application
-    number: int
-    readiness: services.Readiness
-    criteria: dict[str, float | None]
-    average: float | None
-    spread: float | None
-    jurors: int
-    scored_by_viewer: bool = False
-    # the viewer has not scored it yet and did not ask to see every score: numbers not shown
-    hidden: bool = False
-
-    @property
-    def category(self) -> Category | None:
-        return self.application.category
-
-    @property
-    def first_timer(self) -> bool:
-        return self.application.first_timer
-
-
-@dataclass
-class QuotaUse:
-    """A category quota against the fair's accepted applications."""
-
-    category: Category
-    max_percent: int
-    limit: int
-    accepted: int
-
-    @property
-    def full(self) -> bool:
-        return self.accepted >= self.limit
-
-    @property
-    def used_percent(self) -> int:
-        """How full the quota is, 0–100 (for its bar)."""
-        return 100 if not self.limit else min(100, round(100 * self.accepted / self.limit))
-
-
-@dataclass
-class Board:
-    """The jury's board: one row per application (withdrawn ones left out) and the fair's totals."""
-
-    fair: BazaarEvent
-    criteria: list[str]
-    rows: list[BoardRow]
-    quotas: list[QuotaUse]
-    places: int
-    accepted: int
-    first_timer_target: int
-    first_timers_accepted: int
-    first_timers_waiting: int
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def places_left(self) -> int:
-        return max(0, self.places - self.accepted)
-
-    @property
-    def first_timers_needed(self) -> int:
-        return max(0, self.first_timer_target - self.first_timers_accepted)
-
-    @property
-    def places_used_percent(self) -> int:
-        return min(100, round(100 * self.accepted / self.places)) if self.places else 100
-
-    @property
-    def first_timers_percent_of_target(self) -> int:
-        if not self.first_timer_target:
-            return 100
-        return min(100, round(100 * self.first_timers_accepted / self.first_timer_target))
-
-    @property
-    def reserve_warning(self) -> bool:
-        """Accepting anyone but a first-timer now would leave fewer places than first-timers still
-        need, while first-timer applications wait for a decision."""
-        return self.first_timers_waiting > 0 and self.places_left - 1 < self.first_timers_needed
-
-
-SORTS = ("average", "number", "spread")
-
-
-def board(fair: BazaarEvent, viewer: User | None = None, *, reveal: bool = True, sort: str = "average") -> Board:
-    """The board of `fair`. With a `viewer` and `reveal` false, the numbers of applications she has
-    not scored yet are hidden (jurors score before they see the others). Sorted by average (highest
-    first, unscored last), by number, or by spread (largest disagreement first)."""
-    keys = rubric(fair)
-    applications = list(
-        db.session.scalars(
-            select(Application)
-            .where(Application.fair_id == fair.id)
-            .options(
-                selectinload(Application.shop).selectinload(Shop.owner),
-                selectinload(Application.category),
-                selectinload(Application.items).selectinload(ApplicationProduct.product),
-                selectinload(Application.scores),
-            )
-            .order_by(Application.id)
-        )
-    )
-    rows = []
-    counts: dict[str, int] = {}
-    for number, application in enumerate(applications, start=1):
-        counts[application.status] = counts.get(application.status, 0) + 1
-        if application.status == _A.WITHDRAWN:
-            continue
-        criteria, average, spread, jurors = _averages(application.scores, keys)
-        scored = viewer is not None and any(row.juror_id == viewer.id for row in application.scores)
-        rows.append(
-            BoardRow(
-                application=application,
-                number=number,
-                readiness=services.readiness(application.shop, _products(application)),
-                criteria=criteria,
-                average=average,
-                spread=spread,
-                jurors=jurors,
-                scored_by_viewer=scored,
-                hidden=viewer is not None and not reveal and not scored,
-            )
-        )
-    _sort(rows, sort)
-    accepted = [a for a in applications if a.status == _A.ACCEPTED]
-    return Board(
-        fair=fair,
-        criteria=keys,
-        rows=rows,
-        quotas=_quota_use(fair, accepted),
-        places=fair.places,
-        accepted=len(accepted),
-        first_timer_target=share_of_places(fair.places, fair.first_timer_percent),
-        first_timers_accepted=sum(1 for a in accepted if a.first_timer),
-        first_timers_waiting=sum(1 for a in applications if a.status == _A.SUBMITTED and a.first_timer),
-        counts=counts,
-    )
-
-
-def _sort(rows: list[BoardRow], sort: str) -> None:
-    if sort == "number":
-        rows.sort(key=lambda row: row.number)
-    elif sort == "spread":
-        rows.sort(key=lambda row: (row.hidden or row.spread is None, -(row.spread or 0), row.number))
-    else:
-        rows.sort(key=lambda row: (row.hidden or row.average is None, -(row.average or 0), row.number))
-
-
-def _quota_use(fair: BazaarEvent, accepted: list[Application]) -> list[QuotaUse]:
-    return [
-        QuotaUse(
-            category=quota.category,
-            max_percent=quota.max_percent,
-            limit=share_of_places(fair.places, quota.max_percent),
-            accepted=sum(1 for a in accepted if a.category_id == quota.category_id),
-        )
-        for quota in fair.quotas
-    ]
 
 
 # ---------------------------------------------------------------- deciding
@@ -594,7 +423,7 @@ def feedback_for(application: Application) -> Feedback | None:
     )
     if not rows:
         return None
-    criteria, _average, _spread, _jurors = _averages(rows, keys)
+    criteria, _average, _spread, _jurors = averages(rows, keys)
     order = {key: position for position, key in enumerate(keys)}
     comments = [
         (criterion_label(row.criterion), row.comment)

@@ -8,7 +8,7 @@ import pytest
 from flask import render_template
 
 from marketplace.accounts.models import Notification
-from marketplace.bazaar import jury, services
+from marketplace.bazaar import jury, jury_board, services
 from marketplace.bazaar.models import Application, ApplicationStatus, FairDecision, JuryScore
 from marketplace.catalog.models import Category
 from marketplace.core.errors import RuleError
@@ -102,7 +102,7 @@ def test_the_board_gives_per_criterion_and_overall_averages_and_the_jurors_sprea
     jury.score(middling, first, _scores(5, 4, 4, 3), {})  # her mean 4
     jury.score(middling, second, _scores(3, 2, 2, 1), {})  # his mean 2
     jury.score(strong, first, _scores(5, 5, 4, 4), {})
-    board = jury.board(fair)
+    board = jury_board.board(fair)
     assert [row.application.id for row in board.rows] == [strong.id, middling.id, unscored.id]
     row = board.rows[1]
     assert row.criteria == {"quality": 4.0, "presentation": 3.0, "readiness": 3.0, "fit": 2.0}
@@ -117,9 +117,9 @@ def test_the_board_hides_scores_from_a_juror_until_she_has_scored(app_ctx):
     application = ApplicationFactory(fair=fair)
     first, second = _staff(), _staff()
     jury.score(application, first, _scores(4, 4, 4, 4), {})
-    assert jury.board(fair, second, reveal=False).rows[0].hidden
-    assert not jury.board(fair, second, reveal=True).rows[0].hidden
-    assert not jury.board(fair, first, reveal=False).rows[0].hidden
+    assert jury_board.board(fair, second, reveal=False).rows[0].hidden
+    assert not jury_board.board(fair, second, reveal=True).rows[0].hidden
+    assert not jury_board.board(fair, first, reveal=False).rows[0].hidden
 
 
 def test_the_board_counts_quotas_first_timers_and_places_left(app_ctx):
@@ -129,7 +129,7 @@ def test_the_board_counts_quotas_first_timers_and_places_left(app_ctx):
     ApplicationFactory(fair=fair, status="accepted", first_timer=True)
     ApplicationFactory(fair=fair, status="submitted", first_timer=True)
     ApplicationFactory(fair=fair, status="withdrawn")
-    board = jury.board(fair)
+    board = jury_board.board(fair)
     assert len(board.rows) == 3  # the withdrawn one is left out
     assert (board.accepted, board.places_left) == (2, 8)
     assert (board.first_timer_target, board.first_timers_accepted, board.first_timers_waiting) == (3, 1, 1)
@@ -215,7 +215,7 @@ def test_accepting_a_returning_producer_warns_when_first_timers_would_run_short(
     [warning] = jury.decide(returning[1], _staff(), "accept", "")
     assert str(warning).startswith("دقت کنید: 1 جا برای کسانی که بار اول می‌آیند")
     assert returning[1].status == ApplicationStatus.ACCEPTED  # a warning, not a refusal
-    assert jury.board(fair).first_timers_waiting == 1 and waiting_first_timer.status == "submitted"
+    assert jury_board.board(fair).first_timers_waiting == 1 and waiting_first_timer.status == "submitted"
 
 
 # ---------------------------------------------------------------- publishing and feedback

@@ -11,7 +11,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
-from marketplace.bazaar import charts, reports
+from marketplace.bazaar import charts, report_tables, reports
 from marketplace.bazaar import services as fair_services
 from marketplace.bazaar.models import BazaarEvent, FairOrder, FeeMode, InPersonSale
 from marketplace.core.dates import utcnow
@@ -211,7 +211,7 @@ def test_a_fair_with_no_applications_reports_zeros(app_ctx):
     assert (report.applied, report.accepted, report.checked_in, report.attendance_rate) == (0, 0, 0, None)
     assert report.categories == [] and report.producers == []
     assert [(t.applied, t.rate) for t in report.first_timers] == [(0, None), (0, None)]
-    assert reports.fair_tables(report)["producers"].rows == []
+    assert report_tables.fair_tables(report)["producers"].rows == []
 
 
 def test_the_ledger_lists_each_fair_she_was_accepted_at_with_a_total(app_ctx):
@@ -226,7 +226,7 @@ def test_the_ledger_lists_each_fair_she_was_accepted_at_with_a_total(app_ctx):
         2_600_000,
         4_300_000,
     )
-    table = reports.ledger_table(ledger, with_shop=False)
+    table = report_tables.ledger_table(ledger, with_shop=False)
     assert table.total[2:4] == [1_700_000, 2_600_000]
 
 
@@ -270,9 +270,9 @@ def test_the_chart_is_valid_svg_with_escaped_labels_and_a_title(app_ctx):
 
 def test_csv_cells_that_look_like_formulas_become_text():
     for dangerous in ("=1+1", "+98915", "-2", "@SUM(A1)", "\tx", "\rx", "  =HYPERLINK(1)"):
-        assert reports.csv_text(dangerous) == "'" + dangerous
-    assert reports.csv_text("گلدوزی مریم") == "گلدوزی مریم"
-    assert reports.csv_cell(-200_000, "money") == "-20000"  # a number stays a number
+        assert report_tables.csv_text(dangerous) == "'" + dangerous
+    assert report_tables.csv_text("گلدوزی مریم") == "گلدوزی مریم"
+    assert report_tables.csv_cell(-200_000, "money") == "-20000"  # a number stays a number
 
 
 # ---------------------------------------------------------------- the pages
@@ -389,7 +389,7 @@ def test_report_csv_has_a_bom_toman_headers_and_escapes_formula_shop_names(app, 
     assert maryam[1:] == ["A-01", yes, "2", "150000", "200000", "50000", "300000"]
     assert zahra[-1] == "-20000"
     assert total[-1] == "280000"
-    for table in reports.FAIR_TABLES:
+    for table in report_tables.FAIR_TABLES:
         assert client.get(f"/staff/fairs/{scene.fair_id}/report/{table}.csv").status_code == 200
     assert client.get(f"/staff/fairs/{scene.fair_id}/report/secrets.csv").status_code == 404
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ...accounts.access import role_required
 from ...core.dates import utcnow
 from ...shops.services import owned_shop
-from .. import reports
+from .. import report_tables, reports
 from ..charts import bar_chart
 from . import producer_bp
 from .staff_reports import csv_response
@@ -20,13 +20,13 @@ def income():
     shop = owned_shop(current_user)
     # a producer without a shop has no fairs: an empty ledger (shop id 0 matches nothing)
     data = reports.income_ledger(shop_id=shop.id if shop is not None else 0, now=utcnow())
-    table = reports.ledger_table(data, with_shop=False)
+    table = report_tables.ledger_table(data, with_shop=False)
     if request.args.get("format") == "csv":
-        return csv_response(reports.table_csv(table), "my-fair-income.csv")
+        return csv_response(report_tables.table_csv(table), "my-fair-income.csv")
     return render_template(
         "bazaar/producer/income.html",
         shop=shop,
         ledger=data,
         table=table,
-        chart=bar_chart(reports.table_chart(table, [2, 3]), rtl=str(get_locale() or "fa") == "fa"),
+        chart=bar_chart(report_tables.table_chart(table, [2, 3]), rtl=str(get_locale() or "fa") == "fa"),
     )

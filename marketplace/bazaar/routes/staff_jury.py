@@ -15,7 +15,7 @@ from ...core.persian import normalize_text
 from ...core.transaction import change
 from ...extensions import db
 from ...shops.models import Shop
-from .. import jury, services
+from .. import jury, jury_board, services
 from ..models import Application, ApplicationProduct, BazaarEvent, FairStatus
 from . import producer_bp
 from . import staff_bp as bp
@@ -61,10 +61,10 @@ def _application(fair: BazaarEvent, application_id: int) -> Application:
 def board_page(fair_id: int):
     fair = _fair(fair_id)
     sort = request.args.get("sort", "average")
-    if sort not in jury.SORTS:
+    if sort not in jury_board.SORTS:
         sort = "average"
     reveal = request.args.get("all") == "1"
-    board = jury.board(fair, current_user, reveal=reveal, sort=sort)
+    board = jury_board.board(fair, current_user, reveal=reveal, sort=sort)
     return render_template(
         "bazaar/staff/jury.html",
         fair=fair,

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from ...accounts.access import role_required
 from ...core.dates import utcnow
 from ...extensions import db
-from .. import reports
+from .. import report_tables, reports
 from ..charts import bar_chart
 from ..models import BazaarEvent, FairStatus
 from ..services import FAIR_STATUS_LABELS
@@ -32,9 +32,9 @@ def report(fair_id: int):
     fair = db.get_or_404(BazaarEvent, fair_id)
     locale = str(get_locale() or "fa")
     data = reports.fair_report(fair, locale)
-    tables = reports.fair_tables(data)
+    tables = report_tables.fair_tables(data)
     charts = {
-        name: bar_chart(reports.table_chart(tables[name], columns), rtl=locale == "fa")
+        name: bar_chart(report_tables.table_chart(tables[name], columns), rtl=locale == "fa")
         for name, columns in FAIR_CHARTS.items()
     }
     return render_template(
@@ -50,11 +50,11 @@ def report(fair_id: int):
 @staff_bp.get("/<int:fair_id>/report/<table>.csv")
 @role_required("staff")
 def report_csv(fair_id: int, table: str):
-    if table not in reports.FAIR_TABLES:
+    if table not in report_tables.FAIR_TABLES:
         abort(404)
     fair = db.get_or_404(BazaarEvent, fair_id)
-    tables = reports.fair_tables(reports.fair_report(fair, str(get_locale() or "fa")))
-    return csv_response(reports.table_csv(tables[table]), f"fair-{fair.id}-{table}.csv")
+    tables = report_tables.fair_tables(reports.fair_report(fair, str(get_locale() or "fa")))
+    return csv_response(report_tables.table_csv(tables[table]), f"fair-{fair.id}-{table}.csv")
 
 
 @staff_bp.get("/income")
@@ -62,16 +62,16 @@ def report_csv(fair_id: int, table: str):
 def ledger():
     name = request.args.get("q", "")[:60]
     data = reports.income_ledger(name=name, now=utcnow())
-    detail = reports.ledger_table(data)
-    shops = reports.ledger_shops_table(data)
+    detail = report_tables.ledger_table(data)
+    shops = report_tables.ledger_shops_table(data)
     if request.args.get("format") == "csv":
         table = shops if request.args.get("table") == "shops" else detail
-        return csv_response(reports.table_csv(table), f"fair-income-{table.name}.csv")
+        return csv_response(report_tables.table_csv(table), f"fair-income-{table.name}.csv")
     return render_template(
         "bazaar/staff/ledger.html",
         ledger=data,
         query=name,
         detail=detail,
         shops=shops,
-        chart=bar_chart(reports.table_chart(shops, [2, 3]), rtl=str(get_locale() or "fa") == "fa"),
+        chart=bar_chart(report_tables.table_chart(shops, [2, 3]), rtl=str(get_locale() or "fa") == "fa"),
     )
