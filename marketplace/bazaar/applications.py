@@ -1,25 +1,24 @@
 """A producer's application to a fair: applying, editing until the deadline (her fair-only
-discounts until the fair ends), withdrawing, and the waitlist's 48-hour offers of a freed place.
+discounts until the fair ends) and withdrawing. A withdrawal that frees a place hands it to the
+waitlist (`waitlist.py`: the 48-hour offers of a freed place, which this module imports and which
+never imports it).
 
-Status changes that may race (two clicks, her confirm against the lapse task, a withdrawal
-against a jury decision) are single conditional UPDATEs checked by their row count. An offer's
-end is a scheduled outbox task (`bazaar.offer_lapses`, due when the offer ends), so nothing
-depends on a cron line."""
+Status changes that may race (two clicks, a withdrawal against a jury decision) are single
+conditional UPDATEs checked by their row count (`waitlist.move`)."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..accounts.notifications import notify
 from ..catalog.models import Product, ProductStatus
-from ..core import outbox
-from ..core.dates import as_utc, utcnow
+from ..core.dates import as_utc
 from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text
@@ -27,27 +26,14 @@ from ..core.templating import jalali
 from ..extensions import db
 from ..shops.models import Shop, ShopStatus
 from . import services
-from .models import (
-    PUBLIC_FAIR_STATUSES,
-    Application,
-    ApplicationProduct,
-    ApplicationStatus,
-    BazaarEvent,
-    FairStatus,
-    JuryScore,
-)
+from .models import PUBLIC_FAIR_STATUSES, Application, ApplicationProduct, ApplicationStatus, BazaarEvent
+from .waitlist import application_link, move, offer_next_place, offer_open
 
 _A = ApplicationStatus
 NOTE_MAX = 1000
 DISCOUNT_MAX = 90
-OFFER_HOURS = 48
 # statuses from which she may withdraw, and in which her discounts may still change
 WITHDRAWABLE = (_A.SUBMITTED, _A.WAITLISTED, _A.ACCEPTED)
-
-
-def application_link(application: Application) -> str:
-    """Her page of the application (the link in every notice about it)."""
-    return f"/dashboard/fairs/applications/{application.id}"
 
 
 @dataclass
@@ -160,17 +146,6 @@ def shown_status(application: Application) -> str:
     if application.status in decided and application.fair.status not in PUBLIC_FAIR_STATUSES:
         return _A.SUBMITTED
     return application.status
-
-
-def offer_open(application: Application, now: datetime) -> bool:
-    """A freed place is offered to her now and she may still confirm it."""
-    return (
-        application.status == _A.WAITLISTED
-        and application.offered_at is not None
-        and application.offer_lapsed_at is None
-        and application.offer_expires_at is not None
-        and now < as_utc(application.offer_expires_at)
-    )
 
 
 # ---------------------------------------------------------------- the rules
@@ -333,19 +308,6 @@ def update_application(application: Application, data: ApplicationData, now: dat
     return application
 
 
-def _move(application: Application, from_status: str, extra=(), **values) -> bool:
-    """One conditional UPDATE of the application's status (and other columns) from `from_status`;
-    False when someone else moved it first."""
-    result = db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.status == from_status, *extra)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(application)
-    return result.rowcount == 1  # type: ignore[attr-defined]
-
-
 def withdraw(application: Application, user: User, now: datetime) -> Application:
     """She withdraws (submitted, waitlisted or accepted; not once the fair started). A freed place
     (she was accepted, or declines an open offer) is offered to the next one on the waitlist."""
@@ -355,7 +317,7 @@ def withdraw(application: Application, user: User, now: datetime) -> Application
         raise RuleError("", _l("This application cannot be withdrawn."))
     from_status = application.status
     frees_place = from_status == _A.ACCEPTED or offer_open(application, now)
-    if not _move(
+    if not move(
         application,
         from_status,
         status=_A.WITHDRAWN,
@@ -376,144 +338,4 @@ def withdraw(application: Application, user: User, now: datetime) -> Application
     )
     if frees_place:
         offer_next_place(application.fair, now)
-    return application
-
-
-# ---------------------------------------------------------------- the waitlist
-
-
-def waitlist_order(fair: BazaarEvent) -> list[Application]:
-    """The fair's waitlist in the order places are offered: the jury's best average first (an
-    unscored application last), then the earliest application."""
-    average = (
-        select(JuryScore.application_id, func.avg(JuryScore.score).label("average"))
-        .group_by(JuryScore.application_id)
-        .subquery()
-    )
-    return list(
-        db.session.scalars(
-            select(Application)
-            .outerjoin(average, average.c.application_id == Application.id)
-            .where(Application.fair_id == fair.id, Application.status == _A.WAITLISTED)
-            .order_by(func.coalesce(average.c.average, 0).desc(), Application.submitted_at, Application.id)
-        )
-    )
-
-
-def places_taken(fair: BazaarEvent, now: datetime) -> int:
-    """Accepted applications plus open offers of a freed place."""
-    accepted = db.session.scalar(
-        select(func.count(Application.id)).where(Application.fair_id == fair.id, Application.status == _A.ACCEPTED)
-    )
-    offered = db.session.scalar(
-        select(func.count(Application.id)).where(
-            Application.fair_id == fair.id,
-            Application.status == _A.WAITLISTED,
-            Application.offered_at.is_not(None),
-            Application.offer_lapsed_at.is_(None),
-            Application.offer_expires_at > now,
-        )
-    )
-    return (accepted or 0) + (offered or 0)
-
-
-def offer_next_place(fair: BazaarEvent, now: datetime) -> Application | None:
-    """Offer a free place to the next waitlisted application never offered one: she has 48 hours
-    (and at most until the fair starts) to confirm. Nothing is offered before the results are
-    published, after the fair started, or when accepted applications and open offers fill the places."""
-    if fair.status != FairStatus.PUBLISHED or now >= as_utc(fair.starts_at):
-        return None
-    if places_taken(fair, now) >= fair.places:
-        return None
-    expires = min(now + timedelta(hours=OFFER_HOURS), as_utc(fair.starts_at))
-    for candidate in waitlist_order(fair):
-        if candidate.offered_at is not None:
-            continue  # offered before: her offer lapsed or was declined
-        if _move(
-            candidate,
-            _A.WAITLISTED,
-            (Application.offered_at.is_(None),),
-            offered_at=now,
-            offer_expires_at=expires,
-            updated_at=now,
-        ):
-            _announce_offer(candidate, now, expires)
-            return candidate
-    return None
-
-
-def _announce_offer(application: Application, now: datetime, expires: datetime) -> None:
-    services.record_application_decision(application, None, "offer", _A.WAITLISTED)
-    notify(
-        application.shop.owner,
-        _l(
-            "Good news: a place at %(fair)s is free and offered to you. Confirm it before %(deadline)s.",
-            fair=application.fair.title,
-            deadline=LazyString(jalali, expires),
-        ),
-        application_link(application),
-    )
-    outbox.enqueue(
-        "bazaar.offer_lapses",
-        {"application_id": application.id, "offered_at": now.isoformat()},
-        dedupe_key=f"offer-lapses-{application.id}-{now:%Y%m%d%H%M%S%f}",
-        available_at=expires,
-    )
-
-
-@outbox.task("bazaar.offer_lapses")
-def _offer_lapses(message) -> None:
-    """An offer's time is up: if it is still open, it lapses and the place goes to the next one."""
-    application = db.session.get(Application, message.payload["application_id"])
-    if application is None or application.offered_at is None or application.offer_expires_at is None:
-        return
-    if as_utc(application.offered_at) != datetime.fromisoformat(message.payload["offered_at"]):
-        return  # a later offer (this one was already dealt with)
-    moment = max(utcnow(), as_utc(application.offer_expires_at))
-    if not _move(
-        application,
-        _A.WAITLISTED,
-        (Application.offer_lapsed_at.is_(None),),
-        offer_lapsed_at=moment,
-        updated_at=moment,
-    ):
-        return  # confirmed, withdrawn or lapsed already
-    services.record_application_decision(application, None, "offer_lapsed", _A.WAITLISTED)
-    notify(
-        application.shop.owner,
-        _l(
-            "The place offered to you at %(fair)s was not confirmed in time and has passed on. "
-            "You stay on the waitlist.",
-            fair=application.fair.title,
-        ),
-        application_link(application),
-    )
-    offer_next_place(application.fair, moment)
-
-
-def confirm_offer(application: Application, now: datetime) -> Application:
-    """She takes the offered place within its time: waitlisted → accepted, one conditional UPDATE
-    (a second click, or the lapse task running at the same moment, cannot both win)."""
-    if not offer_open(application, now):
-        raise RuleError("", _l("This offer is no longer open."))
-    if not _move(
-        application,
-        _A.WAITLISTED,
-        (
-            Application.offered_at.is_not(None),
-            Application.offer_lapsed_at.is_(None),
-            Application.offer_expires_at > now,
-        ),
-        status=_A.ACCEPTED,
-        decided_at=now,
-        updated_at=now,
-    ):
-        raise RuleError("", _l("This offer is no longer open."))
-    owner = application.shop.owner
-    services.record_application_decision(application, owner, "confirm_offer", _A.WAITLISTED)
-    notify(
-        owner,
-        _l("Your place at %(fair)s is confirmed. See you at the fair!", fair=application.fair.title),
-        application_link(application),
-    )
     return application

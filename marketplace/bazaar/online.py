@@ -15,6 +15,7 @@ discount or a booth pickup never applies outside the fair's hours even when the 
 import xml.etree.ElementTree as ET  # noqa: N817, S405 (builds the feed; parses nothing)
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import icalendar
 from sqlalchemy import inspect, select
@@ -43,6 +44,11 @@ from .services import applications_open, is_live
 # A fair can be live only in these states (and within its hours: services.is_live).
 RUNNING_STATUSES = (FairStatus.PUBLISHED, FairStatus.LIVE)
 PENDING = "bazaar_search_products"
+# how `_at_live_fairs` reaches a value's table from the application
+_JOINS_TO_APPLICATION = {
+    ApplicationProduct: ApplicationProduct.application_id == Application.id,
+    Booth: Application.booth_id == Booth.id,
+}
 
 
 def connect() -> None:
@@ -61,6 +67,24 @@ def connect() -> None:
     )
 
 
+# ---------------------------------------------------------------- accepted applications at live fairs
+
+
+def _at_live_fairs(value, *criteria, now: datetime) -> list[tuple[BazaarEvent, Any]]:
+    """`(fair, value)` for each accepted application meeting `criteria` at a fair live at `now`, the
+    earliest-starting fair first. `value` is a column of the application's products
+    (`ApplicationProduct`) or of its booth (`Booth`, so only applications with a booth count). One
+    query; "live" is `is_live`, checked here because it depends on the fair's hours."""
+    rows = db.session.execute(
+        select(BazaarEvent, value)
+        .join(Application, Application.fair_id == BazaarEvent.id)
+        .join(value.class_, _JOINS_TO_APPLICATION[value.class_])
+        .where(*criteria, Application.status == ApplicationStatus.ACCEPTED, BazaarEvent.status.in_(RUNNING_STATUSES))
+        .order_by(BazaarEvent.starts_at, BazaarEvent.id)
+    ).all()
+    return [(fair, found) for fair, found in rows if is_live(fair, now)]
+
+
 # ---------------------------------------------------------------- prices
 
 
@@ -76,19 +100,12 @@ def discounted_price(price_rial: int, percent: int) -> int:
 def live_discount(product_id: int, now: datetime | None = None) -> tuple[BazaarEvent, int] | None:
     """The live fair exhibiting this product with the largest fair-only discount, and that discount
     (None when no fair exhibiting it with a discount is live now). One query."""
-    now = now or utcnow()
-    rows = db.session.execute(
-        select(BazaarEvent, ApplicationProduct.discount_percent)
-        .join(Application, Application.fair_id == BazaarEvent.id)
-        .join(ApplicationProduct, ApplicationProduct.application_id == Application.id)
-        .where(
-            ApplicationProduct.product_id == product_id,
-            ApplicationProduct.discount_percent > 0,
-            Application.status == ApplicationStatus.ACCEPTED,
-            BazaarEvent.status.in_(RUNNING_STATUSES),
-        )
-    ).all()
-    live = [(fair, percent) for fair, percent in rows if is_live(fair, now)]
+    live = _at_live_fairs(
+        ApplicationProduct.discount_percent,
+        ApplicationProduct.product_id == product_id,
+        ApplicationProduct.discount_percent > 0,
+        now=now or utcnow(),
+    )
     return max(live, key=lambda pair: (pair[1], -pair[0].id)) if live else None
 
 
@@ -120,22 +137,11 @@ def fair_discounts(fair: BazaarEvent) -> dict[int, int]:
 def booth_pickup(shop: Shop, now: datetime | None = None, **_kwargs) -> dict | None:
     """Answer `booth_pickup`: `{"fair_id", "fair_title", "booth_code"}` while the shop has an accepted
     application with a booth at a live fair (the earliest-starting one if several), else None."""
-    now = now or utcnow()
-    rows = db.session.execute(
-        select(BazaarEvent, Booth.code)
-        .join(Application, Application.fair_id == BazaarEvent.id)
-        .join(Booth, Application.booth_id == Booth.id)
-        .where(
-            Application.shop_id == shop.id,
-            Application.status == ApplicationStatus.ACCEPTED,
-            BazaarEvent.status.in_(RUNNING_STATUSES),
-        )
-        .order_by(BazaarEvent.starts_at, BazaarEvent.id)
-    ).all()
-    for fair, code in rows:
-        if is_live(fair, now):
-            return {"fair_id": fair.id, "fair_title": fair.title, "booth_code": code}
-    return None
+    live = _at_live_fairs(Booth.code, Application.shop_id == shop.id, now=now or utcnow())
+    if not live:
+        return None
+    fair, code = live[0]
+    return {"fair_id": fair.id, "fair_title": fair.title, "booth_code": code}
 
 
 # ---------------------------------------------------------------- search's fair field
@@ -270,19 +276,13 @@ def _fair_of_discounted_items(order: Order, now: datetime) -> int | None:
     ids = [item.product_id for item in order.items if item.product_id is not None]
     if not ids:
         return None
-    rows = db.session.execute(
-        select(BazaarEvent)
-        .join(Application, Application.fair_id == BazaarEvent.id)
-        .join(ApplicationProduct, ApplicationProduct.application_id == Application.id)
-        .where(
-            ApplicationProduct.product_id.in_(ids),
-            ApplicationProduct.discount_percent > 0,
-            Application.status == ApplicationStatus.ACCEPTED,
-            BazaarEvent.status.in_(RUNNING_STATUSES),
-        )
-        .order_by(BazaarEvent.starts_at, BazaarEvent.id)
-    ).scalars()
-    return next((fair.id for fair in rows if is_live(fair, now)), None)
+    live = _at_live_fairs(
+        ApplicationProduct.discount_percent,
+        ApplicationProduct.product_id.in_(ids),
+        ApplicationProduct.discount_percent > 0,
+        now=now,
+    )
+    return live[0][0].id if live else None
 
 
 def _booth_code(fair_id: int, shop_id: int) -> str:

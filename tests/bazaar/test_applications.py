@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import Notification
-from marketplace.bazaar import applications, services
+from marketplace.bazaar import applications, services, waitlist
 from marketplace.bazaar.applications import ApplicationData
 from marketplace.bazaar.models import Application, ApplicationStatus, FairDecision, JuryScore
 from marketplace.core import outbox
@@ -304,7 +304,7 @@ def test_an_accepted_withdrawal_offers_the_place_to_the_first_on_the_waitlist(ap
     now = utcnow()
     applications.withdraw(accepted[0], accepted[0].shop.owner, now)
     first, second = line
-    assert applications.offer_open(first, now) and first.offered_at is not None
+    assert waitlist.offer_open(first, now) and first.offered_at is not None
     assert as_utc(first.offer_expires_at) == now + timedelta(hours=48)
     assert second.offered_at is None
     task = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "bazaar.offer_lapses"))
@@ -314,8 +314,8 @@ def test_an_accepted_withdrawal_offers_the_place_to_the_first_on_the_waitlist(ap
     offer_text = [text for text in _notices(first.shop.owner) if "۴۸" in text or "تأیید" in text]
     assert offer_text and re.search(r"[۰-۹]{4}", offer_text[0])  # the deadline, as a Jalali date
     # a second free place is not offered while the open offer holds it and the places are full
-    assert applications.places_taken(fair, now) == 2
-    assert applications.offer_next_place(fair, now) is None
+    assert waitlist.places_taken(fair, now) == 2
+    assert waitlist.offer_next_place(fair, now) is None
 
 
 def test_an_offer_lapses_after_48_hours_and_passes_to_the_next(app, app_ctx):
@@ -326,7 +326,7 @@ def test_an_offer_lapses_after_48_hours_and_passes_to_the_next(app, app_ctx):
     outbox.drain(app, now=now + timedelta(hours=47))
     first, second = (db.session.get(Application, application.id) for application in line)
     db.session.refresh(first)
-    assert first.offer_lapsed_at is None and applications.offer_open(first, now + timedelta(hours=47))
+    assert first.offer_lapsed_at is None and waitlist.offer_open(first, now + timedelta(hours=47))
     outbox.drain(app, now=now + timedelta(hours=49))
     db.session.refresh(first)
     db.session.refresh(second)
@@ -335,9 +335,9 @@ def test_an_offer_lapses_after_48_hours_and_passes_to_the_next(app, app_ctx):
     assert as_utc(second.offer_expires_at) > now + timedelta(hours=49)  # she has her own 48 hours
     assert any("به موقع" in text for text in _notices(first.shop.owner))
     # the lapsed one cannot confirm any more; the next one can
-    refused = _refused(applications.confirm_offer, first, now + timedelta(hours=50))
+    refused = _refused(waitlist.confirm_offer, first, now + timedelta(hours=50))
     assert "باز نیست" in str(refused.message)
-    applications.confirm_offer(second, now + timedelta(hours=50))
+    waitlist.confirm_offer(second, now + timedelta(hours=50))
     assert second.status == A.ACCEPTED
 
 
@@ -346,10 +346,10 @@ def test_confirming_within_48_hours_accepts_her_once(app, app_ctx):
     now = utcnow()
     applications.withdraw(accepted[0], accepted[0].shop.owner, now)
     first = line[0]
-    applications.confirm_offer(first, now + timedelta(hours=47))
+    waitlist.confirm_offer(first, now + timedelta(hours=47))
     assert first.status == A.ACCEPTED and first.decided_at is not None
     assert any("تأیید شد" in text for text in _notices(first.shop.owner))
-    refused = _refused(applications.confirm_offer, first, now + timedelta(hours=47))
+    refused = _refused(waitlist.confirm_offer, first, now + timedelta(hours=47))
     assert refused.field == ""
     db.session.commit()
     # the lapse task finds the offer taken and does nothing; nobody else is offered a place
@@ -370,8 +370,8 @@ def test_the_lapse_task_and_a_confirm_that_read_the_offer_open_cannot_both_win(a
     assert first.offer_lapsed_at is not None
     # her confirm read the row before the lapse: it still looked open to her
     set_committed_value(first, "offer_lapsed_at", None)
-    assert applications.offer_open(first, now + timedelta(hours=47))
-    refused = _refused(applications.confirm_offer, first, now + timedelta(hours=47))
+    assert waitlist.offer_open(first, now + timedelta(hours=47))
+    refused = _refused(waitlist.confirm_offer, first, now + timedelta(hours=47))
     assert "باز نیست" in str(refused.message)
     db.session.refresh(first)
     assert first.status == A.WAITLISTED and first.offer_lapsed_at is not None
@@ -382,7 +382,7 @@ def test_declining_an_offer_by_withdrawing_passes_it_on(app_ctx):
     now = utcnow()
     applications.withdraw(accepted[0], accepted[0].shop.owner, now)
     applications.withdraw(line[0], line[0].shop.owner, now + timedelta(hours=1))
-    assert applications.offer_open(line[1], now + timedelta(hours=1))
+    assert waitlist.offer_open(line[1], now + timedelta(hours=1))
 
 
 def test_no_offer_before_the_results_are_published_or_when_places_are_full(app_ctx):
@@ -392,9 +392,9 @@ def test_no_offer_before_the_results_are_published_or_when_places_are_full(app_c
     assert line[0].offered_at is None
     fair.status = "published"
     fair.places = 1  # the one still accepted fills it
-    assert applications.offer_next_place(fair, utcnow()) is None
+    assert waitlist.offer_next_place(fair, utcnow()) is None
     fair.places = 2
-    assert applications.offer_next_place(fair, utcnow()) == line[0]
+    assert waitlist.offer_next_place(fair, utcnow()) == line[0]
 
 
 def test_waitlist_order_is_the_jurys_best_average_then_earliest_application(app_ctx):
@@ -404,7 +404,7 @@ def test_waitlist_order_is_the_jurys_best_average_then_earliest_application(app_
     for application, score in ((line[2], 3), (line[3], 4)):
         db.session.add(JuryScore(application_id=application.id, juror_id=juror.id, criterion="quality", score=score))
     db.session.flush()
-    assert applications.waitlist_order(fair) == [line[3], line[2], line[1], line[0]]
+    assert waitlist.waitlist_order(fair) == [line[3], line[2], line[1], line[0]]
 
 
 def test_decisions_are_hidden_from_her_until_the_fair_is_published(app_ctx):

@@ -21,7 +21,7 @@ from ...core.transaction import change
 from ...extensions import db
 from ...shops.models import ShopStatus
 from ...shops.services import owned_shop
-from .. import applications, services
+from .. import applications, services, waitlist
 from ..models import PUBLIC_FAIR_STATUSES, BazaarEvent, FairStatus
 from . import producer_bp as bp
 
@@ -249,7 +249,7 @@ def application(application_id: int):
         status_labels=STATUS_LABELS,
         status_texts=STATUS_TEXTS,
         published=published,
-        offer_open=applications.offer_open(application, now),
+        offer_open=waitlist.offer_open(application, now),
         may_withdraw=applications.may_withdraw(application, now),
         action_form=ActionForm(),
         **_fair_facts(fair),
@@ -276,7 +276,7 @@ def confirm_offer(application_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         with change(form) as done:
-            applications.confirm_offer(application, utcnow())
+            waitlist.confirm_offer(application, utcnow())
         if done:
             flash(_("Your place at the fair is confirmed."), "success")
     return redirect(url_for("fairs.application", application_id=application.id))
