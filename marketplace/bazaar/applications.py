@@ -27,7 +27,7 @@ from ..extensions import db
 from ..shops.models import Shop, ShopStatus
 from . import services
 from .models import PUBLIC_FAIR_STATUSES, Application, ApplicationProduct, ApplicationStatus, BazaarEvent
-from .waitlist import application_link, move, offer_next_place, offer_open
+from .waitlist import move, offer_next_place, offer_open
 
 _A = ApplicationStatus
 NOTE_MAX = 1000
@@ -274,7 +274,7 @@ def apply(fair: BazaarEvent, shop: Shop, user: User, data: ApplicationData, now:
             fair=fair.title,
             date=LazyString(jalali, as_utc(fair.applications_close_at), False),
         ),
-        application_link(application),
+        services.application_link(application),
     )
     return application
 
@@ -334,7 +334,7 @@ def withdraw(application: Application, user: User, now: datetime) -> Application
             "You withdrew your application to %(fair)s. We hope to see you at the next fair.",
             fair=application.fair.title,
         ),
-        application_link(application),
+        services.application_link(application),
     )
     if frees_place:
         offer_next_place(application.fair, now)

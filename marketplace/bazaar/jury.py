@@ -383,7 +383,7 @@ def announce_decisions(fair: BazaarEvent, **_kwargs) -> None:
         notify(
             application.shop.owner,
             _decision_text(application, fair),
-            f"/dashboard/fairs/applications/{application.id}",
+            services.application_link(application),
         )
 
 

@@ -1,8 +1,9 @@
 """Fairs: creating, editing and cloning them, their state machine and its scheduled moves, the
 clock ("is the fair live?"), the public lists, and a producer's readiness.
 
-Applications live in `applications.py`, the jury in `jury.py`, booths in `booths.py`, fair day in
-`fairday.py`, reports in `reports.py`, the online bazaar (prices, pickup, search) in `online.py`."""
+Applications live in `applications.py` (the waitlist in `waitlist.py`), the jury in `jury.py`,
+booths in `booths.py`, fair day in `fairday.py`, reports in `reports.py`, the online bazaar
+(prices, pickup, search) in `online.py`."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -461,11 +462,16 @@ def _fair_tomorrow(message) -> None:
                 fair=fair.title,
                 booth=booth or "—",
             ),
-            f"/dashboard/fairs/applications/{application.id}",
+            application_link(application),
         )
 
 
 # ---------------------------------------------------------------- reading
+
+
+def application_link(application: Application) -> str:
+    """Her page of the application: the link in every notice about it."""
+    return f"/dashboard/fairs/applications/{application.id}"
 
 
 def fair_by_slug(slug: str) -> BazaarEvent | None:

@@ -31,11 +31,6 @@ OFFER_HOURS = 48
 # ---------------------------------------------------------------- shared with applications.py
 
 
-def application_link(application: Application) -> str:
-    """Her page of the application (the link in every notice about it)."""
-    return f"/dashboard/fairs/applications/{application.id}"
-
-
 def move(application: Application, from_status: str, extra=(), **values) -> bool:
     """One conditional UPDATE of the application's status (and other columns) from `from_status`;
     False when someone else moved it first."""
@@ -132,7 +127,7 @@ def _announce_offer(application: Application, now: datetime, expires: datetime) 
             fair=application.fair.title,
             deadline=LazyString(jalali, expires),
         ),
-        application_link(application),
+        services.application_link(application),
     )
     outbox.enqueue(
         "bazaar.offer_lapses",
@@ -167,7 +162,7 @@ def _offer_lapses(message) -> None:
             "You stay on the waitlist.",
             fair=application.fair.title,
         ),
-        application_link(application),
+        services.application_link(application),
     )
     offer_next_place(application.fair, moment)
 
@@ -195,6 +190,6 @@ def confirm_offer(application: Application, now: datetime) -> Application:
     notify(
         owner,
         _l("Your place at %(fair)s is confirmed. See you at the fair!", fair=application.fair.title),
-        application_link(application),
+        services.application_link(application),
     )
     return application
