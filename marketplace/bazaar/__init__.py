@@ -1,7 +1,7 @@
 """The online bazaar: the centre's periodic fairs from the call for applications to the report.
 
 `services.py` holds the fair itself (its state machine and scheduled moves); the rest is split by
-concept: `applications.py`, `jury.py`, `booths.py`, `fairday.py`, `online.py`, `reports.py`.
+concept: `applications.py`, `jury.py`, `booths.py`, `booth_map.py`, `fairday.py`, `online.py`, `reports.py`.
 init_bazaar() connects its answers to the lower modules' questions when the app starts."""
 
 from flask import Flask
