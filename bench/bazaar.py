@@ -27,7 +27,7 @@ from sqlalchemy import select  # noqa: E402
 
 from marketplace import create_app  # noqa: E402
 from marketplace.accounts import services as accounts  # noqa: E402
-from marketplace.bazaar import booths, jury, jury_board, online, reports  # noqa: E402
+from marketplace.bazaar import booth_map, booths, jury, jury_board, online, reports  # noqa: E402
 from marketplace.bazaar import services as fairs  # noqa: E402
 from marketplace.bazaar.models import Application, ApplicationProduct, BazaarEvent  # noqa: E402
 from marketplace.catalog import services as catalog  # noqa: E402
@@ -165,7 +165,7 @@ def main() -> None:
             db.session.commit()
             pairs, unmet = report.same_category_pairs, len(report.problems)
             print(f"    placed {report.placed}, same-category neighbour pairs {pairs}, {unmet} wishes not met")
-            svg = timed("booth map (SVG)", lambda: booths.map_svg(fair), repeat=5)
+            svg = timed("booth map (SVG)", lambda: booth_map.map_svg(fair), repeat=5)
             print(f"    {len(svg) / 1024:.0f} KB of SVG")
             timed("fair report (SQL aggregates)", lambda: reports.fair_report(fair), repeat=5)
             timed("income ledger (all producers, all fairs)", lambda: reports.income_ledger(), repeat=5)

@@ -72,6 +72,10 @@ class SaleForm(FlaskForm):
     item_count = StringField(_l("Number of items"), default="1")
     note = StringField(_l("Note (optional)"), filters=[_text])
 
+    def sale_data(self) -> tuple[int | None, int | None, str]:
+        """The amount in rial, the number of items and the note, as `fairday.record_sale` takes them."""
+        return rial_from_toman(self.amount.data), whole_number(self.item_count.data), self.note.data or ""
+
 
 class StaffSaleForm(SaleForm):
     """A sale recorded by staff for one of the fair's producers."""

@@ -518,7 +518,8 @@ def staff_fairs() -> list[BazaarEvent]:
 
 
 def accepted_applications(fair: BazaarEvent) -> list[Application]:
-    """The fair's accepted applications with their shops, owners, booths and products loaded."""
+    """The fair's accepted applications with their shops, owners, booths, categories and products
+    loaded, by id."""
     return list(
         db.session.scalars(
             select(Application)
@@ -526,6 +527,7 @@ def accepted_applications(fair: BazaarEvent) -> list[Application]:
             .options(
                 selectinload(Application.shop).selectinload(Shop.owner),
                 selectinload(Application.booth),
+                selectinload(Application.category),
                 selectinload(Application.items),
             )
             .order_by(Application.id)

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from marketplace.accounts.models import Notification
-from marketplace.bazaar import booths
+from marketplace.bazaar import booth_map, booths
 from marketplace.bazaar.models import Application, BoothSize, FairStatus
 from marketplace.core.errors import RuleError
 from marketplace.core.persian import to_persian_digits
@@ -224,7 +224,7 @@ def test_the_map_is_valid_svg_with_codes_and_escaped_names(app_ctx):
     tricky = ShopFactory(name='<b>گل & "سنبل"</b>', status="approved")
     application = ApplicationFactory(fair=fair, shop=tricky, status="accepted")
     booths.place(application, cells[(0, 1)])
-    svg = booths.map_svg(fair, highlight_application_id=application.id)
+    svg = booth_map.map_svg(fair, highlight_application_id=application.id)
     root = ET.fromstring(svg)  # noqa: S314 (our own SVG; parsing it shows every name is escaped)
     assert root.tag == f"{SVG}svg" and root.get("role") == "img" and root.get("aria-label")
     assert root.find(f"{SVG}title").text == f"نقشهٔ غرفه‌های {fair.title}"
@@ -236,7 +236,7 @@ def test_the_map_is_valid_svg_with_codes_and_escaped_names(app_ctx):
     zones = [group for group in root.iter(f"{SVG}g") if group.get("class") == "zone"]
     assert [zone.get("aria-label") for zone in zones] == ["بخش سالن A"]
     assert "ورودی" in "".join(texts) and "برق" in texts
-    anonymous = booths.map_svg(fair, show_names=False)
+    anonymous = booth_map.map_svg(fair, show_names=False)
     assert "سنبل" not in anonymous and "A-02" in anonymous
 
 
@@ -245,9 +245,9 @@ def test_the_text_list_beside_the_map_names_each_booth(app_ctx):
     cells = _grid(fair, 1, 2)
     application = _accepted(fair, kind="food")
     booths.place(application, cells[(0, 1)])
-    rows = booths.map_rows(fair)
+    rows = booth_map.map_rows(fair)
     assert [(row.booth.code, row.application) for row in rows] == [("A-01", None), ("A-02", application)]
-    assert rows[1].category_name and rows[1].fill != booths.EMPTY_FILL
+    assert rows[1].category_name and rows[1].fill != booth_map.EMPTY_FILL
     assert db.session.get(Application, application.id).booth_id == cells[(0, 1)].id
 
 

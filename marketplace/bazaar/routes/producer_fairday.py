@@ -11,8 +11,8 @@ from ...accounts.access import role_required
 from ...core.transaction import change
 from ...extensions import db
 from ...shops.services import owned_shop
-from .. import booths, fairday
-from ..booth_forms import SaleForm, rial_from_toman, whole_number
+from .. import booth_map, fairday
+from ..booth_forms import SaleForm
 from ..models import PUBLIC_FAIR_STATUSES, Application, ApplicationStatus
 from . import producer_bp
 
@@ -70,8 +70,8 @@ def booth(application_id: int):
     fair = application.fair
     # Other producers' names show only once the fair is public (they are on its public page then).
     show_names = fair.status in PUBLIC_FAIR_STATUSES
-    svg = Markup(  # noqa: S704 (built from escaped parts by booths.map_svg)
-        booths.map_svg(fair, highlight_application_id=application.id, show_names=show_names)
+    svg = Markup(  # noqa: S704 (built from escaped parts by booth_map.map_svg)
+        booth_map.map_svg(fair, highlight_application_id=application.id, show_names=show_names)
     )
     return render_template("bazaar/producer/booth.html", application=application, fair=fair, svg=svg)
 
@@ -84,13 +84,7 @@ def sales(application_id: int):
     status = 200
     if form.validate_on_submit():
         with change(form) as done:
-            fairday.record_sale(
-                application,
-                rial_from_toman(form.amount.data),
-                whole_number(form.item_count.data),
-                form.note.data or "",
-                current_user,
-            )
+            fairday.record_sale(application, *form.sale_data(), current_user)
         if done:
             flash(_("Sale saved. Well done!"), "success")
             return redirect(url_for("fairs.sales", application_id=application.id))

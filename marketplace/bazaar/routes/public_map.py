@@ -5,7 +5,7 @@ and browsers and proxies may keep it for a few minutes."""
 
 from flask import Response, abort
 
-from .. import booths
+from .. import booth_map
 from ..services import fair_by_slug
 from . import public_bp
 
@@ -18,7 +18,7 @@ def map_svg(slug: str):
     if fair is None:
         abort(404)
     return Response(
-        booths.map_svg(fair, show_names=True),
+        booth_map.map_svg(fair, show_names=True),
         mimetype="image/svg+xml",
         headers={"Cache-Control": f"public, max-age={MAX_AGE_SECONDS}"},
     )

@@ -1,6 +1,8 @@
 """Staff: the fair's booth layout (zones, booths), the automatic assignment, placing a producer by
 hand, and the printable booth map."""
 
+from typing import TypeVar
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -11,13 +13,26 @@ from ...core.transaction import change
 from ...extensions import db
 from .. import booths
 from ..booth_forms import ActionForm, BoothForm, PlaceForm, ZoneForm, whole_number
+from ..booth_map import map_rows, map_svg
 from ..models import Application, BazaarEvent, Booth, FairStatus, Zone
-from ..services import FAIR_STATUS_LABELS
+from ..services import FAIR_STATUS_LABELS, accepted_applications
 from . import staff_bp
 
 
 def _fair(fair_id: int) -> BazaarEvent:
     return db.get_or_404(BazaarEvent, fair_id)
+
+
+# What a staff URL names inside a fair.
+_InFair = TypeVar("_InFair", Booth, Zone, Application)
+
+
+def _in_fair(model: type[_InFair], object_id: int, fair: BazaarEvent) -> _InFair:
+    """The fair's booth, zone or application, or 404 (one of another fair is not found)."""
+    found = db.get_or_404(model, object_id)
+    if found.fair_id != fair.id:
+        abort(404)
+    return found
 
 
 def _back(fair: BazaarEvent):
@@ -61,7 +76,7 @@ def layout(fair_id: int):
 def _layout_page(fair: BazaarEvent, zone_form: ZoneForm | None = None, place_form: PlaceForm | None = None):
     """The layout editor, assignment and placement page (again with a refused form's errors)."""
     zones = booths.zones_with_booths(fair)
-    accepted = booths.accepted(fair)
+    accepted = accepted_applications(fair)
     by_booth = {application.booth_id: application for application in accepted if application.booth_id}
     booth_forms = {}
     for zone in zones:
@@ -119,9 +134,7 @@ def booths_add_zone(fair_id: int):
 @role_required("staff")
 def booth_update(fair_id: int, booth_id: int):
     fair = _fair(fair_id)
-    booth = db.get_or_404(Booth, booth_id)
-    if booth.fair_id != fair.id:
-        abort(404)
+    booth = _in_fair(Booth, booth_id, fair)
     form = BoothForm(prefix=f"b{booth.id}")
     if form.validate_on_submit():
         with change(form) as done:
@@ -139,9 +152,7 @@ def booth_update(fair_id: int, booth_id: int):
 @role_required("staff")
 def zone_remove(fair_id: int, zone_id: int):
     fair = _fair(fair_id)
-    zone = db.get_or_404(Zone, zone_id)
-    if zone.fair_id != fair.id:
-        abort(404)
+    zone = _in_fair(Zone, zone_id, fair)
     form = ActionForm()
     if form.validate_on_submit():
         name = zone.name
@@ -188,7 +199,7 @@ def booths_assign(fair_id: int):
 @role_required("staff")
 def booth_place(fair_id: int):
     fair = _fair(fair_id)
-    form = _place_form(fair, booths.accepted(fair), PlaceForm())
+    form = _place_form(fair, accepted_applications(fair), PlaceForm())
     if form.validate_on_submit():
         application = db.session.get(Application, form.application.data)
         booth = db.session.get(Booth, form.booth.data)
@@ -206,9 +217,7 @@ def booth_place(fair_id: int):
 @role_required("staff")
 def booth_unplace(fair_id: int, application_id: int):
     fair = _fair(fair_id)
-    application = db.get_or_404(Application, application_id)
-    if application.fair_id != fair.id:
-        abort(404)
+    application = _in_fair(Application, application_id, fair)
     form = ActionForm()
     if form.validate_on_submit():
         with change(form) as done:
@@ -222,12 +231,12 @@ def booth_unplace(fair_id: int, application_id: int):
 @role_required("staff")
 def booth_map(fair_id: int):
     fair = _fair(fair_id)
-    # The SVG is built from escaped parts only (booths.map_svg escapes every name and code).
-    svg = Markup(booths.map_svg(fair))  # noqa: S704
+    # The SVG is built from escaped parts only (map_svg escapes every name and code).
+    svg = Markup(map_svg(fair))  # noqa: S704
     return render_template(
         "bazaar/staff/booth_map.html",
         fair=fair,
         svg=svg,
-        rows=booths.map_rows(fair),
+        rows=map_rows(fair),
         size_labels=booths.BOOTH_SIZE_LABELS,
     )

@@ -9,9 +9,10 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from ...accounts.access import role_required
 from ...core.transaction import change
 from ...extensions import db
-from .. import booths, fairday
-from ..booth_forms import CheckinForm, StaffSaleForm, rial_from_toman, whole_number
+from .. import fairday
+from ..booth_forms import CheckinForm, StaffSaleForm
 from ..models import Application, BazaarEvent
+from ..services import accepted_applications
 from . import staff_bp
 
 
@@ -33,7 +34,7 @@ def checkin(fair_id: int):
             flash(_("Welcome, «%(shop)s»! Booth %(code)s.", shop=application.shop.name, code=booth), "success")
             return redirect(url_for("staff_fairs.checkin", fair_id=fair.id))
         status = 422
-    accepted = booths.accepted(fair)
+    accepted = accepted_applications(fair)
     response = render_template(
         "bazaar/staff/checkin.html",
         fair=fair,
@@ -50,7 +51,7 @@ def checkin(fair_id: int):
 @role_required("staff")
 def sales(fair_id: int):
     fair = _fair(fair_id)
-    accepted = booths.accepted(fair)
+    accepted = accepted_applications(fair)
     form = StaffSaleForm()
     form.application.choices = [
         SelectChoice(
@@ -64,13 +65,7 @@ def sales(fair_id: int):
         if application is None or application.fair_id != fair.id:
             abort(404)
         with change(form) as done:
-            fairday.record_sale(
-                application,
-                rial_from_toman(form.amount.data),
-                whole_number(form.item_count.data),
-                form.note.data or "",
-                current_user,
-            )
+            fairday.record_sale(application, *form.sale_data(), current_user)
         if done:
             flash(_("Sale recorded for «%(shop)s».", shop=application.shop.name), "success")
             return redirect(url_for("staff_fairs.sales", fair_id=fair.id))
