@@ -27,7 +27,15 @@ from sqlalchemy import select  # noqa: E402
 
 from marketplace import create_app  # noqa: E402
 from marketplace.accounts import services as accounts  # noqa: E402
-from marketplace.bazaar import booth_map, booths, jury, jury_board, online, reports  # noqa: E402
+from marketplace.bazaar import (  # noqa: E402
+    booth_map,
+    booths,
+    jury,
+    jury_board,
+    online,
+    planning,  # noqa: E402
+    reports,
+)
 from marketplace.bazaar import services as fairs  # noqa: E402
 from marketplace.bazaar.models import Application, ApplicationProduct, BazaarEvent  # noqa: E402
 from marketplace.catalog import services as catalog  # noqa: E402
@@ -59,7 +67,7 @@ def build(producers: int) -> tuple[BazaarEvent, object]:
     staff = accounts.create_user("+989153000001", "کارشناس", "bench password 1404", roles={"staff", "buyer"})
     categories = {c.slug: c for c in db.session.scalars(select(Category))}
     now = utcnow()
-    data = fairs.FairData(
+    data = planning.FairData(
         title="بازارچه سنجش",
         starts_at=now - timedelta(hours=1),
         ends_at=now + timedelta(hours=8),
@@ -69,7 +77,7 @@ def build(producers: int) -> tuple[BazaarEvent, object]:
         food_requires_verified=False,
         quotas={categories["home-food"].id: 20},  # food is a quarter of the applicants
     )
-    fair = fairs.create_fair(data, staff)
+    fair = planning.create_fair(data, staff)
     fair.status = "jurying"
     for number in range(producers):
         owner = accounts.create_user(

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
+from marketplace.bazaar import planning
 from marketplace.bazaar import services as fair_services
 from marketplace.bazaar.models import Application, ApplicationProduct, BazaarEvent, Booth, Zone
 from marketplace.branding.palette import CURATED
@@ -216,7 +217,7 @@ class FairFactory(ModelFactory):
 
     @classmethod
     def _save(cls, model_class, session, args, kwargs):
-        data = fair_services.FairData(
+        data = planning.FairData(
             title=kwargs["title"],
             venue_name=kwargs["venue_name"],
             venue_address=kwargs["venue_address"],
@@ -234,7 +235,7 @@ class FairFactory(ModelFactory):
             blind_review=kwargs["blind_review"],
             quotas=dict(kwargs["quotas"]),
         )
-        fair = fair_services.create_fair(data, _in_session(kwargs["creator"]))
+        fair = planning.create_fair(data, _in_session(kwargs["creator"]))
         if kwargs["booths"]:
             zone = Zone(name="A", position=0)
             fair.zones.append(zone)

@@ -12,7 +12,7 @@ from ..core.messages import lazy_gettext as _l
 from ..core.money import parse_toman, toman_to_rial
 from ..core.numbers import clean_digits
 from ..core.persian import normalize_text, to_latin_digits, whole_number_or_text
-from . import services
+from . import planning, services
 from .models import FeeMode
 
 MAX_FEE_TOMAN = 100_000_000
@@ -101,7 +101,7 @@ class FairForm(FlaskForm):
             quotas[category.id] = int(raw)
         return quotas
 
-    def fair_data(self, quotas: dict[int, int]) -> services.FairData:
+    def fair_data(self, quotas: dict[int, int]) -> planning.FairData:
         """The typed fair for the services (times combined with dates in Tehran)."""
 
         def moment(date_field, clock, field_name):
@@ -113,7 +113,7 @@ class FairForm(FlaskForm):
                 raise RuleError(field_name, _l("Write the time like 17:30.")) from None
 
         close = self.applications_close_date.date
-        return services.FairData(
+        return planning.FairData(
             title=self.title.data or "",
             description=self.description.data or "",
             venue_name=self.venue_name.data or "",
@@ -140,7 +140,7 @@ class FairForm(FlaskForm):
         )
 
     @classmethod
-    def for_fair(cls, data: services.FairData) -> "FairForm":
+    def for_fair(cls, data: planning.FairData) -> "FairForm":
         """The form filled with a fair's values (to edit it, or as the start of a clone)."""
 
         def day(value):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ..accounts import services as accounts
 from ..accounts.models import User
-from ..bazaar import applications, booths, fairday, jury
+from ..bazaar import applications, booths, fairday, jury, planning
 from ..bazaar import services as fairs
 from ..bazaar.models import Application, BazaarEvent
 from ..catalog.models import Product, ProductStatus
@@ -24,7 +24,7 @@ from ..shops.models import Shop, ShopStatus
 from . import data
 
 SECOND_JUROR = ("09153000002", "داور مهمان بازارچه")
-PAST = fairs.FairData(
+PAST = planning.FairData(
     title="بازارچه پاییزه گلشهر",
     description="دست‌ساخته‌ها و خوراکی‌های خانگی بانوان گلشهر، التیمور و سیدی؛ سه روز در حیاط مرکز.",
     venue_name="مرکز توانمندسازی رویش",
@@ -36,7 +36,7 @@ PAST = fairs.FairData(
     first_timer_percent=30,
     food_requires_verified=False,
 )
-UPCOMING = fairs.FairData(
+UPCOMING = planning.FairData(
     title="بازارچه نوروزی رویش",
     description="پیش از نوروز: رومیزی، گلیم، سفال، شیرینی و سبزی خشک برای سفره‌ی هفت‌سین.",
     venue_name="فرهنگسرای گلشهر",
@@ -120,7 +120,9 @@ def _shops_with_products(at_least: int) -> list[tuple[Shop, list[Product]]]:
     return found
 
 
-def _dated(data_: fairs.FairData, *, opens_days: int, closes_days: int, starts_days: int, days: int) -> fairs.FairData:
+def _dated(
+    data_: planning.FairData, *, opens_days: int, closes_days: int, starts_days: int, days: int
+) -> planning.FairData:
     """The fair's dates relative to today (negative: in the past), 10:00–18:00 Tehran time."""
     today = utcnow().astimezone(TEHRAN).date()
 
@@ -155,7 +157,7 @@ def _apply_all(fair: BazaarEvent, candidates, count: int, now: datetime) -> list
 
 
 def _past_fair(app: Flask, staff: User, second: User, candidates, buyers: list[User]) -> BazaarEvent:
-    fair = fairs.create_fair(_dated(PAST, opens_days=-70, closes_days=-50, starts_days=-40, days=3), staff)
+    fair = planning.create_fair(_dated(PAST, opens_days=-70, closes_days=-50, starts_days=-40, days=3), staff)
     fairs.move_fair(fair, "open_applications", staff)
     applied = _apply_all(fair, candidates, len(PAST_JURY), as_utc(fair.applications_open_at) + timedelta(days=2))
     fairs.move_fair(fair, "start_jurying", staff)
@@ -196,7 +198,7 @@ def _pickup_orders(app: Flask, fair: BazaarEvent, accepted: list[Application], b
 
 
 def _upcoming_fair(staff: User, candidates) -> BazaarEvent:
-    fair = fairs.create_fair(_dated(UPCOMING, opens_days=-3, closes_days=10, starts_days=20, days=2), staff)
+    fair = planning.create_fair(_dated(UPCOMING, opens_days=-3, closes_days=10, starts_days=20, days=2), staff)
     fairs.move_fair(fair, "open_applications", staff)
     # three newcomers and one producer back from the past fair
     _apply_all(fair, [*reversed(candidates[-3:]), candidates[0]], 4, utcnow())

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from marketplace.accounts.models import Notification
-from marketplace.bazaar import services
+from marketplace.bazaar import planning, services
 from marketplace.bazaar.models import ApplicationStatus, FairDecision, FairStatus
 from marketplace.core import outbox
 from marketplace.core.dates import TEHRAN, utcnow
@@ -25,14 +25,14 @@ def _data(**changes):
         applications_close_at=now + timedelta(days=5),
     )
     values.update(changes)
-    return services.FairData(**values)
+    return planning.FairData(**values)
 
 
 def test_dates_in_the_wrong_order_are_refused_each_next_to_its_field(app_ctx):
     staff = UserFactory(roles={"staff"})
     now = utcnow()
-    with pytest.raises(services.FairErrors) as refused:
-        services.create_fair(
+    with pytest.raises(planning.FairErrors) as refused:
+        planning.create_fair(
             _data(ends_at=now + timedelta(days=9), applications_close_at=now + timedelta(days=11)), staff
         )
     fields = {field for field, _message in refused.value.errors}
@@ -41,12 +41,12 @@ def test_dates_in_the_wrong_order_are_refused_each_next_to_its_field(app_ctx):
 
 def test_a_new_fair_is_a_draft_with_a_persian_slug_and_a_trail(app_ctx):
     staff = UserFactory(roles={"staff"})
-    fair = services.create_fair(_data(quotas={1: 30}), staff)
+    fair = planning.create_fair(_data(quotas={1: 30}), staff)
     assert fair.status == FairStatus.DRAFT
     assert fair.slug.startswith("بازارچه-بهاره-")
     assert [quota.max_percent for quota in fair.quotas] == [30]
     assert db.session.query(FairDecision).filter_by(fair_id=fair.id, action="create").count() == 1
-    second = services.create_fair(_data(), staff)
+    second = planning.create_fair(_data(), staff)
     assert second.slug == fair.slug + "-2"
 
 
@@ -100,10 +100,10 @@ def test_moved_dates_leave_the_old_scheduled_moves_without_effect(app, app_ctx):
     fair = FairFactory(status="jurying")
     services.move_fair(fair, "publish", UserFactory(roles={"staff"}))
     old_start = fair.starts_at
-    data = services.fair_data(fair)
+    data = planning.fair_data(fair)
     data.starts_at += timedelta(days=1)
     data.ends_at += timedelta(days=1)
-    services.update_fair(fair, data, UserFactory(roles={"staff"}))
+    planning.update_fair(fair, data, UserFactory(roles={"staff"}))
     db.session.commit()
     outbox.drain(app, now=old_start + timedelta(minutes=1))
     db.session.refresh(fair)
@@ -113,7 +113,7 @@ def test_moved_dates_leave_the_old_scheduled_moves_without_effect(app, app_ctx):
 def test_cloning_copies_settings_and_layout_but_no_applications(app_ctx):
     fair = FairFactory(status="closed", booths=4, quotas={}, places=12)
     ApplicationFactory(fair=fair, status="accepted")
-    clone = services.clone_fair(fair, UserFactory(roles={"staff"}), weeks_later=13)
+    clone = planning.clone_fair(fair, UserFactory(roles={"staff"}), weeks_later=13)
     assert clone.status == FairStatus.DRAFT and clone.cloned_from_id == fair.id
     assert clone.places == 12
     assert [booth.code for booth in clone.booths] == ["A-01", "A-02", "A-03", "A-04"]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ...accounts.access import role_required
 from ...core.transaction import change
 from ...extensions import db
-from .. import services
+from .. import planning, services
 from ..forms import FairForm, MoveForm
 from ..models import Application, BazaarEvent, FairStatus
 from . import staff_bp as bp
@@ -48,9 +48,9 @@ def _save(form: FairForm, fair: BazaarEvent | None):
         with change(form, form_level={"quotas"}) as done:
             data = form.fair_data(form.quota_values(request.form, categories))
             saved = (
-                services.create_fair(data, current_user)
+                planning.create_fair(data, current_user)
                 if fair is None
-                else services.update_fair(fair, data, current_user)
+                else planning.update_fair(fair, data, current_user)
             )
         if done:
             return saved, typed_quotas
@@ -81,7 +81,7 @@ def edit(fair_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("staff_fairs.show", fair_id=fair.id))
         return _render_form(form, fair, typed)
-    data = services.fair_data(fair)
+    data = planning.fair_data(fair)
     return _render_form(FairForm.for_fair(data), fair, data.quotas)
 
 
@@ -129,7 +129,7 @@ def clone(fair_id: int):
     form = MoveForm()
     if form.validate_on_submit():
         with change(form) as done:
-            fair = services.clone_fair(source, current_user)
+            fair = planning.clone_fair(source, current_user)
         if done:
             flash(_("A new draft fair was made from this one. Check its dates."), "success")
             return redirect(url_for("staff_fairs.edit", fair_id=fair.id))
