@@ -292,7 +292,7 @@ class Page:
 def choose_pages(base: str, url: str | None, instance: str, query: str) -> list[Page]:
     """The demo pages: home, the published product with the most photos (its canonical address,
     read from the redirect of /p/<id>), the top-level category and the shop with the most published
-    products, and a search for `query`."""
+    products, a search for `query`, and the latest public fair's page."""
     engine = sa.create_engine(url or f"sqlite:///{instance}/marketplace.db")
     with engine.connect() as connection:
         product_id = connection.execute(
@@ -315,6 +315,12 @@ def choose_pages(base: str, url: str | None, instance: str, query: str) -> list[
                 " GROUP BY s.id, s.slug ORDER BY count(p.id) DESC, s.id LIMIT 1"
             )
         ).scalar_one()
+        fair = connection.execute(
+            sa.text(
+                "SELECT slug FROM bazaar_event WHERE status IN ('published', 'live', 'closed')"
+                " ORDER BY starts_at DESC, id DESC LIMIT 1"
+            )
+        ).scalar_one()
     engine.dispose()
     redirect = get(base, f"/p/{product_id}")
     product = urllib.parse.urlsplit(redirect.header("Location")).path or f"/p/{product_id}"
@@ -324,6 +330,7 @@ def choose_pages(base: str, url: str | None, instance: str, query: str) -> list[
         Page("category", quoted(f"/c/{category}")),
         Page("search", "/search?q=" + urllib.parse.quote(query)),
         Page("shop", quoted(f"/shop/{shop}")),
+        Page("fair", quoted(f"/bazaar/{fair}")),
     ]
 
 
