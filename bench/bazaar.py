@@ -117,7 +117,8 @@ def build(producers: int) -> tuple[BazaarEvent, object]:
         db.session.add(application)
         if number % 50 == 49:
             db.session.flush()
-    booths.add_zone(fair, "سالن", max(1, producers // 10 + 1), 10, "A")
+    for hall in range(producers // 100 + 1):  # halls of 10 × 10 booths, room to spare
+        booths.add_zone(fair, f"سالن {hall + 1}", 10, 10, "ABCDEFGHJK"[hall % 10])
     for booth in fair.booths[: producers // 5]:
         booth.has_power = True
     db.session.commit()

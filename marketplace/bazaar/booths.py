@@ -194,23 +194,41 @@ def _order(application: Application) -> tuple:
     )
 
 
-def _distance(a: Booth, b: Booth) -> int:
-    return abs(a.row - b.row) + abs(a.col - b.col) if a.zone_id == b.zone_id else SPREAD_RADIUS
+def _cell(booth: Booth) -> tuple[int, int, int]:
+    return booth.zone_id, booth.row, booth.col
 
 
-def _cost(
-    application: Application,
-    booth: Booth,
-    placed: dict[int, Booth],
-    people: dict[int, Application],
-    first_timer_index: int,
-    previous: int | None,
-) -> int:
+def _next_cells(booth: Booth) -> tuple[tuple[int, int, int], ...]:
+    """The grid cells beside a booth: the next booth in its row and in its column, each side."""
+    zone, row, col = _cell(booth)
+    return (zone, row - 1, col), (zone, row + 1, col), (zone, row, col - 1), (zone, row, col + 1)
+
+
+class _Hall:
+    """Who stands where during one run, kept so each cost is a few lookups: the placed producer of
+    each grid cell, and each booth's distance (capped at SPREAD_RADIUS) to the nearest first-timer."""
+
+    def __init__(self, booths: list[Booth]):
+        self.booths = booths
+        self.by_cell: dict[tuple[int, int, int], Application] = {}
+        self.first_timer_distance = {booth.id: SPREAD_RADIUS for booth in booths}
+
+    def place(self, application: Application, booth: Booth) -> None:
+        self.by_cell[_cell(booth)] = application
+        if application.first_timer:
+            for other in self.booths:
+                if other.zone_id == booth.zone_id:
+                    steps = abs(other.row - booth.row) + abs(other.col - booth.col)
+                    if steps < self.first_timer_distance[other.id]:
+                        self.first_timer_distance[other.id] = steps
+
+    def neighbours_of(self, booth: Booth) -> list[Application]:
+        return [self.by_cell[cell] for cell in _next_cells(booth) if cell in self.by_cell]
+
+
+def _cost(application: Application, booth: Booth, hall: _Hall, first_timer_index: int, previous: int | None) -> int:
     cost = 0
-    for other_id, other in placed.items():
-        if not neighbours(booth, other):
-            continue
-        neighbour = people[other_id]
+    for neighbour in hall.neighbours_of(booth):
         if application.category_id is not None and neighbour.category_id == application.category_id:
             cost += SAME_CATEGORY_NEIGHBOUR
         if application.first_timer and neighbour.first_timer:
@@ -222,10 +240,7 @@ def _cost(
     if application.first_timer:
         if first_timer_index % 2 == 0 and not booth.near_entrance:
             cost += FIRST_TIMER_ENTRANCE
-        others = [placed[other_id] for other_id in placed if people[other_id].first_timer]
-        if others:
-            nearest = min(_distance(booth, other) for other in others)
-            cost += SPREAD * max(0, SPREAD_RADIUS - nearest)
+        cost += SPREAD * (SPREAD_RADIUS - hall.first_timer_distance[booth.id])
     if previous is not None and booth.id != previous:
         cost += OWN_BOOTH
     return cost
@@ -262,10 +277,12 @@ def assign_booths(fair: BazaarEvent) -> AssignmentReport:
     report = AssignmentReport()
     placed: dict[int, Booth] = {}  # application id → booth
     people = {application.id: application for application in applications}
+    hall = _Hall(booths)
     waiting = []
     for application in applications:
         if application.booth_locked and application.booth_id in by_id:
             placed[application.id] = by_id[application.booth_id]
+            hall.place(application, placed[application.id])
             report.kept += 1
         else:
             application.booth_locked = False
@@ -281,14 +298,12 @@ def assign_booths(fair: BazaarEvent) -> AssignmentReport:
             report.unplaced.append(application)
             continue
         index = first_timers if application.first_timer else 0
-        best = min(
-            options,
-            key=lambda booth: _cost(application, booth, placed, people, index, previous[application.id]),
-        )
+        best = min(options, key=lambda booth: _cost(application, booth, hall, index, previous[application.id]))
         if application.first_timer:
             first_timers += 1
         free.remove(best)
         placed[application.id] = best
+        hall.place(application, best)
         application.booth = best
         report.placed += 1
     db.session.flush()
