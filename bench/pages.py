@@ -57,7 +57,7 @@ BUYER_PASSWORD = "rooyesh-demo-1404"  # noqa: S105 (the demo's published passwor
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 POSTGRES_DATABASE = "rooyesh_bench_pages"
 DEFAULT_QUERY = "گلدوزی"  # embroidery: the demo word with the most results
-ANONYMOUS_PAGES = ["home", "product", "category", "search", "shop"]
+ANONYMOUS_PAGES = ["home", "product", "category", "search", "shop", "fair"]
 ALL_PAGES = [*ANONYMOUS_PAGES, "buyer", "conditional"]
 ASSET_KINDS = {"woff2": "font", "woff": "font", "ttf": "font", "css": "css", "js": "js"}  # by extension
 # scrypt for 17 demo accounts takes a quarter of the demo load; only the buyer's one login would notice

@@ -126,7 +126,9 @@ def board(fair: BazaarEvent, viewer: User | None = None, *, reveal: bool = True,
             .options(
                 selectinload(Application.shop).selectinload(Shop.owner),
                 selectinload(Application.category),
-                selectinload(Application.items).selectinload(ApplicationProduct.product),
+                selectinload(Application.items)
+                .selectinload(ApplicationProduct.product)
+                .options(selectinload(Product.images), selectinload(Product.category).selectinload(Category.parent)),
                 selectinload(Application.scores),
             )
             .order_by(Application.id)

@@ -20,7 +20,7 @@ from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import to_latin_digits
 from ..extensions import db
-from ..registration.checklist import blocking_groups, checklist_for_product, checklist_for_shop
+from ..registration.checklist import blocking_groups, checklist_for_product, checklist_for_shop, shop_records
 from ..shops.models import Shop
 from ..shops.services import brand_score
 from .models import (
@@ -347,10 +347,11 @@ def readiness(shop: Shop, products: list[Product]) -> Readiness:
     """Her readiness over her shop and the products she would bring (reads only)."""
     with_photos = sum(1 for product in products if product.images)
     score, _items = brand_score(shop, with_photos)
-    rows = list(checklist_for_shop(shop))
+    records = shop_records(shop)  # read once for the shop and every product
+    rows = list(checklist_for_shop(shop, records=records))
     unverified_food = []
     for product in products:
-        product_rows = checklist_for_product(product)
+        product_rows = checklist_for_product(product, records=records)
         rows.extend(product_rows)
         if product.kind == "food" and blocking_groups(product_rows):
             unverified_food.append(product)

@@ -196,17 +196,20 @@ def _rows(items, kinds, records, product, on) -> list[Row]:
     return rows
 
 
-def checklist_for_shop(shop: Shop, kinds=None, *, on: date | None = None) -> list[Row]:
-    """The shop-level items for the kinds she sells (`kinds`, else shop_kinds(shop)), in order."""
+def checklist_for_shop(shop: Shop, kinds=None, *, on: date | None = None, records: dict | None = None) -> list[Row]:
+    """The shop-level items for the kinds she sells (`kinds`, else shop_kinds(shop)), in order.
+    A caller reading several checklists of one shop passes its `shop_records` once."""
     kinds = list(kinds) if kinds else shop_kinds(shop)
-    return _rows(applicable_items(kinds, "shop"), kinds, shop_records(shop), None, on or today())
+    records = shop_records(shop) if records is None else records
+    return _rows(applicable_items(kinds, "shop"), kinds, records, None, on or today())
 
 
-def checklist_for_product(product: Product, *, on: date | None = None) -> list[Row]:
+def checklist_for_product(product: Product, *, on: date | None = None, records: dict | None = None) -> list[Row]:
     """Everything a product's kind asks for: the shop-level items (shared by all her products) and
-    the product's own, in prerequisite order."""
+    the product's own, in prerequisite order. `records`: the shop's `shop_records`, when the caller has them."""
     kinds = [product.kind]
-    return _rows(applicable_items(kinds), kinds, shop_records(product.shop), product, on or today())
+    records = shop_records(product.shop) if records is None else records
+    return _rows(applicable_items(kinds), kinds, records, product, on or today())
 
 
 def items_text(items: list[Item]) -> str:
