@@ -23,6 +23,7 @@ log = logging.getLogger("marketplace.payments.stripe")
 # Stripe refuses a session that expires sooner than 30 minutes after it is created (or later than 24 h).
 MIN_SESSION_SECONDS = 30 * 60 + 60
 MAX_SESSION_SECONDS = 24 * 3600 - 60
+EXPIRY_STEP_SECONDS = 600
 TIMEOUT_SECONDS = 20
 NETWORK_RETRIES = 1  # safe: every call that changes something carries an idempotency key
 MAX_DESCRIPTION = 500
@@ -40,9 +41,13 @@ def checkout_id_of(reference: str) -> str:
 
 def session_expiry(expires_at: datetime | None, now: float) -> int:
     """When the session expires (Unix seconds): the payment's own expiry, moved into the window
-    Stripe accepts (at least 30 minutes, at most 24 hours from now)."""
+    Stripe accepts (at least 30 minutes, at most 24 hours from now). The window's edges are
+    rounded inwards to whole EXPIRY_STEP_SECONDS, so a repeat a moment later (a double click)
+    asks for the same expiry, which an idempotent request must."""
     wanted = int(as_utc(expires_at).timestamp()) if expires_at else 0
-    return min(max(wanted, int(now) + MIN_SESSION_SECONDS), int(now) + MAX_SESSION_SECONDS)
+    earliest = -(-(int(now) + MIN_SESSION_SECONDS) // EXPIRY_STEP_SECONDS) * EXPIRY_STEP_SECONDS
+    latest = (int(now) + MAX_SESSION_SECONDS) // EXPIRY_STEP_SECONDS * EXPIRY_STEP_SECONDS
+    return min(max(wanted, earliest), latest)
 
 
 def order_description(lines: list[LineForProvider]) -> str:
@@ -129,10 +134,13 @@ class StripeProvider(PaymentProvider):
             "cancel_url": cancel_url,
             "expires_at": session_expiry(payment.expires_at, time.time()),
         }
+        # The expiry is part of the key: a retry in a later 10-minute step asks for a new session
+        # instead of being refused by Stripe for reusing a key with other parameters.
+        key = f"rooyesh-session-{payment.reference}-{params['expires_at']}"
         try:
             session = self.client().v1.checkout.sessions.create(
                 params=params,  # type: ignore[arg-type]  # a plain dict of Stripe's documented fields
-                options={"idempotency_key": f"rooyesh-session-{payment.reference}"},
+                options={"idempotency_key": key},
             )
         except stripe.StripeError as error:
             raise ProviderError(f"Stripe refused the session for {payment.reference}: {error}") from error

@@ -47,7 +47,7 @@ def test_session_charges_exactly_the_payment_amount_with_metadata_and_key(stripe
 
     call = stripe_on.calls("POST", "/v1/checkout/sessions")[0]
     assert call.headers["authorization"] == "Bearer sk_test_rooyesh"
-    assert call.idempotency_key == f"rooyesh-session-checkout-{done.id}"
+    assert call.idempotency_key == f"rooyesh-session-checkout-{done.id}-{call.params['expires_at']}"
     params = call.params
     assert params["mode"] == "payment"
     assert params["client_reference_id"] == str(done.id)
@@ -99,7 +99,7 @@ def test_the_same_idempotency_key_gets_the_same_session(app, stripe_on):
     two = provider.start(payment, lines=provider_lines(done), success_url="http://s/", cancel_url="http://c/")
     assert one.provider_ref == two.provider_ref and len(stripe_on.sessions) == 1
     keys = {call.idempotency_key for call in stripe_on.calls("POST", "/v1/checkout/sessions")}
-    assert keys == {f"rooyesh-session-{payment.reference}"}
+    assert len(keys) == 1 and keys.pop().startswith(f"rooyesh-session-{payment.reference}-")
 
 
 def test_stripe_down_gives_no_address_and_nothing_is_stored(stripe_on):
@@ -168,12 +168,15 @@ def test_refund_amounts_are_proportional_and_the_last_takes_the_rest():
 
 
 def test_session_expiry_stays_in_stripes_window():
-    now = time.time()
-    assert session_expiry(None, now) == int(now) + 31 * 60
+    now = time.time() // 600 * 600 + 5  # early in a 10-minute step: a second later stays in it
+    soonest = session_expiry(None, now)
+    assert soonest % 600 == 0 and now + 31 * 60 <= soonest < now + 41 * 60
+    assert session_expiry(None, now + 1) == soonest  # a double click a second later asks the same
     from marketplace.core.dates import utcnow
 
-    assert session_expiry(utcnow() + timedelta(hours=2), now) == pytest.approx(now + 7200, abs=2)
-    assert session_expiry(utcnow() + timedelta(days=3), now) == int(now) + 24 * 3600 - 60
+    assert session_expiry(utcnow() + timedelta(hours=2), now) == pytest.approx(time.time() + 7200, abs=2)
+    latest = session_expiry(utcnow() + timedelta(days=3), now)
+    assert latest % 600 == 0 and now + 24 * 3600 - 60 - 600 < latest <= now + 24 * 3600 - 60
     assert checkout_id_of("checkout-12") == "12"
 
 
