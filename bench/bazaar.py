@@ -108,7 +108,7 @@ def build(producers: int) -> tuple[BazaarEvent, object]:
         application = Application(
             fair=fair,
             shop=shop,
-            category_id=fairs.top_category(category).id,
+            category_id=category.top.id,
             first_timer=number % 3 == 0,
             needs_power=number % 7 == 0,
             two_people=number % 11 == 0,

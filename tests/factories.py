@@ -285,7 +285,7 @@ class ApplicationFactory(ModelFactory):
             first_timer=kwargs["first_timer"],
             needs_power=kwargs["needs_power"],
             note=kwargs["note"],
-            category_id=fair_services.top_category(items[0].category).id,
+            category_id=items[0].category.top.id,
         )
         application.items = [ApplicationProduct(product=_in_session(product)) for product in items]
         session.add(application)

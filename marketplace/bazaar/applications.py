@@ -121,7 +121,7 @@ def is_first_timer(shop: Shop, fair: BazaarEvent, now: datetime) -> bool:
 
 def main_category_id(products: list[Product]) -> int | None:
     """The top category most of the products belong to (the first chosen one wins a tie)."""
-    counts = Counter(services.top_category(product.category).id for product in products)
+    counts = Counter(product.category.top.id for product in products)
     return counts.most_common(1)[0][0] if counts else None
 
 

@@ -316,13 +316,6 @@ def top_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).where(Category.parent_id.is_(None)).order_by(Category.position)))
 
 
-def top_category(category: Category) -> Category:
-    """The top category above (or equal to) `category`."""
-    while category.parent is not None:
-        category = category.parent
-    return category
-
-
 # ---------------------------------------------------------------- readiness
 
 

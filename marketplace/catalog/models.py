@@ -58,6 +58,14 @@ class Category(Model):
         """The category's name in `locale` (fa or en)."""
         return self.name_en if locale == "en" else self.name_fa
 
+    @property
+    def top(self) -> "Category":
+        """The top category above this one (itself when it is one): it carries the regulatory kind."""
+        category = self
+        while category.parent is not None:
+            category = category.parent
+        return category
+
 
 class Product(Model):
     """Something a producer sells. Prices are integer rial; the UI shows and takes toman."""
@@ -126,10 +134,7 @@ class Product(Model):
     @property
     def kind(self) -> str:
         """The regulatory kind of the product's top category."""
-        category = self.category
-        while category.parent is not None:
-            category = category.parent
-        return category.kind
+        return self.category.top.kind
 
     def __repr__(self) -> str:
         return f"<Product {self.id} {self.title!r}>"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import Notification
-from marketplace.bazaar import applications, services, waitlist
+from marketplace.bazaar import applications, waitlist
 from marketplace.bazaar.applications import ApplicationData
 from marketplace.bazaar.models import Application, ApplicationStatus, FairDecision, JuryScore
 from marketplace.core import outbox
@@ -81,8 +81,8 @@ def test_apply_saves_products_discounts_needs_category_and_tells_her(app_ctx):
     assert application.needs_power and application.two_people and not application.needs_table
     assert application.note == "سلام، میز کوچک"
     # three of four products are needlework (handicraft): that top category is the application's
-    assert application.category_id == services.top_category(products[0].category).id
-    assert application.category_id != services.top_category(bag.category).id
+    assert application.category_id == products[0].category.top.id
+    assert application.category_id != bag.category.top.id
     trail = db.session.scalars(select(FairDecision.action).where(FairDecision.application_id == application.id))
     assert list(trail) == ["apply"]
     assert any("درخواست شما" in text and fair.title in text for text in _notices(shop.owner))

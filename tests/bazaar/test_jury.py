@@ -28,7 +28,7 @@ def _staff(name="داور"):
 
 
 def _food_top() -> Category:
-    return services.top_category(db.session.get(Category, category_id("pickles")))
+    return db.session.get(Category, category_id("pickles")).top
 
 
 def _refusal(call) -> str:

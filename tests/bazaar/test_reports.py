@@ -12,7 +12,6 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 from marketplace.bazaar import charts, report_tables, reports
-from marketplace.bazaar import services as fair_services
 from marketplace.bazaar.models import BazaarEvent, FairOrder, FeeMode, InPersonSale
 from marketplace.core.dates import utcnow
 from marketplace.core.messages import lazy_gettext as _l
@@ -125,8 +124,8 @@ def build_fair(maryam_name="گلدوزی مریم") -> Scene:
         zahra_shop=zahra.id,
         maryam_phone=maryam.owner.phone,
         zahra_phone=zahra.owner.phone,
-        handicraft=fair_services.top_category(a.items[0].product.category).name_fa,
-        food=fair_services.top_category(b.items[0].product.category).name_fa,
+        handicraft=a.items[0].product.category.top.name_fa,
+        food=b.items[0].product.category.top.name_fa,
     )
 
 
