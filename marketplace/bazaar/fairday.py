@@ -21,7 +21,14 @@ from ..core.fonts import source_font
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits
 from ..extensions import db
-from .models import PUBLIC_FAIR_STATUSES, Application, ApplicationStatus, BazaarEvent, FairStatus, InPersonSale
+from .models import (
+    PUBLIC_FAIR_STATUSES,
+    RUNNING_FAIR_STATUSES,
+    Application,
+    ApplicationStatus,
+    BazaarEvent,
+    InPersonSale,
+)
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper cannot be misread.
 PASS_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # noqa: S105 (an alphabet, not a secret)
@@ -209,7 +216,7 @@ def check_in(fair: BazaarEvent, code: str, staff: User, now: datetime | None = N
     another fair's code, an application no longer accepted, a fair not yet published or closed,
     and a pass already used (saying when). Two staff scanning at once cannot both record it."""
     now = now or utcnow()
-    if fair.status not in (FairStatus.PUBLISHED, FairStatus.LIVE):
+    if fair.status not in RUNNING_FAIR_STATUSES:
         raise RuleError("code", _l("Check-in is open only while the fair is published or live."))
     typed = normalize_code(code)
     if not typed:

@@ -37,6 +37,8 @@ class FairStatus(StrEnum):
 
 # States in which the public sees a fair (upcoming, live or past).
 PUBLIC_FAIR_STATUSES = (FairStatus.PUBLISHED, FairStatus.LIVE, FairStatus.CLOSED)
+# States in which a fair can be running (it is, within its hours: `services.is_live`).
+RUNNING_FAIR_STATUSES = (FairStatus.PUBLISHED, FairStatus.LIVE)
 
 
 class FeeMode(StrEnum):

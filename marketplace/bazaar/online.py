@@ -30,6 +30,7 @@ from ..orders.models import DeliveryMethod, Order
 from ..shops.models import Shop
 from .models import (
     PUBLIC_FAIR_STATUSES,
+    RUNNING_FAIR_STATUSES,
     Application,
     ApplicationProduct,
     ApplicationStatus,
@@ -41,8 +42,6 @@ from .models import (
 )
 from .services import applications_open, is_live
 
-# A fair can be live only in these states (and within its hours: services.is_live).
-RUNNING_STATUSES = (FairStatus.PUBLISHED, FairStatus.LIVE)
 PENDING = "bazaar_search_products"
 # how `_at_live_fairs` reaches a value's table from the application
 _JOINS_TO_APPLICATION = {
@@ -79,7 +78,9 @@ def _at_live_fairs(value, *criteria, now: datetime) -> list[tuple[BazaarEvent, A
         select(BazaarEvent, value)
         .join(Application, Application.fair_id == BazaarEvent.id)
         .join(value.class_, _JOINS_TO_APPLICATION[value.class_])
-        .where(*criteria, Application.status == ApplicationStatus.ACCEPTED, BazaarEvent.status.in_(RUNNING_STATUSES))
+        .where(
+            *criteria, Application.status == ApplicationStatus.ACCEPTED, BazaarEvent.status.in_(RUNNING_FAIR_STATUSES)
+        )
         .order_by(BazaarEvent.starts_at, BazaarEvent.id)
     ).all()
     return [(fair, found) for fair, found in rows if is_live(fair, now)]
@@ -317,7 +318,7 @@ def clock_ahead_of_status(fair: BazaarEvent, now: datetime | None = None) -> boo
     now = now or utcnow()
     if fair.status == FairStatus.PUBLISHED and is_live(fair, now):
         return True
-    return fair.status in RUNNING_STATUSES and now >= as_utc(fair.ends_at)
+    return fair.status in RUNNING_FAIR_STATUSES and now >= as_utc(fair.ends_at)
 
 
 # ---------------------------------------------------------------- calendar file and feed
@@ -402,20 +403,20 @@ def atom_feed(fairs: list[BazaarEvent], *, feed_url: str, page_url: str, fair_ur
 
 def home_fairs(now: datetime | None = None) -> dict:
     """For the home page, in one query over the fairs not over yet: `next` — the fair running now,
-    else the soonest published one (as `services.next_fair`, without reading every past fair) — and
+    else the soonest published one (without reading every past fair) — and
     `applying` — the fair taking applications now whose deadline comes first (for makers); `live` —
     whether `next` is running now."""
     now = now or utcnow()
     fairs = db.session.scalars(
         select(BazaarEvent)
         .where(
-            BazaarEvent.status.in_((*RUNNING_STATUSES, FairStatus.APPLICATIONS_OPEN)),
+            BazaarEvent.status.in_((*RUNNING_FAIR_STATUSES, FairStatus.APPLICATIONS_OPEN)),
             BazaarEvent.ends_at > now,
         )
         .order_by(BazaarEvent.starts_at, BazaarEvent.id)
     ).all()
     live = [fair for fair in fairs if is_live(fair, now)]
-    upcoming = [fair for fair in fairs if fair.status in RUNNING_STATUSES and now < as_utc(fair.starts_at)]
+    upcoming = [fair for fair in fairs if fair.status in RUNNING_FAIR_STATUSES and now < as_utc(fair.starts_at)]
     applying = sorted(
         (fair for fair in fairs if applications_open(fair, now)), key=lambda fair: as_utc(fair.applications_close_at)
     )

@@ -14,7 +14,7 @@ from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text
 from ..extensions import db
 from ..shops.services import slugify
-from .models import DEFAULT_RUBRIC, BazaarEvent, Booth, FairQuota, FairStatus, FeeMode, Zone
+from .models import DEFAULT_RUBRIC, RUNNING_FAIR_STATUSES, BazaarEvent, Booth, FairQuota, FairStatus, FeeMode, Zone
 from .services import TITLE_MAX, record_fair_change, schedule_fair
 
 
@@ -159,7 +159,7 @@ def update_fair(fair: BazaarEvent, data: FairData, actor: User) -> BazaarEvent:
         raise FairErrors(errors)
     _apply(fair, data)
     db.session.flush()
-    if fair.status in (FairStatus.PUBLISHED, FairStatus.LIVE):
+    if fair.status in RUNNING_FAIR_STATUSES:
         schedule_fair(fair)
     record_fair_change(fair, actor, "edit", fair.status, fair.status)
     return fair

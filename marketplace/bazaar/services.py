@@ -25,6 +25,7 @@ from ..shops.models import Shop
 from ..shops.services import brand_score
 from .models import (
     PUBLIC_FAIR_STATUSES,
+    RUNNING_FAIR_STATUSES,
     Application,
     ApplicationStatus,
     BazaarEvent,
@@ -89,7 +90,7 @@ def is_live(fair: BazaarEvent, now: datetime | None = None) -> bool:
     booth pickup ask this, so they never apply outside the fair's hours even if the scheduled
     move to "live" or "closed" runs late."""
     now = now or utcnow()
-    return fair.status in (_F.PUBLISHED, _F.LIVE) and as_utc(fair.starts_at) <= now < as_utc(fair.ends_at)
+    return fair.status in RUNNING_FAIR_STATUSES and as_utc(fair.starts_at) <= now < as_utc(fair.ends_at)
 
 
 def applications_open(fair: BazaarEvent, now: datetime | None = None) -> bool:
@@ -227,14 +228,14 @@ def _go_live(message) -> None:
 @outbox.task("bazaar.close")
 def _close(message) -> None:
     fair = _scheduled_fair(message.payload)
-    if fair is not None and fair.status in (_F.PUBLISHED, _F.LIVE):
+    if fair is not None and fair.status in RUNNING_FAIR_STATUSES:
         move_fair(fair, "close", None)
 
 
 @outbox.task("bazaar.fair_tomorrow")
 def _fair_tomorrow(message) -> None:
     fair = _scheduled_fair(message.payload)
-    if fair is None or fair.status not in (_F.PUBLISHED, _F.LIVE):
+    if fair is None or fair.status not in RUNNING_FAIR_STATUSES:
         return
     for application in accepted_applications(fair):
         booth = application.booth.code if application.booth is not None else ""
