@@ -6,7 +6,7 @@ waitlist in `waitlist.py`), the jury in `jury.py`, booths in `booths.py`, fair d
 reports in `reports.py`, the online bazaar (prices, pickup, search) in `online.py`."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -82,7 +82,7 @@ def tehran_moment(day: date, clock: str) -> datetime:
         wall = time(hours, minutes)
     except ValueError:
         raise RuleError("", _l("Write the time like 17:30.")) from None
-    return datetime.combine(day, wall, tzinfo=TEHRAN).astimezone(tz=as_utc(utcnow()).tzinfo)
+    return datetime.combine(day, wall, tzinfo=TEHRAN).astimezone(UTC)
 
 
 def is_live(fair: BazaarEvent, now: datetime | None = None) -> bool:
