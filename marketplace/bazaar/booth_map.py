@@ -83,8 +83,8 @@ def map_svg(fair: BazaarEvent, *, highlight_application_id: int | None = None, s
     (a bar on its front edge); then a legend. Column 0 is drawn on the right, as the hall is read
     right to left. Accessible (role="img", a <title> and aria-label) and printable (white ground,
     outlines, no script or style element)."""
-    zones = zones_with_booths(fair)
     rows = map_rows(fair, show_names=True)
+    zones = list(dict.fromkeys(row.zone for row in rows))  # hall order, as map_rows read them
     row_of = {row.booth.id: row for row in rows}
     max_cols = max((max((booth.col for booth in zone.booths), default=0) + 1 for zone in zones), default=1)
     width = MARGIN * 2 + max_cols * (CELL_W + GAP) - GAP
