@@ -93,6 +93,12 @@ def share_of_places(places: int, percent: int) -> int:
     return max(1, places * percent // 100)
 
 
+def first_timers_short(places_left: int, needed: int, waiting: int) -> bool:
+    """Whether accepting one more producer who is not a first-timer would leave fewer places than
+    first-timers still need (`needed`), while `waiting` first-timer applications await a decision."""
+    return waiting > 0 and places_left - 1 < needed
+
+
 def applicant_number(application: Application) -> int:
     """Her number within the fair («متقاضی ۷» under blind review): the order she applied in,
     counting every application of the fair (withdrawn ones too, so numbers never shift)."""
@@ -318,7 +324,7 @@ def _check_accept(fair: BazaarEvent, application: Application) -> list:
         return []
     target = share_of_places(fair.places, fair.first_timer_percent)
     needed = max(0, target - sum(1 for other in accepted if other.first_timer))
-    left_after = fair.places - len(accepted) - 1
+    places_left = fair.places - len(accepted)
     waiting = (
         db.session.scalar(
             select(func.count(Application.id)).where(
@@ -330,7 +336,7 @@ def _check_accept(fair: BazaarEvent, application: Application) -> list:
         )
         or 0
     )
-    if waiting and left_after < needed:
+    if first_timers_short(places_left, needed, waiting):
         return [
             _l(
                 "Careful: %(target)s places are kept for first-time participants and %(needed)s of them "
@@ -338,7 +344,7 @@ def _check_accept(fair: BazaarEvent, application: Application) -> list:
                 "for a decision.",
                 target=target,
                 needed=needed,
-                left=left_after,
+                left=places_left - 1,
                 waiting=waiting,
             )
         ]

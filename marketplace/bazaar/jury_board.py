@@ -18,7 +18,7 @@ from ..catalog.models import Category, Product
 from ..extensions import db
 from ..shops.models import Shop
 from . import services
-from .jury import averages, rubric, share_of_places
+from .jury import averages, first_timers_short, rubric, share_of_places
 from .models import Application, ApplicationProduct, ApplicationStatus, BazaarEvent
 
 _A = ApplicationStatus
@@ -108,7 +108,7 @@ class Board:
     def reserve_warning(self) -> bool:
         """Accepting anyone but a first-timer now would leave fewer places than first-timers still
         need, while first-timer applications wait for a decision."""
-        return self.first_timers_waiting > 0 and self.places_left - 1 < self.first_timers_needed
+        return first_timers_short(self.places_left, self.first_timers_needed, self.first_timers_waiting)
 
 
 SORTS = ("average", "number", "spread")
