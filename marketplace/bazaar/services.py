@@ -346,7 +346,8 @@ def readiness(shop: Shop, products: list[Product]) -> Readiness:
     unverified_food = []
     for product in products:
         product_rows = checklist_for_product(product, records=records)
-        rows.extend(product_rows)
+        # its shop-level rows are already in the shop's checklist: count only the product's own
+        rows.extend(row for row in product_rows if row.item.level == "product")
         if product.kind == "food" and blocking_groups(product_rows):
             unverified_food.append(product)
     done = sum(1 for row in rows if row.done)

@@ -119,3 +119,16 @@ def test_cloning_copies_settings_and_layout_but_no_applications(app_ctx):
     assert [booth.code for booth in clone.booths] == ["A-01", "A-02", "A-03", "A-04"]
     assert clone.applications == []
     assert clone.starts_at - fair.starts_at == timedelta(weeks=13)
+
+
+def test_readiness_counts_each_checklist_item_once(app_ctx):
+    from marketplace.registration.checklist import checklist_for_product, checklist_for_shop
+    from tests.factories import ProductFactory, ShopFactory
+
+    shop = ShopFactory(status="approved")
+    products = [ProductFactory(shop=shop, kind="food", status="published") for _ in range(3)]
+    shop_items = {row.item.code for row in checklist_for_shop(shop)}
+    own_items = sum(1 for product in products for row in checklist_for_product(product) if row.item.level == "product")
+    ready = services.readiness(shop, products)
+    assert ready.items_total == len(shop_items) + own_items  # the shop's items once, not once per product
+    assert ready.unverified_food == products  # nothing verified yet: every food product is blocked
