@@ -13,7 +13,6 @@ from . import (  # noqa: E402, F401
     producer_fairday,
     producer_income,
     public,
-    public_map,
     staff,
     staff_booths,
     staff_fairday,

@@ -1,12 +1,12 @@
 """The online bazaar's public pages (/bazaar): the fairs (live, upcoming, past), a fair's page with its
-shops and products searchable within it, its calendar file and the feed of coming fairs.
+shops and products searchable within it, its booth map, its calendar file and the feed of coming fairs.
 
 The HTML pages are kept by the page cache. A fair turns live and closes by the scheduled go_live/close
 tasks, whose write renews every kept page; in between the page works out "live" from the clock
 (`services.is_live`), and a page rendered after the hours changed but before the task ran is served but
 not kept (`online.clock_ahead_of_status`)."""
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...catalog import services as catalog
@@ -15,10 +15,11 @@ from ...core.pagecache import cached_page, do_not_store
 from ...core.urls import public_host, public_url
 from ...search import query
 from ...search.documents import PRICE_BANDS
-from .. import online, services
+from .. import booth_map, online, services
 from . import public_bp
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
+MAP_MAX_AGE_SECONDS = 300
 
 
 def _visible_fair(slug: str):
@@ -87,7 +88,7 @@ def fair(slug: str):
         {by_id[category_id] for _shop, _code, category_id in shops if category_id in by_id},
         key=lambda category: category.position,
     )
-    has_map = "bazaar.map_svg" in current_app.view_functions and any(code for _shop, code, _category in shops)
+    has_map = any(code for _shop, code, _category in shops)
     return render_template(
         "bazaar/public/fair.html",
         fair=fair,
@@ -101,6 +102,18 @@ def fair(slug: str):
         fair_categories=fair_categories,
         fair_prices=fair_prices,
         map_url=url_for("bazaar.map_svg", slug=fair.slug) if has_map else "",
+    )
+
+
+@public_bp.get("/<slug>/map.svg")
+def map_svg(slug: str):
+    """The fair's booth map with its shops, as SVG. The page cache keeps only HTML pages, so it is
+    not `@cached_page()`: a few queries, and browsers and proxies may keep it for a few minutes."""
+    fair = _visible_fair(slug)
+    return Response(
+        booth_map.map_svg(fair, show_names=True),
+        mimetype="image/svg+xml",
+        headers={"Cache-Control": f"public, max-age={MAP_MAX_AGE_SECONDS}"},
     )
 
 
