@@ -1,9 +1,14 @@
-"""Staff forms for fairs: the fair itself, and the buttons that move it or clone it."""
+"""The bazaar's forms: the fair (staff), the application (producer), the jury's score and decision,
+the booth layout and placement, check-in and recorded sales, and the button-only forms. Numbers are
+typed as text in any digits; the services say what is wrong with them, next to the field."""
+
+from typing import cast
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.dates import TEHRAN, as_utc, jalali_input_value
 from ..core.errors import RuleError
@@ -11,8 +16,9 @@ from ..core.forms import JalaliDateField, WholeNumber
 from ..core.messages import lazy_gettext as _l
 from ..core.money import parse_toman, toman_to_rial
 from ..core.numbers import clean_digits
-from ..core.persian import normalize_text, to_latin_digits, whole_number_or_text
-from . import planning, services
+from ..core.persian import is_digits, normalize_text, to_latin_digits, whole_number_or_text
+from . import applications, planning, services
+from .booths import BOOTH_SIZE_LABELS
 from .models import FeeMode
 
 MAX_FEE_TOMAN = 100_000_000
@@ -181,3 +187,132 @@ class MoveForm(FlaskForm):
     """A fair status move (the action's name) or a clone: only the CSRF token and the action."""
 
     action = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button without fields (withdraw, confirm an offer, assign booths, take out): the CSRF token."""
+
+
+# ---------------------------------------------------------------- the producer's application
+
+
+class ApplicationForm(FlaskForm):
+    """The application: products to bring (a discount field per product is added per request as
+    `discount_<product id>`), needs and a note."""
+
+    products = SelectMultipleField(
+        _l("Products you bring"),
+        coerce=int,
+        validate_choice=False,  # the service says which chosen product is not allowed, and why
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    needs_power = BooleanField(_l("I need electricity (a socket)"))
+    needs_table = BooleanField(_l("I need a table"))
+    two_people = BooleanField(_l("Two of us will be at the booth"))
+    note = TextAreaField(_l("A note for the centre (optional)"))
+
+    def discount(self, product_id: int):
+        """The discount field of one product."""
+        return self[f"discount_{product_id}"]
+
+    def data_for_service(self, product_ids: list[int]) -> applications.ApplicationData:
+        return applications.ApplicationData(
+            product_ids=list(self.products.data or []),
+            discounts={pid: cast(int | None, self.discount(pid).data) for pid in product_ids},
+            needs_power=self.needs_power.data,
+            needs_table=self.needs_table.data,
+            two_people=self.two_people.data,
+            note=self.note.data or "",
+        )
+
+
+class DiscountForm(FlaskForm):
+    """After the deadline: only her fair discounts (fields added per request)."""
+
+    def discount(self, product_id: int):
+        return self[f"discount_{product_id}"]
+
+
+# ---------------------------------------------------------------- the jury
+
+
+class ScoreForm(FlaskForm):
+    """The rubric's radio buttons and comments are read from `score-<key>` / `comment-<key>`
+    (the rubric is the fair's own); the form itself carries the CSRF token."""
+
+
+class DecideForm(FlaskForm):
+    """A message for the applicant; the decision is the button pressed (`decision`: accept,
+    waitlist or reject), checked by jury.decide."""
+
+    message = TextAreaField(
+        _l("Message to the producer (she reads it when the results are published)"), filters=[normalize_text]
+    )
+
+
+# ---------------------------------------------------------------- booths, check-in and sales
+
+
+def whole_number(text: str | None) -> int | None:
+    """A whole number typed in any digits («۱۲», " 12 "), or None."""
+    cleaned = to_latin_digits(text or "").strip()
+    return int(cleaned) if cleaned and len(cleaned) <= 9 and is_digits(cleaned) else None
+
+
+def rial_from_toman(text: str | None) -> int | None:
+    """A toman amount typed in any digits and separators, as rial; None if not a whole number."""
+    toman = parse_toman(text or "")
+    return None if toman is None else toman_to_rial(toman)
+
+
+class ZoneForm(FlaskForm):
+    """A new zone: its name and grid, and the letters its booth codes start with."""
+
+    name = StringField(_l("Zone name"), filters=[_text])
+    rows = StringField(_l("Rows"), default="2")
+    cols = StringField(_l("Booths in each row"), default="5")
+    prefix = StringField(_l("Code starts with"), default="A")
+    entrance_first_row = BooleanField(_l("The first row is near the entrance"), default=True)
+
+
+class BoothForm(FlaskForm):
+    """What one booth offers (made with prefix=f"b{booth.id}" so each booth's fields have their own ids)."""
+
+    size = SelectField(
+        _l("Size"), choices=[SelectChoice(str(size), label) for size, label in BOOTH_SIZE_LABELS.items()]
+    )
+    has_power = BooleanField(_l("Power"))
+    is_corner = BooleanField(_l("Corner"))
+    near_entrance = BooleanField(_l("Near the entrance"))
+
+
+class PlaceForm(FlaskForm):
+    """Put a producer in a booth by hand (choices filled by the view)."""
+
+    application = SelectField(_l("Producer"), coerce=int, validate_choice=False)
+    booth = SelectField(_l("Booth"), coerce=int, validate_choice=False)
+
+
+class CheckinForm(FlaskForm):
+    """The pass code, typed or scanned."""
+
+    code = StringField(_l("Pass code"))
+
+
+class SaleForm(FlaskForm):
+    """A sale at the booth: the amount in toman and how many items."""
+
+    amount = StringField(_l("Amount (toman)"))
+    item_count = StringField(_l("Number of items"), default="1")
+    note = StringField(_l("Note (optional)"), filters=[_text])
+
+    def sale_data(self) -> tuple[int | None, int | None, str]:
+        """The amount in rial, the number of items and the note, as `fairday.record_sale` takes them."""
+        return rial_from_toman(self.amount.data), whole_number(self.item_count.data), self.note.data or ""
+
+
+class StaffSaleForm(SaleForm):
+    """A sale recorded by staff for one of the fair's producers."""
+
+    application = SelectField(_l("Producer"), coerce=int, validate_choice=False)

@@ -9,8 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import StringField
 
 from ...accounts.access import role_required
 from ...core.dates import utcnow
@@ -22,6 +21,7 @@ from ...extensions import db
 from ...shops.models import ShopStatus
 from ...shops.services import owned_shop
 from .. import applications, services, waitlist
+from ..forms import ActionForm, ApplicationForm, DiscountForm
 from ..models import PUBLIC_FAIR_STATUSES, BazaarEvent, FairStatus
 from . import producer_bp as bp
 
@@ -42,48 +42,6 @@ STATUS_TEXTS = {
     "rejected": _l("You were not chosen for this fair. Read the jury's advice and try again next time."),
     "withdrawn": _l("You withdrew this application."),
 }
-
-
-class ApplicationForm(FlaskForm):
-    """The application: products to bring (a discount field per product is added per request as
-    `discount_<product id>`), needs and a note."""
-
-    products = SelectMultipleField(
-        _l("Products you bring"),
-        coerce=int,
-        validate_choice=False,  # the service says which chosen product is not allowed, and why
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
-    needs_power = BooleanField(_l("I need electricity (a socket)"))
-    needs_table = BooleanField(_l("I need a table"))
-    two_people = BooleanField(_l("Two of us will be at the booth"))
-    note = TextAreaField(_l("A note for the centre (optional)"))
-
-    def discount(self, product_id: int):
-        """The discount field of one product."""
-        return self[f"discount_{product_id}"]
-
-    def data_for_service(self, product_ids: list[int]) -> applications.ApplicationData:
-        return applications.ApplicationData(
-            product_ids=list(self.products.data or []),
-            discounts={pid: cast(int | None, self.discount(pid).data) for pid in product_ids},
-            needs_power=self.needs_power.data,
-            needs_table=self.needs_table.data,
-            two_people=self.two_people.data,
-            note=self.note.data or "",
-        )
-
-
-class DiscountForm(FlaskForm):
-    """After the deadline: only her fair discounts (fields added per request)."""
-
-    def discount(self, product_id: int):
-        return self[f"discount_{product_id}"]
-
-
-class ActionForm(FlaskForm):
-    """Button-only forms (withdraw, confirm an offer): just the CSRF token."""
 
 
 def _with_discounts(base: type[FlaskForm], product_ids: list[int], saved: dict[int, int | None] | None = None):

@@ -12,7 +12,7 @@ from ...core.transaction import change
 from ...extensions import db
 from ...shops.services import owned_shop
 from .. import booth_map, fairday
-from ..booth_forms import SaleForm
+from ..forms import SaleForm
 from ..models import PUBLIC_FAIR_STATUSES, Application, ApplicationStatus
 from . import producer_bp
 

@@ -12,8 +12,8 @@ from ...accounts.access import role_required
 from ...core.transaction import change
 from ...extensions import db
 from .. import booths
-from ..booth_forms import ActionForm, BoothForm, PlaceForm, ZoneForm, whole_number
 from ..booth_map import map_rows, map_svg
+from ..forms import ActionForm, BoothForm, PlaceForm, ZoneForm, whole_number
 from ..models import Application, BazaarEvent, Booth, FairStatus, Zone
 from ..services import FAIR_STATUS_LABELS, accepted_applications
 from . import staff_bp

@@ -10,7 +10,7 @@ from ...accounts.access import role_required
 from ...core.transaction import change
 from ...extensions import db
 from .. import fairday
-from ..booth_forms import CheckinForm, StaffSaleForm
+from ..forms import CheckinForm, StaffSaleForm
 from ..models import Application, BazaarEvent
 from ..services import accepted_applications
 from . import staff_bp

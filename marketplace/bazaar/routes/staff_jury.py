@@ -5,34 +5,17 @@ her the jury's scores and comments (templates/bazaar/producer/_feedback.html).""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
-from wtforms import TextAreaField
 
 from ...accounts.access import role_required
-from ...core.messages import lazy_gettext as _l
-from ...core.persian import normalize_text
 from ...core.transaction import change
 from ...extensions import db
 from ...shops.models import Shop
 from .. import jury, jury_board, services
+from ..forms import DecideForm, ScoreForm
 from ..models import Application, ApplicationProduct, BazaarEvent, FairStatus
 from . import producer_bp
 from . import staff_bp as bp
-
-
-class ScoreForm(FlaskForm):
-    """The rubric's radio buttons and comments are read from `score-<key>` / `comment-<key>`
-    (the rubric is the fair's own); the form itself carries the CSRF token."""
-
-
-class DecideForm(FlaskForm):
-    """A message for the applicant; the decision is the button pressed (`decision`: accept,
-    waitlist or reject), checked by jury.decide."""
-
-    message = TextAreaField(
-        _l("Message to the producer (she reads it when the results are published)"), filters=[normalize_text]
-    )
 
 
 def _fair(fair_id: int) -> BazaarEvent:
