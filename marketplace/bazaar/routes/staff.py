@@ -1,7 +1,7 @@
 """Staff: the list of fairs, creating, editing and cloning one, moving it through its states, and
 its hub page linking the jury, booths, fair day and report."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,13 +13,6 @@ from .. import planning, services
 from ..forms import FairForm, MoveForm
 from ..models import Application, BazaarEvent, FairStatus
 from . import staff_bp as bp
-
-
-def _fair(fair_id: int) -> BazaarEvent:
-    fair = db.session.get(BazaarEvent, fair_id)
-    if fair is None:
-        abort(404)
-    return fair
 
 
 @bp.get("")
@@ -73,7 +66,7 @@ def new():
 @bp.route("/<int:fair_id>/edit", methods=["GET", "POST"])
 @role_required("staff")
 def edit(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     if request.method == "POST":
         form = FairForm()
         saved, typed = _save(form, fair)
@@ -88,7 +81,7 @@ def edit(fair_id: int):
 @bp.get("/<int:fair_id>")
 @role_required("staff")
 def show(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     counts = dict(
         db.session.execute(
             select(Application.status, func.count()).where(Application.fair_id == fair.id).group_by(Application.status)
@@ -109,7 +102,7 @@ def show(fair_id: int):
 @bp.post("/<int:fair_id>/move")
 @role_required("staff")
 def move(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     form = MoveForm()
     if form.validate_on_submit():
         with change(form) as done:
@@ -125,7 +118,7 @@ def move(fair_id: int):
 @bp.post("/<int:fair_id>/clone")
 @role_required("staff")
 def clone(fair_id: int):
-    source = _fair(fair_id)
+    source = db.get_or_404(BazaarEvent, fair_id)
     form = MoveForm()
     if form.validate_on_submit():
         with change(form) as done:

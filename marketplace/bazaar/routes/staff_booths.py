@@ -18,11 +18,6 @@ from ..models import Application, BazaarEvent, Booth, FairStatus, Zone
 from ..services import FAIR_STATUS_LABELS, accepted_applications
 from . import staff_bp
 
-
-def _fair(fair_id: int) -> BazaarEvent:
-    return db.get_or_404(BazaarEvent, fair_id)
-
-
 # What a staff URL names inside a fair.
 _InFair = TypeVar("_InFair", Booth, Zone, Application)
 
@@ -70,7 +65,7 @@ def _place_form(fair: BazaarEvent, accepted: list[Application], form: PlaceForm 
 @staff_bp.get("/<int:fair_id>/booths", endpoint="booths")
 @role_required("staff")
 def layout(fair_id: int):
-    return _layout_page(_fair(fair_id))
+    return _layout_page(db.get_or_404(BazaarEvent, fair_id))
 
 
 def _layout_page(fair: BazaarEvent, zone_form: ZoneForm | None = None, place_form: PlaceForm | None = None):
@@ -112,7 +107,7 @@ def _layout_page(fair: BazaarEvent, zone_form: ZoneForm | None = None, place_for
 @staff_bp.post("/<int:fair_id>/booths/zones")
 @role_required("staff")
 def booths_add_zone(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     form = ZoneForm()
     if form.validate_on_submit():
         with change(form) as done:
@@ -133,7 +128,7 @@ def booths_add_zone(fair_id: int):
 @staff_bp.post("/<int:fair_id>/booths/<int:booth_id>")
 @role_required("staff")
 def booth_update(fair_id: int, booth_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     booth = _in_fair(Booth, booth_id, fair)
     form = BoothForm(prefix=f"b{booth.id}")
     if form.validate_on_submit():
@@ -151,7 +146,7 @@ def booth_update(fair_id: int, booth_id: int):
 @staff_bp.post("/<int:fair_id>/booths/zones/<int:zone_id>/remove")
 @role_required("staff")
 def zone_remove(fair_id: int, zone_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     zone = _in_fair(Zone, zone_id, fair)
     form = ActionForm()
     if form.validate_on_submit():
@@ -166,7 +161,7 @@ def zone_remove(fair_id: int, zone_id: int):
 @staff_bp.post("/<int:fair_id>/booths/assign")
 @role_required("staff")
 def booths_assign(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     form = ActionForm()
     if form.validate_on_submit():
         with change(form) as done:
@@ -198,7 +193,7 @@ def booths_assign(fair_id: int):
 @staff_bp.post("/<int:fair_id>/booths/place")
 @role_required("staff")
 def booth_place(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     form = _place_form(fair, accepted_applications(fair), PlaceForm())
     if form.validate_on_submit():
         application = db.session.get(Application, form.application.data)
@@ -216,7 +211,7 @@ def booth_place(fair_id: int):
 @staff_bp.post("/<int:fair_id>/booths/unplace/<int:application_id>")
 @role_required("staff")
 def booth_unplace(fair_id: int, application_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     application = _in_fair(Application, application_id, fair)
     form = ActionForm()
     if form.validate_on_submit():
@@ -230,7 +225,7 @@ def booth_unplace(fair_id: int, application_id: int):
 @staff_bp.get("/<int:fair_id>/booths/map")
 @role_required("staff")
 def booth_map(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     # The SVG is built from escaped parts only (map_svg escapes every name and code).
     svg = Markup(map_svg(fair))  # noqa: S704
     return render_template(

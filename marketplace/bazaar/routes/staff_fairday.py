@@ -16,14 +16,10 @@ from ..services import accepted_applications
 from . import staff_bp
 
 
-def _fair(fair_id: int) -> BazaarEvent:
-    return db.get_or_404(BazaarEvent, fair_id)
-
-
 @staff_bp.route("/<int:fair_id>/checkin", methods=["GET", "POST"])
 @role_required("staff")
 def checkin(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     form = CheckinForm()
     status = 200
     if form.validate_on_submit():
@@ -50,7 +46,7 @@ def checkin(fair_id: int):
 @staff_bp.route("/<int:fair_id>/sales", methods=["GET", "POST"])
 @role_required("staff")
 def sales(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     accepted = accepted_applications(fair)
     form = StaffSaleForm()
     form.application.choices = [

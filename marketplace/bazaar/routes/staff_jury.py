@@ -18,13 +18,6 @@ from . import producer_bp
 from . import staff_bp as bp
 
 
-def _fair(fair_id: int) -> BazaarEvent:
-    fair = db.session.get(BazaarEvent, fair_id)
-    if fair is None:
-        abort(404)
-    return fair
-
-
 def _application(fair: BazaarEvent, application_id: int) -> Application:
     application = db.session.scalar(
         db.select(Application)
@@ -42,7 +35,7 @@ def _application(fair: BazaarEvent, application_id: int) -> Application:
 @bp.get("/<int:fair_id>/jury", endpoint="jury")
 @role_required("staff")
 def board_page(fair_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     sort = request.args.get("sort", "average")
     if sort not in jury_board.SORTS:
         sort = "average"
@@ -63,7 +56,7 @@ def board_page(fair_id: int):
 @bp.route("/<int:fair_id>/jury/<int:application_id>", methods=["GET", "POST"])
 @role_required("staff")
 def score(fair_id: int, application_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     application = _application(fair, application_id)
     keys = jury.rubric(fair)
     form = ScoreForm()
@@ -115,7 +108,7 @@ def score(fair_id: int, application_id: int):
 @bp.post("/<int:fair_id>/jury/<int:application_id>/decide")
 @role_required("staff")
 def decide(fair_id: int, application_id: int):
-    fair = _fair(fair_id)
+    fair = db.get_or_404(BazaarEvent, fair_id)
     application = _application(fair, application_id)
     form = DecideForm()
     if form.validate_on_submit():
