@@ -22,7 +22,7 @@ from ...shops.models import ShopStatus
 from ...shops.services import owned_shop
 from .. import applications, services, waitlist
 from ..forms import ActionForm, ApplicationForm, DiscountForm
-from ..models import PUBLIC_FAIR_STATUSES, BazaarEvent, FairStatus
+from ..models import PUBLIC_FAIR_STATUSES, Application, BazaarEvent, FairStatus
 from . import producer_bp as bp
 
 STATUS_LABELS = {
@@ -72,7 +72,8 @@ def _her_shop_or_redirect():
     return shop
 
 
-def _her_application(application_id: int):
+def her_application_or_404(application_id: int) -> Application:
+    """Her own application (another producer's is not found, not forbidden)."""
     application = applications.her_application(owned_shop(current_user), application_id)
     if application is None:
         abort(404)
@@ -155,7 +156,7 @@ def apply(fair_id: int):
 def application(application_id: int):
     """Her application: status, products, readiness, decision and feedback, offer, booth; the
     edit form until the deadline, her discounts until the fair ends."""
-    application = _her_application(application_id)
+    application = her_application_or_404(application_id)
     fair = application.fair
     shop = application.shop
     now = utcnow()
@@ -217,7 +218,7 @@ def application(application_id: int):
 @bp.post("/applications/<int:application_id>/withdraw")
 @role_required("producer")
 def withdraw(application_id: int):
-    application = _her_application(application_id)
+    application = her_application_or_404(application_id)
     form = ActionForm()
     if form.validate_on_submit():
         with change(form) as done:
@@ -230,7 +231,7 @@ def withdraw(application_id: int):
 @bp.post("/applications/<int:application_id>/confirm")
 @role_required("producer")
 def confirm_offer(application_id: int):
-    application = _her_application(application_id)
+    application = her_application_or_404(application_id)
     form = ActionForm()
     if form.validate_on_submit():
         with change(form) as done:

@@ -5,33 +5,18 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 
 from ...accounts.access import role_required
 from ...core.transaction import change
-from ...extensions import db
-from ...shops.services import owned_shop
 from .. import booth_map, fairday
 from ..forms import SaleForm
 from ..models import PUBLIC_FAIR_STATUSES, Application, ApplicationStatus
 from . import producer_bp
-
-
-def _her_application(application_id: int) -> Application:
-    """Her own application, or 404 (another producer's is not found, not forbidden)."""
-    shop = owned_shop(current_user)
-    if shop is None:
-        abort(404)
-    application = db.session.scalar(
-        select(Application).where(Application.id == application_id, Application.shop_id == shop.id)
-    )
-    if application is None:
-        abort(404)
-    return application
+from .producer import her_application_or_404
 
 
 def _accepted(application_id: int) -> Application:
-    application = _her_application(application_id)
+    application = her_application_or_404(application_id)
     if application.status != ApplicationStatus.ACCEPTED:
         abort(404)
     return application
