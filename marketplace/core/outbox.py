@@ -231,73 +231,62 @@ def carry_out(message: OutboxMessage, token: str, config: dict, now: datetime | 
     """Run one claimed row's handler, then record the outcome: "done", "retry", "failed" or "lost"
     (the lease had passed to another worker). No transaction is open while the handler runs, so a
     slow provider never holds a database lock; the outcome is written in a short one after."""
-    message_id = message.id
-    kind, attempts = message.kind, message.attempts
-    values: dict[str, Any]
-    function = _handlers.get(kind)
-    if kind in _tasks:
+    if message.kind in _tasks:
         return _carry_out_task(message, token, config, now)
+    values: dict[str, Any]
+    function = _handlers.get(message.kind)
     try:
         if function is None:
-            raise PermanentError(f"no handler for kind {kind!r}")
+            raise PermanentError(f"no handler for kind {message.kind!r}")
         function(message)
         if db.session.new or db.session.dirty or db.session.deleted:
-            raise PermanentError(f"the handler of {kind!r} changed rows; handlers only act outside")
+            raise PermanentError(f"the handler of {message.kind!r} changed rows; handlers only act outside")
     except Exception as error:
-        error_text = f"{error.__class__.__name__}: {error}"[:2000]
-        permanent = isinstance(error, PermanentError) or attempts >= config["OUTBOX_MAX_ATTEMPTS"]
-        moment = now or utcnow()
-        if permanent:
-            outcome, values = "failed", {"failed_at": moment}
-            log.warning("outbox row %s (%s) failed for good: %s", message_id, kind, error_text)
-        else:
-            delay = retry_delay(attempts, config["OUTBOX_RETRY_BASE_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"])
-            outcome, values = "retry", {"available_at": moment + timedelta(seconds=delay)}
-            log.info("outbox row %s (%s) will be retried in %.0f s: %s", message_id, kind, delay, error_text)
-        values["last_error"] = error_text
+        outcome, values = _after_failure(message, error, config, now)
     else:
         outcome, values = "done", {"done_at": now or utcnow()}
     db.session.rollback()  # whatever the handler read
     begin_write()
+    return _commit_outcome(message.id, token, outcome, values)
+
+
+def _carry_out_task(message: OutboxMessage, token: str, config: dict, now: datetime | None) -> str:
+    """Run a `task` row: its changes and "done" commit in one transaction, or neither does."""
+    db.session.rollback()
+    begin_write()
+    try:
+        _handlers[message.kind](message)
+        db.session.flush()
+    except Exception as error:
+        db.session.rollback()
+        outcome, values = _after_failure(message, error, config, now)
+        begin_write()
+        return _commit_outcome(message.id, token, outcome, values)
+    return _commit_outcome(message.id, token, "done", {"done_at": now or utcnow()})
+
+
+def _after_failure(message: OutboxMessage, error: Exception, config: dict, now: datetime | None) -> tuple[str, dict]:
+    """The outcome of a failed attempt and the columns recording it: "failed" for good (a
+    `PermanentError`, or the attempts ran out), else "retry" after a growing delay."""
+    error_text = f"{error.__class__.__name__}: {error}"[:2000]
+    moment = now or utcnow()
+    if isinstance(error, PermanentError) or message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        log.warning("outbox row %s (%s) failed for good: %s", message.id, message.kind, error_text)
+        return "failed", {"failed_at": moment, "last_error": error_text}
+    delay = retry_delay(message.attempts, config["OUTBOX_RETRY_BASE_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"])
+    log.info("outbox row %s (%s) will be retried in %.0f s: %s", message.id, message.kind, delay, error_text)
+    return "retry", {"available_at": moment + timedelta(seconds=delay), "last_error": error_text}
+
+
+def _commit_outcome(message_id: int, token: str, outcome: str, values: dict) -> str:
+    """Record the outcome in the open write transaction and commit it, if the lease is still ours;
+    "lost" (and nothing committed) when another worker took the row over."""
     if not _finish(message_id, token, **values):
         db.session.rollback()
         log.warning("outbox row %s changed hands before it was recorded", message_id)
         return "lost"
     db.session.commit()
     return outcome
-
-
-def _carry_out_task(message: OutboxMessage, token: str, config: dict, now: datetime | None) -> str:
-    """Run a `task` row: its changes and "done" commit in one transaction, or neither does."""
-    message_id, kind, attempts = message.id, message.kind, message.attempts
-    db.session.rollback()
-    begin_write()
-    try:
-        _handlers[kind](message)
-        db.session.flush()
-        if not _finish(message_id, token, done_at=now or utcnow()):
-            db.session.rollback()
-            log.warning("outbox task %s changed hands before it ran", message_id)
-            return "lost"
-        db.session.commit()
-        return "done"
-    except Exception as error:
-        db.session.rollback()
-        error_text = f"{error.__class__.__name__}: {error}"[:2000]
-        moment = now or utcnow()
-        values: dict[str, Any]
-        if isinstance(error, PermanentError) or attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
-            outcome, values = "failed", {"failed_at": moment}
-            log.warning("outbox task %s (%s) failed for good: %s", message_id, kind, error_text)
-        else:
-            delay = retry_delay(attempts, config["OUTBOX_RETRY_BASE_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"])
-            outcome, values = "retry", {"available_at": moment + timedelta(seconds=delay)}
-        begin_write()
-        if not _finish(message_id, token, last_error=error_text, **values):
-            db.session.rollback()
-            return "lost"
-        db.session.commit()
-        return outcome
 
 
 def release(message_ids: list[int], token: str) -> None:
