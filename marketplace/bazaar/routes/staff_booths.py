@@ -196,10 +196,8 @@ def booth_place(fair_id: int):
     fair = db.get_or_404(BazaarEvent, fair_id)
     form = _place_form(fair, accepted_applications(fair), PlaceForm())
     if form.validate_on_submit():
-        application = db.session.get(Application, form.application.data)
-        booth = db.session.get(Booth, form.booth.data)
-        if application is None or application.fair_id != fair.id or booth is None:
-            abort(404)
+        application = _in_fair(Application, form.application.data, fair)
+        booth = db.get_or_404(Booth, form.booth.data)  # another fair's booth: refused by booths.place, with why
         with change(form) as done:
             booths.place(application, booth)
         if done:
