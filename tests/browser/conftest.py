@@ -29,7 +29,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_server():
+def live_app():
+    """The app behind the live server (a journey drains its outbox, as the worker would)."""
     instance = tempfile.mkdtemp(prefix="rooyesh-browser-")
     app = create_app(
         {
@@ -46,13 +47,19 @@ def live_server():
         load_demo()
         db.session.commit()
         rebuild_index_if_needed(app)  # as at start-up: requests never build the search index
+    yield app
+    shutil.rmtree(instance, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"  # the address links are built from
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    shutil.rmtree(instance, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
