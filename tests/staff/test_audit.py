@@ -108,9 +108,8 @@ def test_database_refuses_raw_update_and_delete(app, client, make, staff, login,
     login(staff)
     approve(client, shop.id, "درست")
     with app.app_context():
-        with pytest.raises(sa.exc.DatabaseError, match="audit log"):
-            with db.session.begin_nested():
-                db.session.execute(sa.text(statement))
+        with pytest.raises(sa.exc.DatabaseError, match="audit log"), db.session.begin_nested():
+            db.session.execute(sa.text(statement))
         assert db.session.scalars(select(StaffAction.reason)).all() == ["درست"]
 
 
