@@ -71,6 +71,25 @@ OBJECT_PAGES = {
 }
 
 
+# What kinds of objects are called (the table or URL name is the key); unknown kinds show their key.
+OBJECT_LABELS = {
+    "shop": _l("Shop"),
+    "user": _l("Account"),
+    "product": _l("Product"),
+    "fair": _l("Fair"),
+    "order": _l("Order"),
+    "application": _l("Fair application"),
+    "assist_session": _l("Assisted session"),
+    "registration_record": _l("Licence evidence"),
+}
+
+
+def object_label(kind: str) -> str:
+    """The translated name of an object kind; an unknown kind is shown as it is."""
+    label = OBJECT_LABELS.get(kind)
+    return str(label) if label is not None else kind
+
+
 def action_label(action: str) -> str:
     """The translated name of an action key; an unknown key is shown as it is."""
     label = ACTION_LABELS.get(action)
@@ -278,7 +297,7 @@ def log_csv(filters: AuditFilter) -> bytes:
         changed = "; ".join(f"{row['table']} {row['id']} {row['op']}" for row in action.summary or [])
         cells = (
             to_latin_digits(format_jalali(as_utc(action.created_at))), action.actor_name, action.on_behalf_of_name,
-            action_label(action.action), action.object_type, "" if action.object_id is None else str(action.object_id),
+            action_label(action.action), object_label(action.object_type), "" if action.object_id is None else str(action.object_id),
             action.reason, changed, action.ip,
         )  # fmt: skip
         writer.writerow([csv_text(cell) for cell in cells])

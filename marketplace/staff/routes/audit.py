@@ -17,7 +17,7 @@ def _filters() -> tuple[AuditFilterForm, audit.AuditFilter]:
     form = AuditFilterForm(request.args)
     form.actor.choices = [("", _("Everyone"))] + [(str(actor_id), name) for actor_id, name in actors]
     form.action.choices = [("", _("Every action"))] + actions
-    form.object_type.choices = [("", _("Every kind"))] + [(kind, kind) for kind in types]
+    form.object_type.choices = [("", _("Every kind"))] + [(kind, audit.object_label(kind)) for kind in types]
     form.validate()
     actor = form.actor.data or ""
     filters = audit.AuditFilter(
@@ -52,6 +52,7 @@ def log():
         pagination=audit.log_page(filters, page_arg()),
         query=query,
         label=audit.action_label,
+        object_label=audit.object_label,
         object_url=object_url,
     ), 422 if form.errors else 200
 
