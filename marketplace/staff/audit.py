@@ -295,10 +295,10 @@ def log_csv(filters: AuditFilter) -> bytes:
     writer.writerow([csv_text(str(header)) for header in headers])
     for action in db.session.scalars(filtered(filters)):
         changed = "; ".join(f"{row['table']} {row['id']} {row['op']}" for row in action.summary or [])
+        object_id = "" if action.object_id is None else str(action.object_id)
         cells = (
             to_latin_digits(format_jalali(as_utc(action.created_at))), action.actor_name, action.on_behalf_of_name,
-            action_label(action.action), object_label(action.object_type), "" if action.object_id is None else str(action.object_id),
-            action.reason, changed, action.ip,
+            action_label(action.action), object_label(action.object_type), object_id, action.reason, changed, action.ip,
         )  # fmt: skip
         writer.writerow([csv_text(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
