@@ -45,6 +45,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories="translations")
     limiter.init_app(app)
 
+    from .accounts.access import init_access
     from .bazaar import init_bazaar
     from .branding.fonts import require_raqm
     from .core import notify
@@ -60,6 +61,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from .orders.services import init_orders
     from .registration import init_registration
     from .search import init_search
+    from .staff import init_staff
 
     require_raqm()  # Persian logos and kit images need real shaping: refuse to start without it
     app.extensions["notifier"] = notify.notifier_for(app)
@@ -76,6 +78,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_orders(app)
     init_search(app)
     init_bazaar(app)
+    init_access(app)  # assisted mode: before init_staff, whose audit hook asks who is acting
+    init_staff(app)
     _import_models()
     _register_blueprints(app)
     _register_commands(app)
@@ -95,6 +99,7 @@ def _import_models() -> None:
     from .registration import models as _registration  # noqa: F401
     from .search import models as _search  # noqa: F401
     from .shops import models as _shops  # noqa: F401
+    from .staff import models as _staff  # noqa: F401
 
 
 def _load_settings(app: Flask, overrides: dict) -> None:
@@ -191,6 +196,8 @@ def _register_blueprints(app: Flask) -> None:
     from .search.routes import bp as search_bp
     from .shops.routes.settings import bp as shops_bp
     from .shops.routes.wizard import bp as wizard_bp
+    from .staff.routes.assist import assist_bp, assisted_bp
+    from .staff.routes.audit import bp as staff_audit_bp
     from .staff.routes.console import bp as staff_bp
     from .staff.routes.money import bp as staff_money_bp
     from .staff.routes.products import bp as staff_products_bp
@@ -223,6 +230,9 @@ def _register_blueprints(app: Flask) -> None:
         staff_fairs_bp,
         receipts_bp,
         staff_money_bp,
+        staff_audit_bp,
+        assist_bp,
+        assisted_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -128,6 +128,12 @@ PASSWORD_MAX_LENGTH = 128
 RESET_CODE_TTL_MINUTES = 15
 RESET_CODE_MAX_ATTEMPTS = 5
 
+# Assisted mode: a staff member working as a producer ends after this many minutes without a request;
+# the producer's consent code works for ASSIST_CODE_TTL_MINUTES and ASSIST_CODE_MAX_ATTEMPTS tries.
+ASSIST_IDLE_MINUTES = 30
+ASSIST_CODE_TTL_MINUTES = 10
+ASSIST_CODE_MAX_ATTEMPTS = 5
+
 # Notifier backend: "log" writes each message to the log and to instance/outbox.log;
 # "kavenegar" sends through Kavenegar's HTTP API with the API key and sender line below.
 NOTIFIER = "log"

@@ -102,3 +102,38 @@ class Notification(Model):
     link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AssistSession(Model):
+    """A staff member working as a producer who asked for help ("assisted mode").
+
+    Consent comes first: a one-time code texted to her phone that she reads out (`sms_code`; only
+    its hash is kept, with the tries counted), or a paper consent form's reference (`paper`). The
+    session is live from `started_at` until `ended_at`; `last_seen_at` is its last request, and 30
+    idle minutes end it (`end_reason` says how it ended)."""
+
+    PUBLIC_FIELDS = ()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    consent_method: Mapped[str] = mapped_column(String(16))  # "sms_code" | "paper"
+    consent_reference: Mapped[str] = mapped_column(String(120), default="")
+    consent_note: Mapped[str] = mapped_column(String(500), default="")
+    code_hash: Mapped[str | None] = mapped_column(String(255))
+    attempts: Mapped[int] = mapped_column(default=0)
+    code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str] = mapped_column(String(16), default="")  # "ended" | "idle" | "logout" | …
+
+    staff: Mapped[User] = relationship(foreign_keys=[staff_id])
+    producer: Mapped[User] = relationship(foreign_keys=[producer_id])
+
+    @property
+    def live(self) -> bool:
+        """Started (consent given) and not ended."""
+        return self.started_at is not None and self.ended_at is None

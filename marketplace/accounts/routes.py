@@ -10,6 +10,7 @@ from ..core.security import is_safe_next, refuse_cross_site_post
 from ..core.transaction import change
 from ..extensions import csrf, db, limiter
 from . import services, throttle
+from .access import acting_user, end_assist_in_browser
 from .forms import (
     ActionForm,
     ChangePasswordForm,
@@ -111,7 +112,10 @@ def logout():
     """Log out everywhere: the token rotates, so other devices and copied cookies stop working."""
     if ActionForm().validate_on_submit():
         with change():
-            services.end_all_sessions(current_user)
+            # while assisting, the staff member logs out (and the assisted session ends), not her
+            person = acting_user()
+            end_assist_in_browser("logout")
+            services.end_all_sessions(person)
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("pages.home"))

@@ -1,1 +1,8 @@
-"""The centre's console. Today: people and their roles; later queues, fairs and reports."""
+"""The centre's console: people, shops, bulk import, money, the audit log and assisted mode."""
+
+
+def init_staff(app) -> None:
+    """Record every staff write in the audit log (staff/audit.py)."""
+    from .audit import init_audit
+
+    init_audit(app)

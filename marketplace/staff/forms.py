@@ -2,12 +2,13 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import ValidationError
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..core.forms import JalaliDateField
 from ..core.messages import lazy_gettext as _l
 from ..core.money import parse_toman, toman_to_rial
-from ..core.persian import normalize_text
+from ..core.persian import normalize_text, to_latin_digits
 
 # One unit of a card currency (a euro) will not cost a billion toman: more is a typo.
 MAX_RATE_TOMAN = 100_000_000
@@ -60,3 +61,62 @@ class ExchangeRateForm(FlaskForm):
     def rial_per_unit(self) -> int:
         """The rate as stored: rial per unit (call after validation)."""
         return toman_to_rial(parse_toman(self.toman_per_unit.data or "") or 0)
+
+
+# ---------------------------------------------------------------- assisted mode
+
+
+class AssistButtonForm(FlaskForm):
+    """A button-only form of assisted mode (send the code, end assisting): the CSRF token."""
+
+
+def _digits_only(value):
+    return to_latin_digits(value or "").replace(" ", "").strip()
+
+
+class ConsentCodeForm(FlaskForm):
+    code = StringField(
+        _l("The code she reads out"),
+        validators=[DataRequired(message=_l("Enter the 6-digit code."))],
+        filters=[_digits_only],
+    )
+
+    def validate_code(self, field):
+        if not (field.data.isdigit() and len(field.data) == 6):
+            raise ValidationError(_l("The code has 6 digits."))
+
+
+class PaperConsentForm(FlaskForm):
+    reference = StringField(
+        _l("Consent form number"),
+        validators=[DataRequired(message=_l("Write the consent form's number or reference.")), Length(max=120)],
+        filters=[_text],
+    )
+    # named `reason`: the audit log keeps it as the reason of this action
+    reason = TextAreaField(
+        _l("Note: what she asked for help with"),
+        validators=[DataRequired(message=_l("Write a note: what she asked for help with.")), Length(max=500)],
+        filters=[_text],
+    )
+
+
+# ---------------------------------------------------------------- audit log
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    actor = SelectField(_l("Staff member"), coerce=str, validate_choice=False)
+    action = SelectField(_l("Action"), coerce=str, validate_choice=False)
+    object_type = SelectField(_l("Object"), coerce=str, validate_choice=False)
+    object_id = StringField(_l("Object number"), filters=[_digits_only])
+    assisted = BooleanField(_l("Only while assisting a producer"))
+    since = JalaliDateField(_l("From (date)"))
+    until = JalaliDateField(_l("To (date)"))
+
+    def validate_object_id(self, field):
+        if field.data and not (field.data.isdigit() and len(field.data) <= 9):
+            raise ValidationError(_l("Enter a whole number."))
