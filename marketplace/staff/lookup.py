@@ -55,45 +55,28 @@ def find(typed: str, limit: int = KIND_LIMIT) -> Found:
     people = services.search_users(typed, page=1, per_page=limit)
     found.people, found.people_total = list(people.items), people.total or 0
     owners = _matching_users(query)
-    found.shops = list(
-        db.session.scalars(
-            select(Shop)
-            .where(
-                or_(
-                    name_matches(Shop.name, query),
-                    Shop.owner_id.in_(owners),
-                    *phone_matches(Shop.contact_phone, query),
-                    *_by_number(Shop.id, query),
-                )
-            )
-            .options(selectinload(Shop.owner))
-            .order_by(Shop.id.desc())
-            .limit(limit)
-        )
+
+    def newest(model, *conditions, load=()):
+        statement = select(model).where(or_(*conditions)).options(*(selectinload(rel) for rel in load))
+        return list(db.session.scalars(statement.order_by(model.id.desc()).limit(limit)))
+
+    found.shops = newest(
+        Shop,
+        name_matches(Shop.name, query),
+        Shop.owner_id.in_(owners),
+        *phone_matches(Shop.contact_phone, query),
+        *_by_number(Shop.id, query),
+        load=(Shop.owner,),
     )
-    found.products = list(
-        db.session.scalars(
-            select(Product)
-            .where(or_(name_matches(Product.title, query), *_by_number(Product.id, query)))
-            .options(selectinload(Product.shop))
-            .order_by(Product.id.desc())
-            .limit(limit)
-        )
+    found.products = newest(
+        Product, name_matches(Product.title, query), *_by_number(Product.id, query), load=(Product.shop,)
     )
-    found.orders = list(
-        db.session.scalars(
-            select(Order)
-            .where(
-                or_(
-                    *_by_number(Order.id, query),
-                    Order.buyer_id.in_(owners),
-                    name_matches(Order.receiver_name, query),
-                    *phone_matches(Order.receiver_phone, query),
-                )
-            )
-            .options(selectinload(Order.shop), selectinload(Order.buyer))
-            .order_by(Order.id.desc())
-            .limit(limit)
-        )
+    found.orders = newest(
+        Order,
+        *_by_number(Order.id, query),
+        Order.buyer_id.in_(owners),
+        name_matches(Order.receiver_name, query),
+        *phone_matches(Order.receiver_phone, query),
+        load=(Order.shop, Order.buyer),
     )
     return found
