@@ -6,6 +6,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.staff import lookup
 from marketplace.staff.services import read_query
+from tests.conftest import statements
 from tests.factories import ProductFactory, ShopFactory, UserFactory
 from tests.orders.ordering import place
 
@@ -123,3 +124,28 @@ def test_people_page_keeps_its_search(app, client, staff, login, make_user):
     login(staff)
     assert "سکینه احمدی" in client.get("/staff/users", query_string={"q": "+98 915 444"}).get_data(as_text=True)
     assert "سکینه احمدی" in client.get("/staff/users?q=سكينه").get_data(as_text=True)
+
+
+def test_search_runs_the_same_queries_for_few_or_many_results(app, client, staff, login):
+    """Every kind is fetched with its shops, owners and buyers at once: no query per result."""
+
+    def make_matches(count):
+        with app.app_context():
+            for _ in range(count):
+                owner = UserFactory(display_name="فاطمه نمونه", roles={"producer"})
+                shop = ShopFactory(owner=owner, status="approved", name=f"کارگاه نمونه {owner.id}")
+                ProductFactory(shop=shop, status="published", title="نمونهٔ کار")
+                place(owner, shop=shop)
+            db.session.commit()
+
+    login(staff)
+
+    def queries() -> int:
+        with statements(app) as ran:
+            assert client.get("/staff/search?q=نمونه").status_code == 200
+        return len(ran)
+
+    make_matches(2)
+    few = queries()
+    make_matches(5)
+    assert queries() == few
