@@ -176,3 +176,6 @@ PLATFORM_COMMISSION_PERCENT = 0
 DEFAULT_POST_FEE_RIAL = 700_000
 DEFAULT_COURIER_FEE_RIAL = None
 MAX_LINE_QUANTITY = 20
+# The staff console (/staff) lists an order as stuck once it has waited longer than this many days in
+# one state (not accepted, not sent, not delivered).
+STUCK_ORDER_DAYS = 3

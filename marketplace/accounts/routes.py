@@ -43,11 +43,11 @@ def _limit(setting: str, per_phone: bool = False):
 
 
 def _after_login_target(next_path: str | None, user) -> str:
-    """Where a login lands: the safe `next` she was sent from, else staff on their console
-    (the shop review queue), everyone else on the home page."""
+    """Where a login lands: the safe `next` she was sent from, else staff on their console's
+    home (the queues waiting for them), everyone else on the home page."""
     if is_safe_next(next_path):
         return next_path
-    return url_for("staff.shops") if user.has_role("staff") else url_for("pages.home")
+    return url_for("staff.home") if user.has_role("staff") else url_for("pages.home")
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -92,6 +92,13 @@ class SettingsForm(FlaskForm):
     banner = FileField(_l("Banner photo (wide)"))
 
 
+class PayoutForm(FlaskForm):
+    """Where the centre pays her; the rules (Sheba checksum, lengths) are in shops.payout."""
+
+    holder_name = StringField(_l("Account holder's name"), filters=[_text])
+    sheba = StringField(_l("Sheba number"), filters=[_text])
+
+
 class DecisionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(_l("Reason (the producer sees it)"), validators=[Length(max=1000)], filters=[_multiline])

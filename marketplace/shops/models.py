@@ -1,4 +1,5 @@
-"""Shop tables: the shop, its earlier slugs (which keep redirecting) and the staff decisions on it."""
+"""Shop tables: the shop, its earlier slugs (which keep redirecting), the staff decisions on it and
+where the centre pays the producer."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -86,6 +87,7 @@ class Shop(Model):
     decisions: Mapped[list["ShopDecision"]] = relationship(
         back_populates="shop", cascade="all, delete-orphan", order_by="ShopDecision.id.desc()"
     )
+    payout: Mapped["ShopPayout | None"] = relationship(back_populates="shop", cascade="all, delete-orphan")
 
     @hybrid_property
     def is_public(self) -> bool:
@@ -112,3 +114,19 @@ class ShopDecision(AuditTrailMixin, Model):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
 
     shop: Mapped[Shop] = relationship(back_populates="decisions")
+
+
+class ShopPayout(Model):
+    """Where the centre pays the producer what it owes her (shops.payout): the account holder's name
+    and the Sheba number (the Iranian IBAN, stored as IR and 24 digits). Only she sets it; staff
+    see it with all but the last four digits hidden."""
+
+    PUBLIC_FIELDS = ()
+
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), primary_key=True)
+    holder_name: Mapped[str] = mapped_column(String(80))
+    sheba: Mapped[str] = mapped_column(String(26))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    shop: Mapped[Shop] = relationship(back_populates="payout")

@@ -1,32 +1,92 @@
-"""Staff console rules."""
+"""Staff console rules: finding people (and the reading of a typed query that the console's one
+search box shares, staff/lookup.py), and who may change whose roles."""
 
-from sqlalchemy import or_, select
+import re
+from contextlib import suppress
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, or_, select
 
 from ..accounts import services as accounts
 from ..accounts.models import User
-from ..core.persian import normalize_text, to_latin_digits
+from ..core.persian import MAX_DIGITS, is_digits, normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
 
 PAGE_SIZE = 25
 # The roles the console's role form offers (every account is a buyer).
 MANAGED_ROLES = ("producer", "staff", "admin")
+# Fewer digits than this are no part of a phone number worth looking for (they match everyone).
+PHONE_MIN_DIGITS = 4
+# What people put between the digits of a number, and before it («#۱۲۳», «+98 915 …», «0915-…»).
+_NUMBER_NOISE = re.compile(r"[\s\-\u200c\u200e\u200f().#№]")
+ZWNJ = "\u200c"
 
 
-def search_users(query: str, page: int = 1):
-    """Users whose name contains `query` or whose phone matches it, newest first, paginated."""
+@dataclass(frozen=True)
+class Query:
+    """A query typed in the console, read every way it can mean something: `text` for names (its
+    spaces and ZWNJs dropped, so «علی‌رضا», «علیرضا» and «علی رضا» meet), `phone` when it is a whole
+    Iranian mobile (E.164), `digits` for part of one (national digits, without +98 or the leading
+    0), `number` when it is an id («۱۲۳», «١٢٣», «#123»)."""
+
+    text: str
+    phone: str | None = None
+    digits: str | None = None
+    number: int | None = None
+
+
+def read_query(typed: str) -> Query:
+    """Read what staff typed into a Query (Persian letters, any digits, any phone spelling)."""
+    text = normalize_text(typed)
+    raw = _NUMBER_NOISE.sub("", to_latin_digits(text))
+    phone = digits = number = None
+    with suppress(PhoneError):
+        phone = normalize_iranian_mobile(text)
+    bare = raw[1:] if raw.startswith("+") else raw
+    if bare and is_digits(bare) and len(bare) <= MAX_DIGITS:
+        if not raw.startswith("+"):
+            number = int(bare)
+        national = bare[4:] if bare.startswith("0098") else bare[2:] if raw.startswith("+98") else bare
+        national = national.lstrip("0")
+        if len(national) >= PHONE_MIN_DIGITS and not text.lstrip().startswith(("#", "№")):
+            digits = national
+    return Query(text=_squeezed(text).lower(), phone=phone, digits=digits, number=number)
+
+
+def _squeezed(text: str) -> str:
+    return text.replace(ZWNJ, "").replace(" ", "")
+
+
+def name_matches(column, query: Query) -> ColumnElement[bool]:
+    """`column` contains the query's text, however the words were joined (space, ZWNJ or nothing)
+    and in any letter case."""
+    squeezed = func.lower(func.replace(func.replace(column, ZWNJ, ""), " ", ""))
+    return squeezed.contains(query.text, autoescape=True)
+
+
+def phone_matches(column, query: Query) -> list[ColumnElement[bool]]:
+    """Conditions on a stored E.164 phone `column`: the whole number, or the part of it typed."""
+    if query.phone:
+        return [column == query.phone]
+    if query.digits:
+        return [column.contains(query.digits, autoescape=True)]
+    return []
+
+
+def user_conditions(query: Query) -> list[ColumnElement[bool]]:
+    """Who a query finds among the accounts: by name, by phone (whole or part)."""
+    return ([name_matches(User.display_name, query)] if query.text else []) + phone_matches(User.phone, query)
+
+
+def search_users(typed: str, page: int = 1, per_page: int = PAGE_SIZE):
+    """Users whose name contains what was typed or whose phone matches it (any spelling of the
+    number, or part of it), newest first, paginated."""
     statement = select(User).order_by(User.created_at.desc(), User.id.desc())
-    query = normalize_text(query)
-    if query:
-        conditions = [User.display_name.contains(query, autoescape=True)]
-        try:
-            conditions.append(User.phone == normalize_iranian_mobile(query))
-        except PhoneError:
-            digits = to_latin_digits(query).lstrip("0").replace(" ", "")
-            if digits.isdigit():
-                conditions.append(User.phone.contains(digits, autoescape=True))
-        statement = statement.where(or_(*conditions))
-    return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+    query = read_query(typed)
+    if query.text:
+        statement = statement.where(or_(*user_conditions(query)))
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 
 def roles_grantable_by(actor: User) -> set[str]:

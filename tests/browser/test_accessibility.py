@@ -38,8 +38,13 @@ PRODUCER_PAGES = {
     "product-new": "/dashboard/products/new",
     "product-edit": None,  # her first product
     "registration": "/dashboard/registration",
+    "payout": "/dashboard/shop/payout",
 }
 STAFF_PAGES = {
+    "staff-home": "/staff",
+    "staff-search": "/staff/search?q=مریم",
+    "staff-stuck-orders": "/staff/orders/stuck",
+    "staff-order": "/staff/orders/1",
     "staff-shops": "/staff/shops",
     "staff-products": "/staff/products",
     "staff-registration": "/staff/registration",

@@ -116,5 +116,5 @@ def test_staff_land_on_their_console(live_server, phone_page):
     page.get_by_label("شمارهٔ موبایل").fill("09153000001")
     page.get_by_label("رمز عبور", exact=True).fill("rooyesh-demo-1404")
     page.get_by_role("button", name="ورود").click()
-    expect(page).to_have_url(re.compile(r"/staff/shops$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("غرفه‌ها")
+    expect(page).to_have_url(re.compile(r"/staff$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("میز کار مرکز")

@@ -1,4 +1,5 @@
-"""The producer's shop settings page (the public storefront lives in catalog, since it lists products)."""
+"""The producer's shop settings page and where the centre pays her (the public storefront lives in
+catalog, since it lists products)."""
 
 from typing import cast
 
@@ -10,8 +11,8 @@ from ...accounts.access import role_required
 from ...core.dates import jalali_input_value
 from ...core.phone import display_phone
 from ...core.transaction import change
-from .. import brand, services
-from ..forms import SettingsForm
+from .. import brand, payout, services
+from ..forms import PayoutForm, SettingsForm
 
 bp = Blueprint("shops", __name__)
 
@@ -53,3 +54,23 @@ def settings():
             flash(_("Your shop settings are saved."), "success")
             return redirect(url_for("shops.settings"))
     return render_template("shops/settings.html", shop=shop, form=form), 422 if form.errors else 200
+
+
+@bp.route("/dashboard/shop/payout", methods=["GET", "POST"], endpoint="payout")
+@role_required("producer")
+def payout_page():
+    shop = services.owned_shop(current_user)
+    if shop is None:
+        return redirect(url_for("wizard.step_name"))
+    saved = payout.shop_payout(shop)
+    if request.method == "GET" and saved is not None:
+        form = PayoutForm(data={"holder_name": saved.holder_name, "sheba": payout.grouped(saved.sheba)})
+    else:
+        form = PayoutForm()
+    if form.validate_on_submit():
+        with change(form) as done:
+            payout.save_payout(shop, current_user, holder_name=form.holder_name.data or "", sheba=form.sheba.data or "")
+        if done:
+            flash(_("Saved. The centre pays what it owes you into this account."), "success")
+            return redirect(url_for("shops.payout"))
+    return render_template("shops/payout.html", shop=shop, form=form, saved=saved), 422 if form.errors else 200

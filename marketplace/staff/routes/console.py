@@ -13,6 +13,7 @@ from ...core.images import upload_dir, upload_limits
 from ...core.numbers import page_arg
 from ...core.transaction import change
 from ...extensions import db
+from ...shops import payout
 from ...shops import services as shop_services
 from ...shops.forms import DecisionForm
 from ...shops.models import Shop
@@ -123,6 +124,8 @@ def shop_detail(shop_id: int):
         items=items,
         palette=shop_services.shop_palette(shop),
         actions=shop_services.staff_actions(shop),
+        payout=payout.shop_payout(shop),
+        masked_sheba=payout.masked,
     ), 422 if form.errors else 200
 
 

@@ -12,6 +12,7 @@ from ...core.transaction import change
 from ...extensions import db
 from ...orders import services as orders
 from ...payments import services as payments
+from ...shops import payout
 from ...shops.models import Shop
 from .. import money
 from ..forms import ExchangeRateForm, SettleForm
@@ -32,6 +33,8 @@ def ledger():
         producers_owe=-sum(group.owed_rial for group in groups if group.owed_rial < 0),
         commission_percent=current_app.config["PLATFORM_COMMISSION_PERCENT"],
         settle_form=SettleForm(),
+        payouts=payout.payouts_for([group.shop.id for group in groups]),
+        masked_sheba=payout.masked,
     )
 
 
