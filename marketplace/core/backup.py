@@ -11,8 +11,7 @@ Left out on purpose: the search index (rebuilt from the database after a restore
 cache (drawn again on demand) and the configuration (instance/config.py, instance/secret_key,
 environment), which belong to the deployment and are kept with it.
 
-Restoring is in core/restore.py; the archive is checked completely (`verify_archive`) before
-anything is written.
+Checking an archive and restoring it is in core/restore.py.
 """
 
 import hashlib
@@ -26,7 +25,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.engine import URL
@@ -52,11 +51,6 @@ class BackupError(Exception):
     """A backup or restore could not be done; the message says why."""
 
 
-class ArchiveRefused(BackupError):
-    """The archive is damaged, does not fit this code or this instance, or the instance is not empty.
-    Raised before anything is written."""
-
-
 @dataclass(frozen=True)
 class Member:
     """One file of the archive as the manifest lists it."""
@@ -70,7 +64,7 @@ class Member:
 
 
 def database_kind() -> str:
-    """"sqlite" or "postgresql": the app's database, as the manifest names it."""
+    """ "sqlite" or "postgresql": the app's database, as the manifest names it."""
     kind = db.engine.dialect.name
     if kind not in DATABASE_MEMBERS:
         raise BackupError(f"backups support SQLite and PostgreSQL, not {kind}")
@@ -96,11 +90,8 @@ def create_backup(app: Flask, out_dir: Path, now: datetime | None = None) -> Pat
                 with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
                     members = [_add_file(tar, DATABASE_MEMBERS[kind], dump)]
                     dump.unlink()  # the copy is in the archive: do not keep it twice on disk
-                    for path, name in _upload_files(upload_dir(app)):
-                        member = _add_file(tar, name, path)
-                        if member:
-                            members.append(member)
-                    manifest = _manifest(app, kind, revision, members, now)
+                    members += [_add_file(tar, name, path) for path, name in _upload_files(upload_dir(app))]
+                    manifest = _manifest(app, kind, revision, [m for m in members if m], now)
                     _add_bytes(tar, MANIFEST, manifest_bytes(manifest))
                 raw.flush()
                 os.fsync(raw.fileno())
@@ -288,125 +279,3 @@ def run_pg(command: list[str], url: URL, extra_env: dict[str, str] | None = None
         raise BackupError(f"{command[0]} not found: install the PostgreSQL client tools (as new as the server)")
     if done.returncode != 0:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip() or done.returncode}")
-
-
-# ---------------------------------------------------------------------------------------- checking
-
-
-@dataclass
-class Archive:
-    """An open archive whose every member has been checked against its manifest."""
-
-    tar: tarfile.TarFile
-    manifest: dict
-    members: dict[str, tarfile.TarInfo]
-
-    @property
-    def kind(self) -> str:
-        return self.manifest["database"]["kind"]
-
-    @property
-    def revision(self) -> str | None:
-        return self.manifest["database"]["alembic_revision"]
-
-    def files(self) -> list[Member]:
-        """The manifest's members, as Member rows."""
-        return [Member(m["path"], m["size"], m["sha256"]) for m in self.manifest["members"]]
-
-
-def check_member_name(member: tarfile.TarInfo) -> None:
-    """Refuse a member that is not a plain file or whose path could land outside the instance
-    (absolute, `..`, a link); tarfile's own `data` filter is asked too."""
-    path = PurePosixPath(member.name)
-    if (
-        not member.isreg()
-        or member.name.startswith("/")
-        or "\\" in member.name
-        or any(part in ("", ".", "..") for part in member.name.split("/"))
-        or not (member.name == MANIFEST or member.name in DATABASE_MEMBERS.values() or path.parts[0] == UPLOADS)
-        or (path.parts[0] == UPLOADS and len(path.parts) < 2)
-    ):
-        raise ArchiveRefused(f"the archive holds a member it must not: {member.name!r}")
-    try:
-        tarfile.data_filter(member, "/nonexistent/restore-target")
-    except tarfile.FilterError as error:
-        raise ArchiveRefused(f"the archive holds a member it must not: {member.name!r} ({error})")
-
-
-def _read_manifest(tar: tarfile.TarFile, info: tarfile.TarInfo) -> dict:
-    file = tar.extractfile(info)
-    try:
-        manifest = json.loads(file.read() if file else b"")
-    except (ValueError, UnicodeDecodeError):
-        raise ArchiveRefused("its manifest.json is not valid JSON")
-    if not isinstance(manifest, dict):
-        raise ArchiveRefused("its manifest.json is not a manifest")
-    if manifest.get("format") != FORMAT:
-        raise ArchiveRefused("it is not a Rooyesh backup (manifest format)")
-    if manifest.get("checksum") != manifest_checksum(manifest):
-        raise ArchiveRefused("its manifest.json was changed after the backup was made (checksum differs)")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise ArchiveRefused(
-            f"its format version {manifest.get('format_version')!r} is unknown to this code (it reads {FORMAT_VERSION})"
-        )
-    return manifest
-
-
-def _hash_member(tar: tarfile.TarFile, info: tarfile.TarInfo) -> str:
-    digest = hashlib.sha256()
-    file = tar.extractfile(info)
-    assert file is not None  # a regular file (checked)
-    while chunk := file.read(CHUNK):
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
-def verify_archive(path: Path) -> Archive:
-    """Open the archive and check it completely, writing nothing: readable, only safe member names,
-    a manifest that is intact and of a known version, exactly the members it lists, each of the
-    listed size and SHA-256. Raises ArchiveRefused. The caller closes `.tar`."""
-    try:
-        tar = tarfile.open(path, "r:*")  # noqa: SIM115  (handed to the caller in the Archive)
-    except (tarfile.TarError, OSError) as error:
-        raise ArchiveRefused(f"it is not a readable tar archive ({error})")
-    try:
-        return _check(tar)
-    except BaseException:
-        tar.close()
-        raise
-
-
-def _check(tar: tarfile.TarFile) -> Archive:
-    members: dict[str, tarfile.TarInfo] = {}
-    try:
-        for info in tar:
-            check_member_name(info)
-            if info.name in members:
-                raise ArchiveRefused(f"the archive holds {info.name!r} twice")
-            members[info.name] = info
-    except (tarfile.TarError, OSError, EOFError) as error:
-        raise ArchiveRefused(f"it is not a readable tar archive ({error})")
-    if MANIFEST not in members:
-        raise ArchiveRefused("it has no manifest.json")
-    manifest = _read_manifest(tar, members.pop(MANIFEST))
-    try:
-        listed = {m["path"]: m for m in manifest["members"]}
-        kind = manifest["database"]["kind"]
-        database_member = DATABASE_MEMBERS.get(kind)
-    except (KeyError, TypeError):
-        raise ArchiveRefused("its manifest.json lacks a field it needs")
-    if database_member is None or manifest["database"].get("member") != database_member:
-        raise ArchiveRefused(f"its manifest names an unknown database kind {kind!r}")
-    if database_member not in listed:
-        raise ArchiveRefused("it holds no database")
-    if missing := sorted(set(listed) - set(members)):
-        raise ArchiveRefused(f"members listed in the manifest are missing: {', '.join(missing[:5])}")
-    if extra := sorted(set(members) - set(listed)):
-        raise ArchiveRefused(f"it holds members the manifest does not list: {', '.join(extra[:5])}")
-    try:
-        for name, info in members.items():
-            if info.size != listed[name]["size"] or _hash_member(tar, info) != listed[name]["sha256"]:
-                raise ArchiveRefused(f"{name} is damaged (its size or SHA-256 differs from the manifest)")
-    except (tarfile.TarError, OSError, EOFError) as error:
-        raise ArchiveRefused(f"it is cut short or damaged ({error})")
-    return Archive(tar, manifest, members)

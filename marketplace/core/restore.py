@@ -1,4 +1,4 @@
-"""Restoring a backup archive (core/backup.py) into an empty instance.
+"""Checking a backup archive (core/backup.py) and restoring it into an empty instance.
 
 Everything is checked before anything is written: the archive completely (`verify_archive`), then
 that it fits (same database kind as this instance, its Alembic revision this code's head), then
@@ -15,8 +15,10 @@ knows nothing of search.
 """
 
 import hashlib
+import json
 import os
 import sqlite3
+import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -28,15 +30,16 @@ from ..extensions import db
 from .backup import (
     CHUNK,
     DATABASE_MEMBERS,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
     UPLOADS,
-    Archive,
-    ArchiveRefused,
     BackupError,
     Member,
     database_kind,
+    manifest_checksum,
     run_pg,
     sqlite_path,
-    verify_archive,
 )
 from .database import migration_heads, migration_scripts, migration_status
 from .images import upload_dir
@@ -48,6 +51,130 @@ SEEDED_TABLES = frozenset({"alembic_version", "category", "page_version"})
 KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # pg_restore gives up instead of waiting forever when something else holds a table it replaces.
 PG_RESTORE_LOCK_TIMEOUT = "-c lock_timeout=30000"
+
+
+class ArchiveRefused(BackupError):
+    """The archive is damaged, does not fit this code or this instance, or the instance is not empty.
+    Raised before anything is written."""
+
+
+@dataclass
+class Archive:
+    """An open archive whose every member has been checked against its manifest."""
+
+    tar: tarfile.TarFile
+    manifest: dict
+    members: dict[str, tarfile.TarInfo]
+
+    @property
+    def kind(self) -> str:
+        return self.manifest["database"]["kind"]
+
+    @property
+    def revision(self) -> str | None:
+        return self.manifest["database"]["alembic_revision"]
+
+    def files(self) -> list[Member]:
+        """The manifest's members, as Member rows."""
+        return [Member(m["path"], m["size"], m["sha256"]) for m in self.manifest["members"]]
+
+
+def check_member_name(member: tarfile.TarInfo) -> None:
+    """Refuse a member that is not a plain file or whose path could land outside the instance
+    (absolute, `..`, a link); tarfile's own `data` filter is asked too."""
+    path = PurePosixPath(member.name)
+    if (
+        not member.isreg()
+        or member.name.startswith("/")
+        or "\\" in member.name
+        or any(part in ("", ".", "..") for part in member.name.split("/"))
+        or not (member.name == MANIFEST or member.name in DATABASE_MEMBERS.values() or path.parts[0] == UPLOADS)
+        or (path.parts[0] == UPLOADS and len(path.parts) < 2)
+    ):
+        raise ArchiveRefused(f"the archive holds a member it must not: {member.name!r}")
+    try:
+        tarfile.data_filter(member, "/nonexistent/restore-target")
+    except tarfile.FilterError as error:
+        raise ArchiveRefused(f"the archive holds a member it must not: {member.name!r} ({error})")
+
+
+def _read_manifest(tar: tarfile.TarFile, info: tarfile.TarInfo) -> dict:
+    file = tar.extractfile(info)
+    try:
+        manifest = json.loads(file.read() if file else b"")
+    except (ValueError, UnicodeDecodeError):
+        raise ArchiveRefused("its manifest.json is not valid JSON")
+    if not isinstance(manifest, dict):
+        raise ArchiveRefused("its manifest.json is not a manifest")
+    if manifest.get("format") != FORMAT:
+        raise ArchiveRefused("it is not a Rooyesh backup (manifest format)")
+    if manifest.get("checksum") != manifest_checksum(manifest):
+        raise ArchiveRefused("its manifest.json was changed after the backup was made (checksum differs)")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ArchiveRefused(
+            f"its format version {manifest.get('format_version')!r} is unknown to this code (it reads {FORMAT_VERSION})"
+        )
+    return manifest
+
+
+def _hash_member(tar: tarfile.TarFile, info: tarfile.TarInfo) -> str:
+    digest = hashlib.sha256()
+    file = tar.extractfile(info)
+    assert file is not None  # a regular file (checked)
+    while chunk := file.read(CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_archive(path: Path) -> Archive:
+    """Open the archive and check it completely, writing nothing: readable, only safe member names,
+    a manifest that is intact and of a known version, exactly the members it lists, each of the
+    listed size and SHA-256. Raises ArchiveRefused. The caller closes `.tar`."""
+    try:
+        tar = tarfile.open(path, "r:*")  # noqa: SIM115  (handed to the caller in the Archive)
+    except (tarfile.TarError, OSError) as error:
+        raise ArchiveRefused(f"it is not a readable tar archive ({error})")
+    try:
+        return _check(tar)
+    except BaseException:
+        tar.close()
+        raise
+
+
+def _check(tar: tarfile.TarFile) -> Archive:
+    members: dict[str, tarfile.TarInfo] = {}
+    try:
+        for info in tar:
+            check_member_name(info)
+            if info.name in members:
+                raise ArchiveRefused(f"the archive holds {info.name!r} twice")
+            members[info.name] = info
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise ArchiveRefused(f"it is not a readable tar archive ({error})")
+    if MANIFEST not in members:
+        raise ArchiveRefused("it has no manifest.json")
+    manifest = _read_manifest(tar, members.pop(MANIFEST))
+    try:
+        listed = {m["path"]: m for m in manifest["members"]}
+        kind = manifest["database"]["kind"]
+        database_member = DATABASE_MEMBERS.get(kind)
+    except (KeyError, TypeError):
+        raise ArchiveRefused("its manifest.json lacks a field it needs")
+    if database_member is None or manifest["database"].get("member") != database_member:
+        raise ArchiveRefused(f"its manifest names an unknown database kind {kind!r}")
+    if database_member not in listed:
+        raise ArchiveRefused("it holds no database")
+    if missing := sorted(set(listed) - set(members)):
+        raise ArchiveRefused(f"members listed in the manifest are missing: {', '.join(missing[:5])}")
+    if extra := sorted(set(members) - set(listed)):
+        raise ArchiveRefused(f"it holds members the manifest does not list: {', '.join(extra[:5])}")
+    try:
+        for name, info in members.items():
+            if info.size != listed[name]["size"] or _hash_member(tar, info) != listed[name]["sha256"]:
+                raise ArchiveRefused(f"{name} is damaged (its size or SHA-256 differs from the manifest)")
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise ArchiveRefused(f"it is cut short or damaged ({error})")
+    return Archive(tar, manifest, members)
 
 
 @dataclass(frozen=True)
@@ -131,12 +258,13 @@ def target_problems(app: Flask) -> list[str]:
             if db.session.execute(sa.select(sa.literal(1)).select_from(sa.table(name)).limit(1)).first()
         ]
         if filled:
-            problems.append(f"tables hold rows ({', '.join(filled[:8])}{' …' if len(filled) > 8 else ''})")
+            names = ", ".join(filled[:8]) + (" …" if len(filled) > 8 else "")
+            problems.append(f"{len(filled)} of its tables hold rows ({names})")
     db.session.rollback()
     uploads = upload_dir(app)
-    for folder, _dirs, names in os.walk(uploads):
-        if names:
-            problems.append(f"its uploads folder {uploads} holds files ({Path(folder, names[0])})")
+    for folder, _dirs, files in os.walk(uploads):
+        if files:
+            problems.append(f"its uploads folder {uploads} holds files ({Path(folder, files[0])})")
             break
     return problems
 

@@ -9,8 +9,8 @@ import click
 from flask.cli import AppGroup
 
 from ..core.app import current_app_object
-from ..core.backup import ArchiveRefused, BackupError, create_backup, verify_archive
-from ..core.restore import restore_backup
+from ..core.backup import BackupError, create_backup
+from ..core.restore import ArchiveRefused, restore_backup, verify_archive
 from ..search import index
 
 backup_cli = AppGroup("backup", help="Back up the database and uploaded files into one archive; restore one.")
