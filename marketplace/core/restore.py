@@ -103,16 +103,17 @@ def _read_manifest(tar: tarfile.TarFile, info: tarfile.TarInfo) -> dict:
     try:
         manifest = json.loads(file.read() if file else b"")
     except (ValueError, UnicodeDecodeError):
-        raise ArchiveRefused("its manifest.json is not valid JSON")
+        raise ArchiveRefused("the archive's manifest.json is not valid JSON")
     if not isinstance(manifest, dict):
-        raise ArchiveRefused("its manifest.json is not a manifest")
+        raise ArchiveRefused("the archive's manifest.json is not a manifest")
     if manifest.get("format") != FORMAT:
-        raise ArchiveRefused("it is not a Rooyesh backup (manifest format)")
+        raise ArchiveRefused("the archive is not a Rooyesh backup (manifest format)")
     if manifest.get("checksum") != manifest_checksum(manifest):
-        raise ArchiveRefused("its manifest.json was changed after the backup was made (checksum differs)")
+        raise ArchiveRefused("the archive's manifest.json was changed after the backup was made (checksum differs)")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ArchiveRefused(
-            f"its format version {manifest.get('format_version')!r} is unknown to this code (it reads {FORMAT_VERSION})"
+            f"the archive's format version {manifest.get('format_version')!r} is unknown to this code "
+            f"(it reads {FORMAT_VERSION})"
         )
     return manifest
 
@@ -133,7 +134,7 @@ def verify_archive(path: Path) -> Archive:
     try:
         tar = tarfile.open(path, "r:*")  # noqa: SIM115  (handed to the caller in the Archive)
     except (tarfile.TarError, OSError) as error:
-        raise ArchiveRefused(f"it is not a readable tar archive ({error})")
+        raise ArchiveRefused(f"the archive is not a readable tar archive ({error})")
     try:
         return _check(tar)
     except BaseException:
@@ -150,30 +151,32 @@ def _check(tar: tarfile.TarFile) -> Archive:
                 raise ArchiveRefused(f"the archive holds {info.name!r} twice")
             members[info.name] = info
     except (tarfile.TarError, OSError, EOFError) as error:
-        raise ArchiveRefused(f"it is not a readable tar archive ({error})")
+        raise ArchiveRefused(f"the archive is not a readable tar archive ({error})")
     if MANIFEST not in members:
-        raise ArchiveRefused("it has no manifest.json")
+        raise ArchiveRefused("the archive has no manifest.json")
     manifest = _read_manifest(tar, members.pop(MANIFEST))
     try:
         listed = {m["path"]: m for m in manifest["members"]}
         kind = manifest["database"]["kind"]
         database_member = DATABASE_MEMBERS.get(kind)
     except (KeyError, TypeError):
-        raise ArchiveRefused("its manifest.json lacks a field it needs")
+        raise ArchiveRefused("the archive's manifest.json lacks a field it needs")
     if database_member is None or manifest["database"].get("member") != database_member:
-        raise ArchiveRefused(f"its manifest names an unknown database kind {kind!r}")
+        raise ArchiveRefused(f"the archive's manifest names an unknown database kind {kind!r}")
     if database_member not in listed:
-        raise ArchiveRefused("it holds no database")
+        raise ArchiveRefused("the archive holds no database")
     if missing := sorted(set(listed) - set(members)):
-        raise ArchiveRefused(f"members listed in the manifest are missing: {', '.join(missing[:5])}")
+        raise ArchiveRefused(f"members listed in the archive's manifest are missing: {', '.join(missing[:5])}")
     if extra := sorted(set(members) - set(listed)):
-        raise ArchiveRefused(f"it holds members the manifest does not list: {', '.join(extra[:5])}")
+        raise ArchiveRefused(f"the archive holds members its manifest does not list: {', '.join(extra[:5])}")
     try:
         for name, info in members.items():
             if info.size != listed[name]["size"] or _hash_member(tar, info) != listed[name]["sha256"]:
-                raise ArchiveRefused(f"{name} is damaged (its size or SHA-256 differs from the manifest)")
+                raise ArchiveRefused(
+                    f"{name} in the archive is damaged (its size or SHA-256 differs from the manifest)"
+                )
     except (tarfile.TarError, OSError, EOFError) as error:
-        raise ArchiveRefused(f"it is cut short or damaged ({error})")
+        raise ArchiveRefused(f"the archive is cut short or damaged ({error})")
     return Archive(tar, manifest, members)
 
 
@@ -230,11 +233,11 @@ def check_fits(app: Flask, archive: Archive) -> None:
     known = {script.revision for script in migration_scripts(app).walk_revisions()}
     if archive.revision in known:
         raise ArchiveRefused(
-            f"its database is at migration {archive.revision}, this code at {head}: restore it with the code of "
-            "that time (the manifest's app_version), then upgrade with `flask db upgrade`"
+            f"the archive's database is at migration {archive.revision}, this code at {head}: restore it with "
+            "the code of that time (the manifest's app_version), then upgrade with `flask db upgrade`"
         )
     raise ArchiveRefused(
-        f"its database is at migration {archive.revision!r}, which this code (at {head}) does not know: "
+        f"the archive's database is at migration {archive.revision!r}, which this code (at {head}) does not know: "
         "restore it with the code that made it (the manifest's app_version)"
     )
 

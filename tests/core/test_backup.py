@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from marketplace import create_app
 from marketplace.accounts import services as accounts
+from marketplace.accounts.models import User
 from marketplace.core import backup, restore
 from marketplace.core.backup import MANIFEST
 from marketplace.core.database import migration_heads
@@ -240,6 +241,21 @@ def test_a_backup_that_fails_midway_leaves_no_archive(source, tmp_path, monkeypa
     with source.app_context(), pytest.raises(OSError, match="disk full"):
         backup.create_backup(source, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_takes_a_consistent_copy_while_another_connection_writes(source, new_instance, tmp_path):
+    """The app may be running: a write in progress neither blocks the backup nor gets into it."""
+    with source.app_context(), db.engine.connect() as writer:
+        writer.begin()
+        writer.execute(sa.text('UPDATE "user" SET display_name = :name'), {"name": "نیمه‌کاره"})
+        path = backup.create_backup(source, tmp_path)
+        writer.rollback()
+    target = new_instance("snapshot")
+    with target.app_context():
+        restore.restore_backup(target, path)
+        names = db.session.scalars(sa.select(User.display_name)).all()
+        db.session.remove()
+    assert len(names) >= 17 and "نیمه‌کاره" not in names
 
 
 def test_postgresql_password_goes_through_the_environment_not_the_command_line():
