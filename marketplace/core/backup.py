@@ -64,7 +64,7 @@ class Member:
 
 
 def database_kind() -> str:
-    """ "sqlite" or "postgresql": the app's database, as the manifest names it."""
+    """The app's kind of database as the manifest names it: sqlite or postgresql."""
     kind = db.engine.dialect.name
     if kind not in DATABASE_MEMBERS:
         raise BackupError(f"backups support SQLite and PostgreSQL, not {kind}")
@@ -105,7 +105,7 @@ def create_backup(app: Flask, out_dir: Path, now: datetime | None = None) -> Pat
 def _dump_database(app: Flask, kind: str, work: Path) -> tuple[Path, str | None]:
     """A consistent copy of the database in `work`, and the Alembic revision it is at."""
     if kind == "sqlite":
-        return _copy_sqlite(app, work)
+        return _copy_sqlite(work)
     before = _revision(app)
     dump = work / "marketplace.pgdump"
     run_pg(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}"], db.engine.url)
@@ -127,7 +127,7 @@ def sqlite_path(url: URL) -> Path:
     return Path(url.database).resolve()
 
 
-def _copy_sqlite(app: Flask, work: Path) -> tuple[Path, str | None]:
+def _copy_sqlite(work: Path) -> tuple[Path, str | None]:
     """SQLite's online backup API: a consistent copy even while the app writes (WAL readers do not
     block writers), turned into one self-contained file (journal mode DELETE) and checked."""
     source_path = sqlite_path(db.engine.url)

@@ -16,10 +16,12 @@ knows nothing of search.
 
 import hashlib
 import json
+import lzma
 import os
 import sqlite3
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -49,6 +51,8 @@ from .images import upload_dir
 # restores into a freshly migrated instance and fails until it does.
 SEEDED_TABLES = frozenset({"alembic_version", "category", "page_version"})
 KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+# What reading a damaged archive raises (a compressed copy too: `r:*` opens .tar.gz, .tar.xz …).
+READ_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
 # pg_restore gives up instead of waiting forever when something else holds a table it replaces.
 PG_RESTORE_LOCK_TIMEOUT = "-c lock_timeout=30000"
 
@@ -133,7 +137,7 @@ def verify_archive(path: Path) -> Archive:
     listed size and SHA-256. Raises ArchiveRefused. The caller closes `.tar`."""
     try:
         tar = tarfile.open(path, "r:*")  # noqa: SIM115  (handed to the caller in the Archive)
-    except (tarfile.TarError, OSError) as error:
+    except READ_ERRORS as error:
         raise ArchiveRefused(f"the archive is not a readable tar archive ({error})")
     try:
         return _check(tar)
@@ -150,7 +154,7 @@ def _check(tar: tarfile.TarFile) -> Archive:
             if info.name in members:
                 raise ArchiveRefused(f"the archive holds {info.name!r} twice")
             members[info.name] = info
-    except (tarfile.TarError, OSError, EOFError) as error:
+    except READ_ERRORS as error:
         raise ArchiveRefused(f"the archive is not a readable tar archive ({error})")
     if MANIFEST not in members:
         raise ArchiveRefused("the archive has no manifest.json")
@@ -175,7 +179,7 @@ def _check(tar: tarfile.TarFile) -> Archive:
                 raise ArchiveRefused(
                     f"{name} in the archive is damaged (its size or SHA-256 differs from the manifest)"
                 )
-    except (tarfile.TarError, OSError, EOFError) as error:
+    except READ_ERRORS as error:
         raise ArchiveRefused(f"the archive is cut short or damaged ({error})")
     return Archive(tar, manifest, members)
 
@@ -206,7 +210,8 @@ def restore_backup(app: Flask, path: Path) -> Restored:
             _check_restored_files(app, files)
         except OSError as error:
             raise BackupError(
-                f"the database was restored but the files were not ({error}); empty the instance and restore again"
+                f"the database was restored but the files were not ({error}); drop and create the database, "
+                "empty the uploads folder and restore again"
             )
     finally:
         archive.tar.close()
@@ -308,7 +313,9 @@ def _restore_database(app: Flask, archive: Archive) -> None:
             source = sqlite3.connect(staged)
             destination = sqlite3.connect(target, timeout=60)
             try:
-                source.backup(destination)
+                source.backup(destination)  # all or nothing: the destination is unchanged when it fails
+            except sqlite3.Error as error:
+                raise BackupError(f"the database could not be restored ({error}); nothing was changed")
             finally:
                 destination.close()
                 source.close()

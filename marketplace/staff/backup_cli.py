@@ -30,7 +30,7 @@ def create_command(out_dir: Path | None) -> None:
     app = current_app_object()
     try:
         archive = create_backup(app, out_dir or Path(app.instance_path) / "backups")
-    except BackupError as error:
+    except (BackupError, OSError) as error:  # OSError: the disk is full, the folder is not writable …
         raise click.ClickException(f"No backup was made: {error}")
     click.echo(f"{archive} ({archive.stat().st_size:,} bytes)")
 
@@ -60,7 +60,7 @@ def restore_command(archive_path: Path) -> None:
         restored = restore_backup(app, archive_path)
     except ArchiveRefused as error:
         raise click.ClickException(f"Restore refused, nothing was written: {error}")
-    except BackupError as error:
+    except (BackupError, OSError) as error:
         raise click.ClickException(f"Restore failed: {error}")
     click.echo(
         f"restored the {restored.kind} database (migration {restored.revision}) and {restored.files} files "

@@ -5,6 +5,7 @@ a damaged or mismatched archive or an instance in use is refused with nothing wr
 Each instance here has its own database (a SQLite file, or a PostgreSQL database made for the
 module): pg_dump and pg_restore work on whole databases, not on the suite's schema in `test`."""
 
+import gzip
 import hashlib
 import io
 import json
@@ -348,6 +349,17 @@ def test_an_unreadable_archive_is_refused(archive, empty_target, tmp_path, how):
     broken = {"cut short": data[: len(data) // 2], "not a tar": os.urandom(50_000), "empty file": b""}[how]
     (tmp_path / "broken.tar").write_bytes(broken)
     refused(empty_target, tmp_path / "broken.tar")
+
+
+def test_a_compressed_copy_is_read_and_its_damage_refused(archive, empty_target, tmp_path):
+    compressed = tmp_path / "copy.tar.gz"
+    compressed.write_bytes(gzip.compress(archive.read_bytes(), compresslevel=1))
+    checked = empty_target.test_cli_runner().invoke(args=["backup", "verify", str(compressed)])
+    assert checked.exit_code == 0 and checked.output.startswith("ok:"), checked.output
+    data = bytearray(compressed.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    compressed.write_bytes(bytes(data))
+    refused(empty_target, compressed, "the archive")
 
 
 def test_an_archive_of_the_other_database_kind_is_refused(archive, empty_target, tmp_path):
