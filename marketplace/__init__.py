@@ -246,6 +246,7 @@ def _register_commands(app: Flask) -> None:
     from .orders.cli import orders_cli
     from .registration.cli import registration_cli
     from .search.cli import search_cli
+    from .staff.backup_cli import backup_cli
     from .staff.cli import staff_cli
 
     app.cli.add_command(users_cli)
@@ -257,3 +258,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(insights_command)
     app.cli.add_command(orders_cli)
     app.cli.add_command(media_cli)
+    app.cli.add_command(backup_cli)

@@ -71,13 +71,18 @@ def migration_heads(app: Flask) -> set[str]:
     """The newest revisions in migrations/ (read once per app: the scripts do not change while it runs)."""
     heads = app.extensions.get("migration_heads")
     if heads is None:
-        from alembic.config import Config
-        from alembic.script import ScriptDirectory
-
-        config = Config()
-        config.set_main_option("script_location", app.extensions["migrate"].directory)
-        heads = app.extensions["migration_heads"] = set(ScriptDirectory.from_config(config).get_heads())
+        heads = app.extensions["migration_heads"] = set(migration_scripts(app).get_heads())
     return heads
+
+
+def migration_scripts(app: Flask):
+    """Alembic's view of migrations/ (every revision the code knows)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", app.extensions["migrate"].directory)
+    return ScriptDirectory.from_config(config)
 
 
 def migration_status(app: Flask) -> dict:
