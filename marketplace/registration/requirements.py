@@ -1,22 +1,28 @@
 """The registration requirements as data: requirements.json, read once, validated, in prerequisite order.
 
-The file is the single source (titles, plain steps, links, which kinds each item applies to and how
-strongly). A later staff editor stores its changes in the database and hands them to
-`apply_overrides()` before validation; nothing else has to change.
+The file is the source (titles, plain steps, links, which kinds each item applies to and how
+strongly). Staff edit titles, steps, links and kinds in the console (registration/edits.py); their
+edits are stored per item in `requirement_edit` and merged over the file by `apply_overrides()`
+before the same validation.
 """
 
 import copy
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+from flask import g, has_app_context
 from flask_babel import get_locale
+from sqlalchemy import func, select
 
 from ..catalog.models import KINDS
+from ..extensions import db
 
+log = logging.getLogger("marketplace")
 DATA_FILE = Path(__file__).with_name("requirements.json")
 LEVELS = ("shop", "product")
 REQUIREMENTS = ("mandatory", "recommended", "optional")  # strongest first
@@ -353,20 +359,67 @@ def apply_overrides(data: dict, overrides: dict[str, dict]) -> dict:
 
 
 def stored_overrides() -> dict[str, dict]:
-    """Staff edits of the requirement items. None yet: a future editor returns them from its table."""
-    return {}
+    """Staff edits of the requirement items (registration/edits.py), by item code."""
+    from .models import RequirementEdit
+
+    rows = db.session.execute(select(RequirementEdit.item_code, RequirementEdit.fields))
+    return {code: fields for code, raw in rows if (fields := json.loads(raw))}
 
 
-_cache: dict[str, Requirements] = {}
+def edits_version() -> int | None:
+    """The newest revision of staff edits, read at most once per request (None outside an app
+    context, e.g. while the app starts: the file alone is checked then)."""
+    if not has_app_context():
+        return None
+    version = g.get(_VERSION)
+    if version is None:
+        from .models import RequirementEdit
+
+        version = db.session.scalar(select(func.max(RequirementEdit.revision))) or 0
+        setattr(g, _VERSION, version)
+    return version
+
+
+def forget_loaded() -> None:
+    """After a save: this process and this request load the edits again."""
+    _cache.clear()
+    if has_app_context():
+        g.pop(_VERSION, None)
+
+
+def read_file(path: Path | None = None) -> dict:
+    """requirements.json as parsed JSON (unvalidated, without staff edits)."""
+    with open(path or DATA_FILE, encoding="utf-8") as source:
+        return json.load(source)
+
+
+_VERSION = "requirements_version"
+_cache: dict[str, tuple[int | None, Requirements]] = {}
 _lock = threading.Lock()
 
 
 def load_requirements(path: Path | None = None, *, reload: bool = False) -> Requirements:
-    """The validated requirements, read from requirements.json once per process."""
+    """The validated requirements: requirements.json with staff edits over it (only for the
+    bundled file, not for a `path` given by a test or a check).
+
+    Kept per process; reloaded when the edits' version changed, which costs one small query
+    per request (`edits_version`), not one per lookup."""
     key = str(path or DATA_FILE)
-    if reload or key not in _cache:
+    version = edits_version() if path is None else None
+    cached = _cache.get(key)
+    if reload or cached is None or cached[0] != version:
         with _lock:
-            with open(key, encoding="utf-8") as source:
-                data = json.load(source)
-            _cache[key] = validate_requirements(apply_overrides(data, stored_overrides()))
-    return _cache[key]
+            data = read_file(path)
+            overrides = stored_overrides() if version else {}
+            try:
+                loaded = validate_requirements(apply_overrides(data, overrides))
+            except RequirementsInvalid:
+                if not overrides:
+                    raise
+                # edits saved against an older file that a new file no longer accepts: the file
+                # alone keeps the site up, and the log says what staff should look at again
+                log.exception("staff edits of the requirements no longer validate; using the file alone")
+                loaded = validate_requirements(data)
+            _cache[key] = (version, loaded)
+            cached = _cache[key]
+    return cached[1]
