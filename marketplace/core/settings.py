@@ -20,7 +20,12 @@ from .errors import RuleError
 from .messages import lazy_gettext as _l
 
 # The settings the console may change (their config keys) and how each is checked.
-PLATFORM_SETTINGS = ("PLATFORM_COMMISSION_PERCENT", "STRIPE_CURRENCY", "DEFAULT_POST_FEE_RIAL", "DEFAULT_COURIER_FEE_RIAL")
+PLATFORM_SETTINGS = (
+    "PLATFORM_COMMISSION_PERCENT",
+    "STRIPE_CURRENCY",
+    "DEFAULT_POST_FEE_RIAL",
+    "DEFAULT_COURIER_FEE_RIAL",
+)
 MAX_COMMISSION_PERCENT = 50
 # Currencies Stripe charges in that make sense for the centre's buyers abroad (ISO 4217, lower case).
 CARD_CURRENCIES = ("eur", "usd", "gbp", "cad", "aud", "sek", "chf", "try", "aed")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from flask import g, has_app_context
 from flask_babel import get_locale
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 
 from ..catalog.models import KINDS
 from ..extensions import db
@@ -358,11 +358,14 @@ def apply_overrides(data: dict, overrides: dict[str, dict]) -> dict:
     return merged
 
 
+# The table of staff edits (registration.models.RequirementEdit), named here without importing the
+# models module, which imports this one.
+_EDITS = table("requirement_edit", column("item_code"), column("fields"), column("revision"))
+
+
 def stored_overrides() -> dict[str, dict]:
     """Staff edits of the requirement items (registration/edits.py), by item code."""
-    from .models import RequirementEdit
-
-    rows = db.session.execute(select(RequirementEdit.item_code, RequirementEdit.fields))
+    rows = db.session.execute(select(_EDITS.c.item_code, _EDITS.c.fields))
     return {code: fields for code, raw in rows if (fields := json.loads(raw))}
 
 
@@ -373,9 +376,7 @@ def edits_version() -> int | None:
         return None
     version = g.get(_VERSION)
     if version is None:
-        from .models import RequirementEdit
-
-        version = db.session.scalar(select(func.max(RequirementEdit.revision))) or 0
+        version = db.session.scalar(select(func.max(_EDITS.c.revision))) or 0
         setattr(g, _VERSION, version)
     return version
 

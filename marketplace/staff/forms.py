@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; the stubs predate it
 from wtforms.validators import Length, ValidationError
 
 from ..core.messages import lazy_gettext as _l
@@ -84,7 +85,8 @@ class PlatformSettingsForm(FlaskForm):
 
     commission_percent = StringField(_l("Centre's commission (percent of the items)"), filters=[_text])
     card_currency = SelectField(
-        _l("Currency card payments are charged in"), choices=[(code, code.upper()) for code in CARD_CURRENCIES]
+        _l("Currency card payments are charged in"),
+        choices=[SelectChoice(code, code.upper()) for code in CARD_CURRENCIES],
     )
     post_fee = StringField(_l("Default post fee (toman)"), filters=[_text])
     courier_fee = StringField(_l("Default courier fee (toman)"), filters=[_text])
@@ -95,7 +97,7 @@ class PlatformSettingsForm(FlaskForm):
             raise ValidationError(_l("Write a whole number from 0 to 50, like 10."))
 
     def _fee(self, field: StringField) -> None:
-        if (field.data or "").strip() and parse_toman(field.data) is None:
+        if (field.data or "").strip() and parse_toman(field.data or "") is None:
             raise ValidationError(_l("Write the fee in toman with digits only, like 70000, or leave it empty."))
 
     validate_post_fee = validate_courier_fee = _fee
@@ -146,7 +148,10 @@ class RequirementItemForm(FlaskForm):
         for line in _lines(field.data):
             if line.count("|") != 2:
                 raise ValidationError(
-                    _l("Write each link as: address | Persian label | English label. This line is not: %(line)s", line=line)
+                    _l(
+                        "Write each link as: address | Persian label | English label. This line is not: %(line)s",
+                        line=line,
+                    )
                 )
 
     @classmethod
@@ -160,7 +165,9 @@ class RequirementItemForm(FlaskForm):
             "title_en": raw["title"]["en"],
             "steps_fa": "\n".join(raw["steps"]["fa"]),
             "steps_en": "\n".join(raw["steps"]["en"]),
-            "links": "\n".join(f"{link['url']} | {link['label']['fa']} | {link['label']['en']}" for link in raw["links"]),
+            "links": "\n".join(
+                f"{link['url']} | {link['label']['fa']} | {link['label']['en']}" for link in raw["links"]
+            ),
         } | {f"applies_{kind}": expanded.get(kind, "") for kind in kinds}
         return cls(data=data)
 
@@ -185,10 +192,10 @@ def _lines(text: str | None) -> list[str]:
 
 # How strongly an item is asked for a kind; blank: it does not apply to that kind.
 APPLIES_CHOICES = [
-    ("", _l("Does not apply")),
-    ("mandatory", _l("Mandatory: blocks publishing")),
-    ("recommended", _l("Recommended")),
-    ("optional", _l("Optional")),
+    SelectChoice("", _l("Does not apply")),
+    SelectChoice("mandatory", _l("Mandatory: blocks publishing")),
+    SelectChoice("recommended", _l("Recommended")),
+    SelectChoice("optional", _l("Optional")),
 ]
 for _kind, _label in KIND_LABELS.items():
     setattr(RequirementItemForm, f"applies_{_kind}", SelectField(_label, choices=APPLIES_CHOICES, default=""))

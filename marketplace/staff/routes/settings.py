@@ -18,7 +18,7 @@ from ...payments import services as payments
 from ...registration import edits
 from ...registration.requirements import apply_overrides, load_requirements, stored_overrides
 from ...registration.routes import KIND_LABELS
-from ..forms import CategoryNamesForm, PlatformSettingsForm, RequirementItemForm, ReasonForm
+from ..forms import CategoryNamesForm, PlatformSettingsForm, ReasonForm, RequirementItemForm
 
 bp = Blueprint("staff_settings", __name__, url_prefix="/staff/settings")
 
@@ -27,7 +27,9 @@ bp = Blueprint("staff_settings", __name__, url_prefix="/staff/settings")
 @role_required("admin")
 def index():
     """The commission, the card currency (its rate is set on the payments page) and default fees."""
-    form = PlatformSettingsForm() if request.method == "POST" else PlatformSettingsForm.from_settings(platform_settings())
+    form = (
+        PlatformSettingsForm() if request.method == "POST" else PlatformSettingsForm.from_settings(platform_settings())
+    )
     if form.validate_on_submit():
         with change(form) as done:
             changed = save_platform_settings(form.values(), current_user.id)
