@@ -144,6 +144,15 @@ def current_version() -> int:
     return db.session.connection().exec_driver_sql(statement).scalar() or 0
 
 
+def request_version() -> int:
+    """The content version as this request first read it (one SELECT per request, shared by the page
+    cache and anything else that keeps data per version, e.g. registration's requirement edits)."""
+    version = g.get("page_version")
+    if version is None:
+        version = g.page_version = current_version()
+    return version
+
+
 # --- inline styles by hash ---------------------------------------------------------------------------
 
 
@@ -284,7 +293,7 @@ def cached_page(on_hit: Callable[[dict], None] | None = None):
             if not current_app.config["PAGE_CACHE_ENABLED"] or request.method not in ("GET", "HEAD"):
                 return view(*args, **kwargs)
             whole = applies()
-            key = ("" if whole else "holes:") + page_key(current_version())
+            key = ("" if whole else "holes:") + page_key(request_version())
             page = cache.get(key)
             if isinstance(page, CachedPage if whole else PageWithHoles):
                 if on_hit is not None:

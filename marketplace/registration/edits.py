@@ -6,8 +6,6 @@ mandatory item whose prerequisite is not, steps that no longer pair up…) is re
 
 import json
 
-from sqlalchemy import func, select
-
 from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
 from ..extensions import db
@@ -69,15 +67,17 @@ def reset_item(code: str, actor_id: int | None) -> None:
         raise RequirementEditRefused(
             "requirements", _l("This change breaks a rule of the requirements: %(rule)s", rule=str(invalid))
         ) from invalid
-    _store(code, {}, actor_id)
+    row = db.session.get(RequirementEdit, code)
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
+    forget_loaded()
 
 
 def _store(code: str, fields: dict, actor_id: int | None) -> None:
-    """Write the edit with the next revision (every process reloads when it sees a new one)."""
-    revision = (db.session.scalar(select(func.max(RequirementEdit.revision))) or 0) + 1
+    """Write the edit (the commit moves the content version: every process reads the edits again)."""
     row = db.session.get(RequirementEdit, code) or RequirementEdit(item_code=code)
     row.fields = json.dumps(fields, ensure_ascii=False)
-    row.revision = revision
     row.updated_by_id = actor_id
     db.session.add(row)
     db.session.flush()

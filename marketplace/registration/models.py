@@ -100,13 +100,12 @@ class RegistrationEvent(AuditTrailMixin, Model):
 
 class RequirementEdit(Model):
     """Staff's edit of one requirement item (/staff/settings/requirements): the fields it replaces
-    in requirements.json (title, steps, links, applies) as JSON; `{}` once reset to the file's text.
+    in requirements.json (title, steps, links, applies) as JSON; deleted to go back to the file.
 
-    Rows are never deleted: `revision` grows with every save or reset, and its maximum is the
-    version every process compares with the one it loaded (requirements.load_requirements)."""
+    A public table (no PUBLIC_FIELDS): saving one moves the content version, which tells every
+    process to read the edits again (requirements.load_requirements)."""
 
     item_code: Mapped[str] = mapped_column(String(8), primary_key=True)
     fields: Mapped[str] = mapped_column(Text, default="{}")
-    revision: Mapped[int] = mapped_column(default=0, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 from flask import g, has_app_context
 from flask_babel import get_locale
-from sqlalchemy import column, func, select, table
+from sqlalchemy import column, select, table
 
 from ..catalog.models import KINDS
+from ..core.pagecache import request_version
 from ..extensions import db
 
 log = logging.getLogger("marketplace")
@@ -360,32 +361,35 @@ def apply_overrides(data: dict, overrides: dict[str, dict]) -> dict:
 
 # The table of staff edits (registration.models.RequirementEdit), named here without importing the
 # models module, which imports this one.
-_EDITS = table("requirement_edit", column("item_code"), column("fields"), column("revision"))
+_EDITS = table("requirement_edit", column("item_code"), column("fields"))
+
+
+def _stored_rows() -> dict[str, str]:
+    """The edits as stored: item code → its fields' JSON text."""
+    return {code: fields for code, fields in db.session.execute(select(_EDITS.c.item_code, _EDITS.c.fields))}
 
 
 def stored_overrides() -> dict[str, dict]:
     """Staff edits of the requirement items (registration/edits.py), by item code."""
-    rows = db.session.execute(select(_EDITS.c.item_code, _EDITS.c.fields))
-    return {code: fields for code, raw in rows if (fields := json.loads(raw))}
+    return _overrides(_stored_rows())
+
+
+def _overrides(rows: dict[str, str]) -> dict[str, dict]:
+    return {code: fields for code, raw in rows.items() if (fields := json.loads(raw))}
 
 
 def edits_version() -> int | None:
-    """The newest revision of staff edits, read at most once per request (None outside an app
-    context, e.g. while the app starts: the file alone is checked then)."""
-    if not has_app_context():
-        return None
-    version = g.get(_VERSION)
-    if version is None:
-        version = db.session.scalar(select(func.max(_EDITS.c.revision))) or 0
-        setattr(g, _VERSION, version)
-    return version
+    """When to look at the edits again: the public pages' content version, which every committed
+    edit moves (RequirementEdit is a public table) and which the request reads once anyway (the
+    page cache reads it too). None outside an app context, e.g. while the app starts."""
+    return request_version() if has_app_context() else None
 
 
 def forget_loaded() -> None:
-    """After a save: this process and this request load the edits again."""
+    """After a save (or a test's rollback): load the edits again."""
     _cache.clear()
     if has_app_context():
-        g.pop(_VERSION, None)
+        g.pop("page_version", None)
 
 
 def read_file(path: Path | None = None) -> dict:
@@ -394,8 +398,14 @@ def read_file(path: Path | None = None) -> dict:
         return json.load(source)
 
 
-_VERSION = "requirements_version"
-_cache: dict[str, tuple[int | None, Requirements]] = {}
+@dataclass(frozen=True)
+class _Loaded:
+    version: int | None
+    rows: dict  # the edits' rows it was built from
+    requirements: Requirements
+
+
+_cache: dict[str, _Loaded] = {}
 _lock = threading.Lock()
 
 
@@ -403,24 +413,28 @@ def load_requirements(path: Path | None = None, *, reload: bool = False) -> Requ
     """The validated requirements: requirements.json with staff edits over it (only for the
     bundled file, not for a `path` given by a test or a check).
 
-    Kept per process; reloaded when the edits' version changed, which costs one small query
-    per request (`edits_version`), not one per lookup."""
+    Kept per process. When the content version moved (any public write, an edit among them) the
+    edits' rows are read again (one small query) and the data is rebuilt only if they changed."""
     key = str(path or DATA_FILE)
     version = edits_version() if path is None else None
     cached = _cache.get(key)
-    if reload or cached is None or cached[0] != version:
-        with _lock:
-            data = read_file(path)
-            overrides = stored_overrides() if version else {}
-            try:
-                loaded = validate_requirements(apply_overrides(data, overrides))
-            except RequirementsInvalid:
-                if not overrides:
-                    raise
-                # edits saved against an older file that a new file no longer accepts: the file
-                # alone keeps the site up, and the log says what staff should look at again
-                log.exception("staff edits of the requirements no longer validate; using the file alone")
-                loaded = validate_requirements(data)
-            _cache[key] = (version, loaded)
-            cached = _cache[key]
-    return cached[1]
+    if not reload and cached is not None and cached.version == version:
+        return cached.requirements
+    with _lock:
+        rows = _stored_rows() if version is not None else {}
+        if not reload and cached is not None and cached.rows == rows:
+            _cache[key] = _Loaded(version, rows, cached.requirements)
+            return cached.requirements
+        data = read_file(path)
+        overrides = _overrides(rows)
+        try:
+            loaded = validate_requirements(apply_overrides(data, overrides))
+        except RequirementsInvalid:
+            if not overrides:
+                raise
+            # edits saved against an older file that a new file no longer accepts: the file alone
+            # keeps the site up, and the log says what staff should look at again
+            log.exception("staff edits of the requirements no longer validate; using the file alone")
+            loaded = validate_requirements(data)
+        _cache[key] = _Loaded(version, rows, loaded)
+        return loaded

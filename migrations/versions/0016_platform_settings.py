@@ -31,18 +31,13 @@ def upgrade():
         'requirement_edit',
         sa.Column('item_code', sa.String(length=8), nullable=False),
         sa.Column('fields', sa.Text(), nullable=False),
-        sa.Column('revision', sa.Integer(), nullable=False),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('updated_by_id', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_requirement_edit_updated_by_id_user'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('item_code', name=op.f('pk_requirement_edit')),
     )
-    with op.batch_alter_table('requirement_edit', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_requirement_edit_revision'), ['revision'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('requirement_edit', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_requirement_edit_revision'))
     op.drop_table('requirement_edit')
     op.drop_table('platform_setting')
