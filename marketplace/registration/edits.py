@@ -45,28 +45,23 @@ def save_item_edit(code: str, fields: dict, actor_id: int | None) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    overrides = stored_overrides() | {code: fields}
-    try:
-        validate_requirements(apply_overrides(read_file(), overrides))
-    except RequirementsInvalid as invalid:
-        raise RequirementEditRefused(
-            "requirements", _l("This change breaks a rule of the requirements: %(rule)s", rule=str(invalid))
-        ) from invalid
-    _store(code, fields, actor_id)
+    _check(stored_overrides() | {code: fields})
+    row = db.session.get(RequirementEdit, code) or RequirementEdit(item_code=code)
+    row.fields = json.dumps(fields, ensure_ascii=False)
+    row.updated_by_id = actor_id
+    db.session.add(row)
+    db.session.flush()  # the commit moves the content version: every process reads the edits again
+    forget_loaded()
 
 
-def reset_item(code: str, actor_id: int | None) -> None:
-    """Back to requirements.json's text for item `code` (refused if the other edits need this one)."""
+def reset_item(code: str) -> None:
+    """Back to requirements.json's text for item `code` (refused if the other edits need this one;
+    who did it is in the audit log, as the edit row is gone)."""
     if file_item(code) is None:
         raise KeyError(code)
     overrides = stored_overrides()
     overrides.pop(code, None)
-    try:
-        validate_requirements(apply_overrides(read_file(), overrides))
-    except RequirementsInvalid as invalid:
-        raise RequirementEditRefused(
-            "requirements", _l("This change breaks a rule of the requirements: %(rule)s", rule=str(invalid))
-        ) from invalid
+    _check(overrides)
     row = db.session.get(RequirementEdit, code)
     if row is not None:
         db.session.delete(row)
@@ -74,11 +69,11 @@ def reset_item(code: str, actor_id: int | None) -> None:
     forget_loaded()
 
 
-def _store(code: str, fields: dict, actor_id: int | None) -> None:
-    """Write the edit (the commit moves the content version: every process reads the edits again)."""
-    row = db.session.get(RequirementEdit, code) or RequirementEdit(item_code=code)
-    row.fields = json.dumps(fields, ensure_ascii=False)
-    row.updated_by_id = actor_id
-    db.session.add(row)
-    db.session.flush()
-    forget_loaded()
+def _check(overrides: dict[str, dict]) -> None:
+    """Refuse edits that, merged over the file, break a rule of the validator (its message shown)."""
+    try:
+        validate_requirements(apply_overrides(read_file(), overrides))
+    except RequirementsInvalid as invalid:
+        raise RequirementEditRefused(
+            "requirements", _l("This change breaks a rule of the requirements: %(rule)s", rule=str(invalid))
+        ) from invalid

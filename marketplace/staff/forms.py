@@ -105,25 +105,33 @@ class PlatformSettingsForm(FlaskForm):
     @classmethod
     def from_settings(cls, settings: dict) -> "PlatformSettingsForm":
         """The form filled in from the settings in force (fees shown in toman)."""
-        fee = lambda rial: "" if rial is None else str(rial // RIAL_PER_TOMAN)  # noqa: E731
         return cls(
             data={
                 "commission_percent": str(settings["PLATFORM_COMMISSION_PERCENT"]),
                 "card_currency": settings["STRIPE_CURRENCY"].lower(),
-                "post_fee": fee(settings["DEFAULT_POST_FEE_RIAL"]),
-                "courier_fee": fee(settings["DEFAULT_COURIER_FEE_RIAL"]),
+                "post_fee": _fee_text(settings["DEFAULT_POST_FEE_RIAL"]),
+                "courier_fee": _fee_text(settings["DEFAULT_COURIER_FEE_RIAL"]),
             }
         )
 
     def values(self) -> dict:
         """The settings typed, by config key (call after validation)."""
-        fee = lambda text: None if not (text or "").strip() else toman_to_rial(parse_toman(text) or 0)  # noqa: E731
         return {
             "PLATFORM_COMMISSION_PERCENT": int(to_latin_digits(self.commission_percent.data or "0")),
             "STRIPE_CURRENCY": self.card_currency.data,
-            "DEFAULT_POST_FEE_RIAL": fee(self.post_fee.data),
-            "DEFAULT_COURIER_FEE_RIAL": fee(self.courier_fee.data),
+            "DEFAULT_POST_FEE_RIAL": _fee_rial(self.post_fee.data),
+            "DEFAULT_COURIER_FEE_RIAL": _fee_rial(self.courier_fee.data),
         }
+
+
+def _fee_text(rial: int | None) -> str:
+    """A stored fee as the form shows it: whole toman, empty when the method is off."""
+    return "" if rial is None else str(rial // RIAL_PER_TOMAN)
+
+
+def _fee_rial(text: str | None) -> int | None:
+    """A typed fee as stored: rial, None (the method off) when left empty."""
+    return toman_to_rial(parse_toman(text or "") or 0) if (text or "").strip() else None
 
 
 class CategoryNamesForm(FlaskForm):
@@ -155,20 +163,15 @@ class RequirementItemForm(FlaskForm):
                 )
 
     @classmethod
-    def from_item(cls, raw: dict, kinds) -> "RequirementItemForm":
-        """The form filled in from an item (as requirements.json writes it, edits applied)."""
-        applies = raw["applies"]
-        expanded = dict.fromkeys(kinds, applies["all"]) if "all" in applies else {}
-        expanded |= {kind: level for kind, level in applies.items() if kind != "all"}
+    def from_item(cls, item) -> "RequirementItemForm":
+        """The form filled in from a loaded item (registration.requirements.Item, edits applied)."""
         data = {
-            "title_fa": raw["title"]["fa"],
-            "title_en": raw["title"]["en"],
-            "steps_fa": "\n".join(raw["steps"]["fa"]),
-            "steps_en": "\n".join(raw["steps"]["en"]),
-            "links": "\n".join(
-                f"{link['url']} | {link['label']['fa']} | {link['label']['en']}" for link in raw["links"]
-            ),
-        } | {f"applies_{kind}": expanded.get(kind, "") for kind in kinds}
+            "title_fa": item.title("fa"),
+            "title_en": item.title("en"),
+            "steps_fa": "\n".join(item.steps("fa")),
+            "steps_en": "\n".join(item.steps("en")),
+            "links": "\n".join(f"{link.url} | {link.label['fa']} | {link.label['en']}" for link in item.links),
+        } | {f"applies_{kind}": level for kind, level in item.applies.items()}
         return cls(data=data)
 
     def fields_for_edit(self, kinds) -> dict:

@@ -19,6 +19,7 @@ from marketplace.registration.models import RequirementEdit
 from marketplace.search.query import SearchParams
 from marketplace.search.query import search as run_search
 from marketplace.shops.models import Shop
+from marketplace.staff.forms import RequirementItemForm
 from tests.conftest import post_form, statements
 from tests.factories import ProductFactory, ShopFactory
 from tests.search.conftest import search_index_folder, synced  # noqa: F401  (the index fixture)
@@ -229,20 +230,11 @@ def test_category_names_are_checked(app, client, admin):
 # ---------------------------------------------------------------- registration requirements
 
 
-def item_form(code: str, **changes) -> dict:
-    """The edit form of an item as requirements.json fills it, with `changes`."""
-    raw = next(item for item in reqs.read_file()["items"] if item["code"] == code)
-    applies = raw["applies"]
-    expanded = dict.fromkeys(reqs.KINDS, applies["all"]) if "all" in applies else {}
-    expanded |= {kind: level for kind, level in applies.items() if kind != "all"}
-    data = {
-        "title_fa": raw["title"]["fa"],
-        "title_en": raw["title"]["en"],
-        "steps_fa": "\n".join(raw["steps"]["fa"]),
-        "steps_en": "\n".join(raw["steps"]["en"]),
-        "links": "\n".join(f"{link['url']} | {link['label']['fa']} | {link['label']['en']}" for link in raw["links"]),
-        "reason": "",
-    } | {f"applies_{kind}": expanded.get(kind, "") for kind in reqs.KINDS}
+def item_form(app, code: str, **changes) -> dict:
+    """The edit form of an item as the page fills it (from the loaded item), with `changes`."""
+    with app.test_request_context():
+        form = RequirementItemForm.from_item(reqs.load_requirements()[code])
+        data = {field.name: field.data or "" for field in form if field.name != "csrf_token"}
     return data | changes
 
 
@@ -257,7 +249,7 @@ def test_requirement_edit_appears_on_a_products_checklist(app, client, admin, ma
     product = make(ProductFactory, shop=shop, category="soap")  # cosmetics: HB-1 is mandatory
     assert '<span class="reg-title">مجوز مشاغل خانگی</span>' in checklist_page(app, producer, product.id, login)
     form = item_form(
-        "HB-1", title_fa="مجوز کسب‌وکار خانگی", steps_fa="گام یکم\nگام دوم", steps_en="Step one\nStep two",
+        app, "HB-1", title_fa="مجوز کسب‌وکار خانگی", steps_fa="گام یکم\nگام دوم", steps_en="Step one\nStep two",
         applies_textile="mandatory",
     )  # fmt: skip
     response = save(client, form, path=f"{SETTINGS}/requirements/HB-1")
@@ -290,7 +282,7 @@ def test_requirement_edit_appears_on_a_products_checklist(app, client, admin, ma
     ],
 )
 def test_an_edit_that_breaks_a_rule_is_refused(app, client, admin, changes, message):
-    response = save(client, item_form("HB-1", **changes), path=f"{SETTINGS}/requirements/HB-1")
+    response = save(client, item_form(app, "HB-1", **changes), path=f"{SETTINGS}/requirements/HB-1")
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
     assert message in page
@@ -300,7 +292,7 @@ def test_an_edit_that_breaks_a_rule_is_refused(app, client, admin, changes, mess
 
 
 def test_a_link_line_must_have_three_parts(app, client, admin):
-    response = save(client, item_form("HB-1", links="https://example.ir"), path=f"{SETTINGS}/requirements/HB-1")
+    response = save(client, item_form(app, "HB-1", links="https://example.ir"), path=f"{SETTINGS}/requirements/HB-1")
     assert response.status_code == 422 and 'id="links-error"' in response.get_data(as_text=True)
 
 

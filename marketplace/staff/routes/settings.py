@@ -16,7 +16,7 @@ from ...core.transaction import change
 from ...extensions import db
 from ...payments import services as payments
 from ...registration import edits
-from ...registration.requirements import apply_overrides, load_requirements, stored_overrides
+from ...registration.requirements import Item, load_requirements
 from ...registration.routes import KIND_LABELS
 from ..forms import CategoryNamesForm, PlatformSettingsForm, ReasonForm, RequirementItemForm
 
@@ -79,19 +79,19 @@ def requirements():
     )
 
 
-def _item_or_404(code: str) -> dict:
-    """The item as the file writes it with staff's edit applied."""
-    raw = edits.file_item(code)
-    if raw is None:
+def _item_or_404(code: str) -> Item:
+    """The item as checklists show it (staff's edit applied)."""
+    item = load_requirements().get(code)
+    if item is None:
         abort(404)
-    return apply_overrides({"items": [raw]}, stored_overrides())["items"][0]
+    return item
 
 
 @bp.route("/requirements/<code>", methods=["GET", "POST"])
 @role_required("admin")
 def requirement(code: str):
-    raw = _item_or_404(code)
-    form = RequirementItemForm() if request.method == "POST" else RequirementItemForm.from_item(raw, KINDS)
+    item = _item_or_404(code)
+    form = RequirementItemForm() if request.method == "POST" else RequirementItemForm.from_item(item)
     if form.validate_on_submit():
         with change(form, form_level=("requirements",)) as done:
             edits.save_item_edit(code, form.fields_for_edit(KINDS), current_user.id)
@@ -101,7 +101,7 @@ def requirement(code: str):
     return render_template(
         "staff/settings_requirement.html",
         code=code,
-        title=raw["title"],
+        item=item,
         form=form,
         kinds=KINDS,
         edited=code in edits.edited_codes(),
@@ -116,7 +116,7 @@ def reset_requirement(code: str):
     form = ReasonForm(prefix="reset")
     if form.validate_on_submit():
         with change(form) as done:
-            edits.reset_item(code, current_user.id)
+            edits.reset_item(code)
         if done:
             flash(_("Back to the original text of %(code)s.", code=code), "success")
     return redirect(url_for("staff_settings.requirements"))
