@@ -156,7 +156,8 @@ LOG_LEVEL = "INFO"
 # when both secrets are set; Stripe has no rial, so cards are charged in STRIPE_CURRENCY at the
 # exchange rate staff set (/staff/payments); STRIPE_CURRENCY is a default that administrators change
 # at /staff/settings (core/settings.py, read with platform_setting()). STRIPE_API_BASE points the
-# client elsewhere (tests run a local fake Stripe). An unpaid card checkout gives its stock back after PAYMENT_EXPIRY_MINUTES.
+# client elsewhere (tests run a local fake Stripe). An unpaid card checkout gives its stock back
+# after PAYMENT_EXPIRY_MINUTES.
 STRIPE_SECRET_KEY = None
 STRIPE_WEBHOOK_SECRET = None
 STRIPE_API_BASE = None
