@@ -38,7 +38,7 @@ from functools import wraps
 from typing import Any, cast
 
 import brotli
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import Flask, Response, current_app, g, has_request_context, make_response, request, session
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import BigInteger, DateTime, Integer, Table, insert, inspect, update
@@ -146,7 +146,10 @@ def current_version() -> int:
 
 def request_version() -> int:
     """The content version as this request first read it (one SELECT per request, shared by the page
-    cache and anything else that keeps data per version, e.g. registration's requirement edits)."""
+    cache and anything else that keeps data per version, e.g. registration's requirement edits).
+    Outside a request (the outbox worker, a CLI command: one long app context) it is read each time."""
+    if not has_request_context():
+        return current_version()
     version = g.get("page_version")
     if version is None:
         version = g.page_version = current_version()

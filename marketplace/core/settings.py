@@ -10,7 +10,7 @@ that asks ten times costs one query.
 import json
 from datetime import datetime
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import DateTime, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,12 +46,13 @@ class PlatformSetting(Model):
 
 
 def _stored() -> dict:
-    """The stored values, read once per request (or app context)."""
-    stored = g.get(_CACHE) if has_app_context() else None
+    """The stored values, read once per request. Outside a request (the outbox worker, a CLI
+    command: one long app context) they are read each time, so a change is never missed."""
+    stored = g.get(_CACHE) if has_request_context() else None
     if stored is None:
         rows = db.session.execute(select(PlatformSetting.key, PlatformSetting.value))
         stored = {key: json.loads(value) for key, value in rows}
-        if has_app_context():
+        if has_request_context():
             setattr(g, _CACHE, stored)
     return stored
 
@@ -96,6 +97,6 @@ def save_platform_settings(values: dict, actor_id: int | None) -> list[str]:
         row.updated_by_id = actor_id
         db.session.add(row)
     db.session.flush()
-    if has_app_context():
+    if has_request_context():
         g.pop(_CACHE, None)  # this request reads the new values from here on
     return changed

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import get_locale
 from sqlalchemy import column, select, table
 
@@ -388,7 +388,7 @@ def edits_version() -> int | None:
 def forget_loaded() -> None:
     """After a save (or a test's rollback): load the edits again."""
     _cache.clear()
-    if has_app_context():
+    if has_request_context():
         g.pop("page_version", None)
 
 
