@@ -93,6 +93,7 @@ def _import_models() -> None:
     from .catalog import models as _catalog  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .core import pagecache as _pagecache  # noqa: F401
+    from .core import settings as _settings  # noqa: F401
     from .insights import models as _insights  # noqa: F401
     from .orders import models as _orders  # noqa: F401
     from .payments import models as _payments  # noqa: F401
@@ -201,6 +202,7 @@ def _register_blueprints(app: Flask) -> None:
     from .staff.routes.console import bp as staff_bp
     from .staff.routes.money import bp as staff_money_bp
     from .staff.routes.products import bp as staff_products_bp
+    from .staff.routes.settings import bp as staff_settings_bp
 
     for blueprint in (
         core_bp,
@@ -233,6 +235,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_audit_bp,
         assist_bp,
         assisted_bp,
+        staff_settings_bp,
     ):
         app.register_blueprint(blueprint)
 

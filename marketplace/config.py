@@ -160,8 +160,10 @@ LOG_LEVEL = "INFO"
 
 # Payments (DESIGN §6). Offline payments are always on. Card payments go through Stripe Checkout
 # when both secrets are set; Stripe has no rial, so cards are charged in STRIPE_CURRENCY at the
-# exchange rate staff set (/staff/payments). STRIPE_API_BASE points the client elsewhere (tests
-# run a local fake Stripe). An unpaid card checkout gives its stock back after PAYMENT_EXPIRY_MINUTES.
+# exchange rate staff set (/staff/payments); STRIPE_CURRENCY is a default that administrators change
+# at /staff/settings (core/settings.py, read with platform_setting()). STRIPE_API_BASE points the
+# client elsewhere (tests run a local fake Stripe). An unpaid card checkout gives its stock back
+# after PAYMENT_EXPIRY_MINUTES.
 STRIPE_SECRET_KEY = None
 STRIPE_WEBHOOK_SECRET = None
 STRIPE_API_BASE = None
@@ -172,6 +174,8 @@ PAYMENT_EXPIRY_MINUTES = 30
 # Orders. The centre's commission on each order (percent of the items, 0 by default), the default
 # delivery settings of a shop that has not set its own (fees in rial; None turns a method off), how
 # many of one item a cart line may hold at most (made-to-order items have no stock to cap them).
+# The commission and the two fees are defaults: administrators change them at /staff/settings
+# (core/settings.py); code reads them with platform_setting(), never from the config directly.
 PLATFORM_COMMISSION_PERCENT = 0
 DEFAULT_POST_FEE_RIAL = 700_000
 DEFAULT_COURIER_FEE_RIAL = None

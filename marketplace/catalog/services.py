@@ -130,6 +130,28 @@ def find_category(text: str) -> Category | None:
     )
 
 
+CATEGORY_NAME_MAX = 60
+
+
+def rename_category(category: Category, name_fa: str, name_en: str) -> None:
+    """Give the category new Persian and English names (normalised; each non-empty, short and not
+    another category's). Search re-indexes its products and the public pages' version moves on:
+    both follow from the flush (search.changes, core.pagecache)."""
+    names = {"name_fa": normalize_text(name_fa), "name_en": normalize_text(name_en)}
+    for field_name, name in names.items():
+        if not name:
+            raise CatalogError(field_name, _l("Write the name."))
+        if len(name) > CATEGORY_NAME_MAX:
+            raise CatalogError(field_name, _l("Use at most %(num)s characters.", num=CATEGORY_NAME_MAX))
+        column = getattr(Category, field_name)
+        taken = db.session.scalar(select(Category.id).where(column == name, Category.id != category.id).limit(1))
+        if taken is not None:
+            raise CatalogError(field_name, _l("Another category already has this name."))
+    category.name_fa = names["name_fa"]
+    category.name_en = names["name_en"]
+    db.session.flush()
+
+
 def category_and_children_ids(category: Category) -> list[int]:
     """The category's id and its children's (a listing of a top category shows its whole branch)."""
     return [category.id, *(child.id for child in category.children)]

@@ -38,7 +38,7 @@ from functools import wraps
 from typing import Any, cast
 
 import brotli
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import Flask, Response, current_app, g, has_request_context, make_response, request, session
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import BigInteger, DateTime, Integer, Table, insert, inspect, update
@@ -142,6 +142,18 @@ def current_version() -> int:
     connection (a quarter of what the ORM's select costs — it runs on every anonymous page view)."""
     statement = "SELECT version FROM page_version WHERE id = 1"
     return db.session.connection().exec_driver_sql(statement).scalar() or 0
+
+
+def request_version() -> int:
+    """The content version as this request first read it (one SELECT per request, shared by the page
+    cache and anything else that keeps data per version, e.g. registration's requirement edits).
+    Outside a request (the outbox worker, a CLI command: one long app context) it is read each time."""
+    if not has_request_context():
+        return current_version()
+    version = g.get("page_version")
+    if version is None:
+        version = g.page_version = current_version()
+    return version
 
 
 # --- inline styles by hash ---------------------------------------------------------------------------
@@ -284,7 +296,7 @@ def cached_page(on_hit: Callable[[dict], None] | None = None):
             if not current_app.config["PAGE_CACHE_ENABLED"] or request.method not in ("GET", "HEAD"):
                 return view(*args, **kwargs)
             whole = applies()
-            key = ("" if whole else "holes:") + page_key(current_version())
+            key = ("" if whole else "holes:") + page_key(request_version())
             page = cache.get(key)
             if isinstance(page, CachedPage if whole else PageWithHoles):
                 if on_hit is not None:

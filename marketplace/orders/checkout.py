@@ -18,6 +18,7 @@ from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
+from ..core.settings import platform_setting
 from ..extensions import db
 from ..payments import services as payments
 from ..payments.models import PaymentMethod
@@ -91,8 +92,8 @@ def delivery_settings(app: Flask, shop: Shop) -> DeliverySettings:
     if settings is None:
         settings = DeliverySettings(
             shop_id=shop.id,
-            post_fee_rial=app.config["DEFAULT_POST_FEE_RIAL"],
-            courier_fee_rial=app.config["DEFAULT_COURIER_FEE_RIAL"],
+            post_fee_rial=platform_setting("DEFAULT_POST_FEE_RIAL"),
+            courier_fee_rial=platform_setting("DEFAULT_COURIER_FEE_RIAL"),
             pickup_centre=True,
             allow_cod=False,
         )
@@ -163,7 +164,7 @@ def payment_methods(app: Flask, groups: list[ShopGroup], pickups: dict[int, dict
             continue
         if method == PaymentMethod.BOOTH and not (groups and all(pickups.get(g.shop.id) for g in groups)):
             continue
-        if method == PaymentMethod.CARD and payments.current_rate(app.config["STRIPE_CURRENCY"]) is None:
+        if method == PaymentMethod.CARD and payments.current_rate(platform_setting("STRIPE_CURRENCY")) is None:
             continue
         methods.append(method)
     return methods
@@ -354,7 +355,7 @@ def place_order(
             items_rial=items_rial,
             delivery_fee_rial=fees[group.shop.id],
             total_rial=items_rial + fees[group.shop.id],
-            commission_rial=services.commission_for(items_rial, app.config["PLATFORM_COMMISSION_PERCENT"]),
+            commission_rial=services.commission_for(items_rial, platform_setting("PLATFORM_COMMISSION_PERCENT")),
             receiver_name=address.receiver_name if address else buyer.display_name,
             receiver_phone=address.receiver_phone if address else buyer.phone,
             province=address.province if address and shipped else "",

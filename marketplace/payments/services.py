@@ -18,6 +18,7 @@ from ..core.database import begin_write
 from ..core.dates import as_utc, utcnow
 from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
+from ..core.settings import platform_setting
 from ..extensions import db
 from .models import OFFLINE_METHODS, ExchangeRate, Payment, PaymentEvent, PaymentMethod, PaymentStatus
 from .offline import OfflineProvider
@@ -79,7 +80,7 @@ def create_payment(
         reference=reference, provider=provider.name, method=method, amount_rial=amount_rial, created_at=now
     )
     if method == PaymentMethod.CARD:
-        currency = app.config["STRIPE_CURRENCY"].lower()
+        currency = platform_setting("STRIPE_CURRENCY").lower()
         rate = current_rate(currency)
         if rate is None:
             raise ValueError(f"no exchange rate set for {currency}")

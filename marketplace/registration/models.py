@@ -96,3 +96,16 @@ class RegistrationEvent(AuditTrailMixin, Model):
     record_id: Mapped[int] = mapped_column(ForeignKey("registration_record.id", ondelete="CASCADE"), index=True)
 
     record: Mapped[RegistrationRecord] = relationship(back_populates="events")
+
+
+class RequirementEdit(Model):
+    """Staff's edit of one requirement item (/staff/settings/requirements): the fields it replaces
+    in requirements.json (title, steps, links, applies) as JSON; deleted to go back to the file.
+
+    A public table (no PUBLIC_FIELDS): saving one moves the content version, which tells every
+    process to read the edits again (requirements.load_requirements)."""
+
+    item_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    fields: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -1,22 +1,29 @@
 """The registration requirements as data: requirements.json, read once, validated, in prerequisite order.
 
-The file is the single source (titles, plain steps, links, which kinds each item applies to and how
-strongly). A later staff editor stores its changes in the database and hands them to
-`apply_overrides()` before validation; nothing else has to change.
+The file is the source (titles, plain steps, links, which kinds each item applies to and how
+strongly). Staff edit titles, steps, links and kinds in the console (registration/edits.py); their
+edits are stored per item in `requirement_edit` and merged over the file by `apply_overrides()`
+before the same validation.
 """
 
 import copy
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+from flask import g, has_app_context, has_request_context
 from flask_babel import get_locale
+from sqlalchemy import column, select, table
 
 from ..catalog.models import KINDS
+from ..core.pagecache import request_version
+from ..extensions import db
 
+log = logging.getLogger("marketplace")
 DATA_FILE = Path(__file__).with_name("requirements.json")
 LEVELS = ("shop", "product")
 REQUIREMENTS = ("mandatory", "recommended", "optional")  # strongest first
@@ -352,21 +359,82 @@ def apply_overrides(data: dict, overrides: dict[str, dict]) -> dict:
     return merged
 
 
+# The table of staff edits (registration.models.RequirementEdit), named here without importing the
+# models module, which imports this one.
+_EDITS = table("requirement_edit", column("item_code"), column("fields"))
+
+
+def _stored_rows() -> dict[str, str]:
+    """The edits as stored: item code → its fields' JSON text."""
+    return {code: fields for code, fields in db.session.execute(select(_EDITS.c.item_code, _EDITS.c.fields))}
+
+
 def stored_overrides() -> dict[str, dict]:
-    """Staff edits of the requirement items. None yet: a future editor returns them from its table."""
-    return {}
+    """Staff edits of the requirement items (registration/edits.py), by item code."""
+    return _overrides(_stored_rows())
 
 
-_cache: dict[str, Requirements] = {}
+def _overrides(rows: dict[str, str]) -> dict[str, dict]:
+    return {code: fields for code, raw in rows.items() if (fields := json.loads(raw))}
+
+
+def edits_version() -> int | None:
+    """When to look at the edits again: the public pages' content version, which every committed
+    edit moves (RequirementEdit is a public table) and which the request reads once anyway (the
+    page cache reads it too). None outside an app context, e.g. while the app starts."""
+    return request_version() if has_app_context() else None
+
+
+def forget_loaded() -> None:
+    """After a save (or a test's rollback): load the edits again."""
+    _cache.clear()
+    if has_request_context():
+        g.pop("page_version", None)
+
+
+def read_file(path: Path | None = None) -> dict:
+    """requirements.json as parsed JSON (unvalidated, without staff edits)."""
+    with open(path or DATA_FILE, encoding="utf-8") as source:
+        return json.load(source)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    version: int | None
+    rows: dict  # the edits' rows it was built from
+    requirements: Requirements
+
+
+_cache: dict[str, _Loaded] = {}
 _lock = threading.Lock()
 
 
 def load_requirements(path: Path | None = None, *, reload: bool = False) -> Requirements:
-    """The validated requirements, read from requirements.json once per process."""
+    """The validated requirements: requirements.json with staff edits over it (only for the
+    bundled file, not for a `path` given by a test or a check).
+
+    Kept per process. When the content version moved (any public write, an edit among them) the
+    edits' rows are read again (one small query) and the data is rebuilt only if they changed."""
     key = str(path or DATA_FILE)
-    if reload or key not in _cache:
-        with _lock:
-            with open(key, encoding="utf-8") as source:
-                data = json.load(source)
-            _cache[key] = validate_requirements(apply_overrides(data, stored_overrides()))
-    return _cache[key]
+    version = edits_version() if path is None else None
+    cached = _cache.get(key)
+    if not reload and cached is not None and cached.version == version:
+        return cached.requirements
+    with _lock:
+        rows = _stored_rows() if version is not None else {}
+        if not reload and cached is not None and cached.rows == rows:
+            _cache[key] = _Loaded(version, rows, cached.requirements)
+            return cached.requirements
+        data = read_file(path)
+        overrides = _overrides(rows)
+        try:
+            loaded = validate_requirements(apply_overrides(data, overrides))
+        except RequirementsInvalid:
+            if not overrides:
+                raise
+            # edits saved against an older file that a new file no longer accepts: the file alone
+            # keeps the site up, and the log says what staff should look at again
+            log.exception("staff edits of the requirements no longer validate; using the file alone")
+            loaded = validate_requirements(data)
+        _cache[key] = _Loaded(version, rows, loaded)
+        return loaded

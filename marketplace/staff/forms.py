@@ -3,12 +3,15 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; the stubs predate it
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..core.forms import JalaliDateField
 from ..core.messages import lazy_gettext as _l
-from ..core.money import parse_toman, toman_to_rial
+from ..core.money import RIAL_PER_TOMAN, parse_toman, toman_to_rial
 from ..core.persian import normalize_text, to_latin_digits
+from ..core.settings import CARD_CURRENCIES
+from ..registration.routes import KIND_LABELS
 
 # One unit of a card currency (a euro) will not cost a billion toman: more is a typo.
 MAX_RATE_TOMAN = 100_000_000
@@ -120,3 +123,142 @@ class AuditFilterForm(FlaskForm):
     def validate_object_id(self, field):
         if field.data and not (field.data.isdigit() and len(field.data) <= 9):
             raise ValidationError(_l("Enter a whole number."))
+
+
+# ---------------------------------------------------------------- people and settings
+
+
+def _reason_field():
+    """The optional «why» every settings form carries; the audit log records it with the change."""
+    return StringField(_l("Reason for the change (optional)"), filters=[_text], validators=[Length(max=300)])
+
+
+class ReasonForm(FlaskForm):
+    """A button with an optional reason: send a reset code, reset a requirement item."""
+
+    reason = _reason_field()
+
+
+class PlatformSettingsForm(FlaskForm):
+    """Commission, card currency and default delivery fees (fees typed in toman; blank turns the
+    method off). Only the format is checked here; the limits are core.settings' rules."""
+
+    commission_percent = StringField(_l("Centre's commission (percent of the items)"), filters=[_text])
+    card_currency = SelectField(
+        _l("Currency card payments are charged in"),
+        choices=[SelectChoice(code, code.upper()) for code in CARD_CURRENCIES],
+    )
+    post_fee = StringField(_l("Default post fee (toman)"), filters=[_text])
+    courier_fee = StringField(_l("Default courier fee (toman)"), filters=[_text])
+    reason = _reason_field()
+
+    def validate_commission_percent(self, field: StringField) -> None:
+        if not to_latin_digits(field.data or "").isdigit():
+            raise ValidationError(_l("Write a whole number from 0 to 50, like 10."))
+
+    def _fee(self, field: StringField) -> None:
+        if (field.data or "").strip() and parse_toman(field.data or "") is None:
+            raise ValidationError(_l("Write the fee in toman with digits only, like 70000, or leave it empty."))
+
+    validate_post_fee = validate_courier_fee = _fee
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "PlatformSettingsForm":
+        """The form filled in from the settings in force (fees shown in toman)."""
+        return cls(
+            data={
+                "commission_percent": str(settings["PLATFORM_COMMISSION_PERCENT"]),
+                "card_currency": settings["STRIPE_CURRENCY"].lower(),
+                "post_fee": _fee_text(settings["DEFAULT_POST_FEE_RIAL"]),
+                "courier_fee": _fee_text(settings["DEFAULT_COURIER_FEE_RIAL"]),
+            }
+        )
+
+    def values(self) -> dict:
+        """The settings typed, by config key (call after validation)."""
+        return {
+            "PLATFORM_COMMISSION_PERCENT": int(to_latin_digits(self.commission_percent.data or "0")),
+            "STRIPE_CURRENCY": self.card_currency.data,
+            "DEFAULT_POST_FEE_RIAL": _fee_rial(self.post_fee.data),
+            "DEFAULT_COURIER_FEE_RIAL": _fee_rial(self.courier_fee.data),
+        }
+
+
+def _fee_text(rial: int | None) -> str:
+    """A stored fee as the form shows it: whole toman, empty when the method is off."""
+    return "" if rial is None else str(rial // RIAL_PER_TOMAN)
+
+
+def _fee_rial(text: str | None) -> int | None:
+    """A typed fee as stored: rial, None (the method off) when left empty."""
+    return toman_to_rial(parse_toman(text or "") or 0) if (text or "").strip() else None
+
+
+class CategoryNamesForm(FlaskForm):
+    name_fa = StringField(_l("Persian name"), filters=[_text])
+    name_en = StringField(_l("English name"), filters=[_text])
+    reason = _reason_field()
+
+
+class RequirementItemForm(FlaskForm):
+    """One requirement item's editable text: titles, steps (one a line, as many in each language),
+    official links (one a line: address | Persian label | English label) and, per product kind,
+    how strongly it is asked (blank: it does not apply)."""
+
+    title_fa = StringField(_l("Persian title"), filters=[_text])
+    title_en = StringField(_l("English title"), filters=[_text])
+    steps_fa = TextAreaField(_l("Steps in Persian, one a line"))
+    steps_en = TextAreaField(_l("Steps in English, one a line, as many as in Persian"))
+    links = TextAreaField(_l("Official links, one a line: address | Persian label | English label"))
+    reason = _reason_field()
+
+    def validate_links(self, field: TextAreaField) -> None:
+        for line in _lines(field.data):
+            if line.count("|") != 2:
+                raise ValidationError(
+                    _l(
+                        "Write each link as: address | Persian label | English label. This line is not: %(line)s",
+                        line=line,
+                    )
+                )
+
+    @classmethod
+    def from_item(cls, item) -> "RequirementItemForm":
+        """The form filled in from a loaded item (registration.requirements.Item, edits applied)."""
+        data = {
+            "title_fa": item.title("fa"),
+            "title_en": item.title("en"),
+            "steps_fa": "\n".join(item.steps("fa")),
+            "steps_en": "\n".join(item.steps("en")),
+            "links": "\n".join(f"{link.url} | {link.label['fa']} | {link.label['en']}" for link in item.links),
+        } | {f"applies_{kind}": level for kind, level in item.applies.items()}
+        return cls(data=data)
+
+    def fields_for_edit(self, kinds) -> dict:
+        """The edit as registration.edits stores it (call after validation)."""
+        links = []
+        for line in _lines(self.links.data):
+            url, label_fa, label_en = (normalize_text(part) for part in line.split("|"))
+            links.append({"url": url, "label": {"fa": label_fa, "en": label_en}})
+        return {
+            "title": {"fa": self.title_fa.data, "en": self.title_en.data},
+            "steps": {"fa": _lines(self.steps_fa.data), "en": _lines(self.steps_en.data)},
+            "links": links,
+            "applies": {kind: self[f"applies_{kind}"].data for kind in kinds if self[f"applies_{kind}"].data},
+        }
+
+
+def _lines(text: str | None) -> list[str]:
+    """The non-empty lines of a text box, each normalised."""
+    return [line for line in (normalize_text(raw) for raw in (text or "").splitlines()) if line]
+
+
+# How strongly an item is asked for a kind; blank: it does not apply to that kind.
+APPLIES_CHOICES = [
+    SelectChoice("", _l("Does not apply")),
+    SelectChoice("mandatory", _l("Mandatory: blocks publishing")),
+    SelectChoice("recommended", _l("Recommended")),
+    SelectChoice("optional", _l("Optional")),
+]
+for _kind, _label in KIND_LABELS.items():
+    setattr(RequirementItemForm, f"applies_{_kind}", SelectField(_label, choices=APPLIES_CHOICES, default=""))

@@ -9,6 +9,8 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from ..accounts import services as accounts
 from ..accounts.models import User
+from ..core.errors import RuleError
+from ..core.messages import lazy_gettext as _l
 from ..core.persian import MAX_DIGITS, is_digits, normalize_text, to_latin_digits
 from ..core.phone import PhoneError, normalize_iranian_mobile
 from ..extensions import db
@@ -110,3 +112,19 @@ def set_roles_by(actor: User, user: User, wanted: set[str]) -> None:
     roles the actor may not touch stay as they were."""
     grantable = roles_grantable_by(actor)
     accounts.set_roles(user, (set(wanted) & grantable) | (user.roles - grantable))
+
+
+def may_send_reset_code(actor: User, target: User) -> bool:
+    """Staff send codes to buyers and producers; to staff and admins only an admin does."""
+    return actor.has_role("admin") or not target.has_role("staff")
+
+
+def send_reset_code(actor: User, target: User) -> None:
+    """Text the target a one-time password-reset code (the same code and message as «forgot my
+    password»; the outbox sends it once this commits). Refused for a deactivated account, and for a
+    staff or admin account unless the actor is an admin."""
+    if not target.active:
+        raise RuleError("reset", _l("This account is deactivated. Activate it before sending a code."))
+    if not may_send_reset_code(actor, target):
+        raise RuleError("reset", _l("Only an administrator can send a code to a staff account."))
+    accounts.start_password_reset(target.phone)

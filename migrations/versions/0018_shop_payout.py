@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018_shop_payout'
-down_revision = '0015_staff_audit'
+down_revision = '0016_platform_settings'
 branch_labels = None
 depends_on = None
 

@@ -49,6 +49,12 @@ STAFF_PAGES = {
     "staff-products": "/staff/products",
     "staff-registration": "/staff/registration",
     "staff-users": "/staff/users",
+    "staff-user": "/staff/users/1",  # a demo producer: roles, shop, reset code
+    "staff-settings": "/staff/settings",  # the demo staff member is an admin
+    "staff-settings-categories": "/staff/settings/categories",
+    "staff-settings-category": "/staff/settings/categories/1",
+    "staff-settings-requirements": "/staff/settings/requirements",
+    "staff-settings-requirement": "/staff/settings/requirements/HB-1",
 }
 
 # Links inside running text (a sentence in a <p>: hints, notes, flash messages) are exempt from the

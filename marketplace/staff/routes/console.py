@@ -18,7 +18,7 @@ from ...shops import services as shop_services
 from ...shops.forms import DecisionForm
 from ...shops.models import Shop
 from .. import importer, services
-from ..forms import ImportForm, OutboxRetryForm, UserActiveForm, UserRolesForm
+from ..forms import ImportForm, OutboxRetryForm, ReasonForm, UserActiveForm, UserRolesForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -64,7 +64,10 @@ def user_detail(user_id: int):
         form=form,
         grantable=grantable,
         may_manage=services.may_manage(current_user, user),
+        may_send_code=user.active and services.may_send_reset_code(current_user, user),
+        shop=shop_services.owned_shop(user),
         action_form=UserActiveForm(),
+        reset_form=ReasonForm(formdata=None),
     )
 
 
@@ -78,6 +81,20 @@ def set_active(user_id: int):
         with change():
             accounts.set_active(user, active)
         flash(_("Account activated.") if active else _("Account deactivated; its sessions have ended."), "success")
+    return redirect(url_for("staff.user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/reset-code")
+@role_required("staff")
+def send_reset_code(user_id: int):
+    """Text the person a password-reset code (she then sets a new password at «forgot password»)."""
+    user = db.get_or_404(User, user_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        with change(form) as done:
+            services.send_reset_code(current_user, user)
+        if done:
+            flash(_("A reset code was sent to this person's phone."), "success")
     return redirect(url_for("staff.user_detail", user_id=user.id))
 
 

@@ -2,12 +2,13 @@
 producer and each producer owes the centre, settled by shop) and card payments (/staff/payments:
 the exchange rate card payments are charged at, and the latest payments)."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from ...accounts.access import role_required
+from ...core.settings import platform_setting
 from ...core.transaction import change
 from ...extensions import db
 from ...orders import services as orders
@@ -31,7 +32,7 @@ def ledger():
         groups=groups,
         centre_owes=sum(group.owed_rial for group in groups if group.owed_rial > 0),
         producers_owe=-sum(group.owed_rial for group in groups if group.owed_rial < 0),
-        commission_percent=current_app.config["PLATFORM_COMMISSION_PERCENT"],
+        commission_percent=platform_setting("PLATFORM_COMMISSION_PERCENT"),
         settle_form=SettleForm(),
         payouts=payout.payouts_for([group.shop.id for group in groups]),
         masked_sheba=payout.masked,
@@ -62,7 +63,7 @@ def settle(shop_id: int):
 @bp.route("/payments", methods=["GET", "POST"])
 @role_required("staff")
 def payments_page():
-    currency = current_app.config["STRIPE_CURRENCY"].lower()
+    currency = platform_setting("STRIPE_CURRENCY").lower()
     form = ExchangeRateForm()
     if form.validate_on_submit():
         with change(form) as done:
