@@ -77,9 +77,7 @@ def market(app, make, tmp_path, loose_limits):
         ]
         product.stock = 2
         product.status_reason = "یادداشت داخلی کارشناس"
-        accepted.booth = db.session.scalar(
-            db.select(Booth).where(Booth.fair_id == fair.id, Booth.code == "A-02")
-        )
+        accepted.booth = db.session.scalar(db.select(Booth).where(Booth.fair_id == fair.id, Booth.code == "A-02"))
         staff = UserFactory(roles={"staff"})
         record = registration.submit_evidence(
             shop, "HB-1", None, uploads_dir=tmp_path, limits=upload_limits(app.config), number="1234", now=utcnow()
