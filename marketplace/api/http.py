@@ -8,7 +8,7 @@ may read it from a browser: `Access-Control-Allow-Origin: *` (which browsers nev
 credentials)."""
 
 import hashlib
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
@@ -18,6 +18,7 @@ from ..core.urls import public_url
 from .params import BadParameter, Paging
 
 MAX_AGE_SECONDS = 60
+T = TypeVar("T")
 EXPOSED_HEADERS = "ETag, Link, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 
 
@@ -50,7 +51,7 @@ def _finish(response: Response) -> Response:
         response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
         response.cache_control.public = True
         response.cache_control.max_age = MAX_AGE_SECONDS
-        response = response.make_conditional(request)
+        response.make_conditional(request)  # (changes the response in place: 304 without the body)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
     if request.method == "OPTIONS":
@@ -60,14 +61,16 @@ def _finish(response: Response) -> Response:
     return response
 
 
-def not_found(what: str) -> NotFound:
-    """The 404 for an unknown product, shop or fair."""
-    messages = {
-        "product": _("No public product has this id."),
-        "shop": _("No public shop has this address."),
-        "fair": _("No public fair has this address."),
-    }
-    return NotFound(messages[what])
+def found_or_404(found: T | None, what: str) -> T:
+    """`found`, or the 404 for an unknown product, shop or fair."""
+    if found is None:
+        messages = {
+            "product": _("No public product has this id."),
+            "shop": _("No public shop has this address."),
+            "fair": _("No public fair has this address."),
+        }
+        raise NotFound(messages[what])
+    return found
 
 
 def page_response(items: list, total: int, paging: Paging, **extra: Any) -> Response:

@@ -45,9 +45,9 @@ def choice(args, name: str, choices, default: str) -> str:
 
 def flag(args, name: str) -> bool:
     """A yes/no parameter: 1 or true, 0 or false (missing: no)."""
-    value = (args.get(name) or "0").lower()
+    value = clean_digits(args.get(name) or "0").lower()
     if value not in TRUE + FALSE:
-        raise BadParameter(name, _l("%(name)s must be 1 or 0.", name=name))
+        raise BadParameter(name, _l("%(name)s must be true or false (or 1 or 0).", name=name))
     return value in TRUE
 
 

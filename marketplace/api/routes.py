@@ -10,8 +10,6 @@ from ..bazaar import online
 from ..catalog import services as catalog
 from ..core import events
 from ..core.dates import utcnow
-from ..core.images import StoredImage
-from ..core.urls import public_url
 from ..extensions import limiter
 from ..search import query
 from ..search.logs import log_search
@@ -43,7 +41,7 @@ def search():
             "page": result.page,
             "pages": result.pages,
             "per_page": query.PAGE_SIZE,
-            "results": [_search_hit(product) for product in result.products],
+            "results": [shapes.search_hit(product) for product in result.products],
             "facets": result.facets,
             "suggestion": result.suggestion,
         }
@@ -107,9 +105,7 @@ def products():
 @bp.get("/products/<int:product_id>")
 @api_limit
 def product(product_id: int):
-    found = services.public_product(product_id)
-    if found is None:
-        raise http.not_found("product")
+    found = http.found_or_404(services.public_product(product_id), "product")
     badges = events.collect(events.product_badges, found)
     return jsonify(shapes.product_detail(found, badges, online.fair_price(found, utcnow())))
 
@@ -125,10 +121,7 @@ def shops():
 @bp.get("/shops/<slug>")
 @api_limit
 def shop(slug: str):
-    found = services.public_shop(slug) if params.printable(slug) else None
-    if found is None:
-        raise http.not_found("shop")
-    shop, count = found
+    shop, count = http.found_or_404(services.public_shop(slug), "shop")
     return jsonify(shapes.shop_detail(shop, count, events.answer(events.shop_rating, shop)))
 
 
@@ -152,9 +145,7 @@ def fairs():
 @bp.get("/fairs/<slug>")
 @api_limit
 def fair(slug: str):
-    found = services.public_fair(slug) if params.printable(slug) else None
-    if found is None:
-        raise http.not_found("fair")
+    found = http.found_or_404(services.public_fair(slug), "fair")
     by_id = {category.id: category for category in catalog.all_categories()}
     return jsonify(shapes.fair_detail(*found, by_id, utcnow()))
 
@@ -163,22 +154,6 @@ def fair(slug: str):
 @api_limit
 def openapi():
     return jsonify(openapi_document())
-
-
-def _search_hit(product) -> dict:
-    cover = product.cover
-    return {
-        "id": product.id,
-        "title": product.title,
-        "url": public_url("catalog.product", product_id=product.id, slug=product.slug),
-        "price_rial": product.price_rial,
-        "shop": {"slug": product.shop.slug, "name": product.shop.name},
-        "thumbnail": shapes.media_url(_thumbnail(cover.stored)) if cover else None,
-    }
-
-
-def _thumbnail(stored: dict) -> str:
-    return StoredImage.from_dict(stored).url_path(320)
 
 
 def _product_url(product_id: int, slug: str) -> str:

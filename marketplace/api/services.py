@@ -15,7 +15,7 @@ from ..catalog.models import Category, Product, ProductStatus
 from ..extensions import db
 from ..shops import services as shops
 from ..shops.models import Shop
-from .params import Paging
+from .params import Paging, printable
 
 PHASES = ("upcoming", "live", "past")
 
@@ -78,6 +78,8 @@ def shop_listing(paging: Paging) -> tuple[list[tuple[Shop, int]], int]:
 def public_shop(slug: str) -> tuple[Shop, int] | None:
     """The approved shop at `slug` (an earlier slug of a renamed shop finds it too) and its number of
     public products; None when there is none or it is not public."""
+    if not printable(slug):  # (a NUL would make PostgreSQL refuse the query)
+        return None
     shop, _moved = shops.find_by_slug(slug)
     if shop is None or not shop.is_public:
         return None
@@ -122,7 +124,7 @@ def fair_listing(phase: str, paging: Paging, now: datetime) -> tuple[list[Bazaar
 def public_fair(slug: str) -> tuple[BazaarEvent, list[tuple[Shop, str, int | None]]] | None:
     """The public fair at `slug` and its accepted shops that are approved, with their booth codes and
     the top category each brings, in booth order (as on the fair's page); None when not public."""
-    fair = fairs.fair_by_slug(slug)
+    fair = fairs.fair_by_slug(slug) if printable(slug) else None
     if fair is None:
         return None
     return fair, [row for row in online.participants(fair) if row[0].is_public]

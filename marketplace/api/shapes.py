@@ -56,14 +56,31 @@ def category_ref(category: Category) -> dict:
     return {"slug": category.slug, "name_fa": category.name_fa, "name_en": category.name_en}
 
 
-def product_summary(product: Product, categories: dict[int, Category]) -> dict:
-    """A product in a list: enough for a card (its shop is loaded with it; `categories` by id)."""
-    cover = product.cover
+def _product_ref(product: Product) -> dict:
     return {
         "id": product.id,
         "title": product.title,
         "url": public_url("catalog.product", product_id=product.id, slug=product.slug),
         "price_rial": product.price_rial,
+    }
+
+
+def search_hit(product: Product) -> dict:
+    """A product found by /search: its thumbnail is the cover's 320-px variant."""
+    cover = product.cover
+    thumbnail = StoredImage.from_dict(cover.stored).url_path(320) if cover else None
+    return {
+        **_product_ref(product),
+        "shop": {"slug": product.shop.slug, "name": product.shop.name},
+        "thumbnail": media_url(thumbnail) if thumbnail else None,
+    }
+
+
+def product_summary(product: Product, categories: dict[int, Category]) -> dict:
+    """A product in a list: enough for a card (its shop is loaded with it; `categories` by id)."""
+    cover = product.cover
+    return {
+        **_product_ref(product),
         "available": catalog.in_stock(product),
         "made_to_order": product.made_to_order,
         "category": category_ref(categories[product.category_id]),

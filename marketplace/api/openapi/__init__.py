@@ -9,27 +9,27 @@ from ..params import DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_SLUG_CHARS
 from .schemas import SCHEMAS, ref
 
 TEXT = {"type": "string", "maxLength": MAX_SLUG_CHARS}
+
+
+def _header(description: str, kind: str = "string", required: bool = False) -> dict:
+    return {"description": description, "required": required, "schema": {"type": kind}}
+
+
 RATE_HEADERS = {
-    "X-RateLimit-Limit": {"description": "Requests allowed in the window.", "schema": {"type": "integer"}},
-    "X-RateLimit-Remaining": {"description": "Requests left in the window.", "schema": {"type": "integer"}},
-    "X-RateLimit-Reset": {"description": "When the window ends (Unix time).", "schema": {"type": "integer"}},
+    "X-RateLimit-Limit": _header("Requests allowed in the window.", "integer"),
+    "X-RateLimit-Remaining": _header("Requests left in the window.", "integer"),
+    "X-RateLimit-Reset": _header("When the window ends (Unix time).", "integer"),
 }
 OK_HEADERS = {
-    "ETag": {
-        "description": "A hash of the body: send it back in If-None-Match to get 304 while it is unchanged.",
-        "required": True,
-        "schema": {"type": "string"},
-    },
-    "Cache-Control": {"description": "Public, kept for a minute.", "schema": {"type": "string"}},
-    "Access-Control-Allow-Origin": {"description": "Any origin may read it (*).", "schema": {"type": "string"}},
+    "ETag": _header(
+        "A hash of the body: send it back in If-None-Match to get 304 while it is unchanged.", required=True
+    ),
+    "Cache-Control": _header("Public, kept for a minute."),
+    "Access-Control-Allow-Origin": _header("Any origin may read it (*)."),
     **RATE_HEADERS,
 }
 LINK_HEADER = {
-    "Link": {
-        "description": 'The first, prev, next and last pages (RFC 8288), e.g. <…?page=2>; rel="next".',
-        "required": True,
-        "schema": {"type": "string"},
-    }
+    "Link": _header('The first, prev, next and last pages (RFC 8288), e.g. <…?page=2>; rel="next".', required=True)
 }
 
 
@@ -50,7 +50,7 @@ RESPONSES = {
     "NotFound": _error("Nothing public has this id or address."),
     "TooManyRequests": _error(
         "Too many requests from this address; wait as Retry-After says.",
-        **{"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+        **{"Retry-After": _header("Seconds to wait.", "integer")},
     ),
 }
 
