@@ -10,6 +10,7 @@ from ..bazaar import online
 from ..catalog import services as catalog
 from ..core import events
 from ..core.dates import utcnow
+from ..core.numbers import DB_INT_MAX
 from ..extensions import limiter
 from ..search import query
 from ..search.logs import log_search
@@ -58,7 +59,7 @@ def _check_search_args(args) -> None:
     params.choice(args, "sort", query.SORTS, "relevance")
     params.flag(args, "in_stock")
     params.flag(args, "made_to_order")
-    params.whole(args, "fair", 1, 2**31 - 1)
+    params.whole(args, "fair", 1, DB_INT_MAX)
 
 
 @bp.get("/autocomplete")
