@@ -159,8 +159,11 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    """The account's language, else the cookie's, else Persian."""
+    """The account's language, else the cookie's, else Persian. The JSON API has no accounts or
+    cookies: its (error) messages follow the Accept-Language header, Persian when it names neither."""
     locales = current_app.config["LOCALES"]
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(locales) or current_app.config["BABEL_DEFAULT_LOCALE"]
     # only a session or a remember-me cookie can hold an account: a visitor with neither costs no user loading
     signed_in = (
         "_user_id" in session or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies

@@ -118,6 +118,9 @@ RATELIMIT_RESET_PHONE = "5 per hour"
 # as she types, so it has its own, larger one. Generous, since many buyers can share a carrier's address.
 RATELIMIT_SEARCH = "120 per minute"
 RATELIMIT_AUTOCOMPLETE = "600 per minute"
+# The JSON API's other endpoints (products, shops, categories, fairs, the OpenAPI document) share
+# one count per address.
+RATELIMIT_API = "120 per minute"
 
 # Passwords. Werkzeug's hash method (tests use a faster pbkdf2 setting).
 PASSWORD_HASH_METHOD = "scrypt"

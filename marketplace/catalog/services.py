@@ -685,26 +685,30 @@ class Listing:
 
 
 def category_listing(category: Category, sort: str, page: int) -> Listing:
-    """A page of the category's (and its children's) public products, and their number (counted by
-    the same query: a window over all matching rows, before the page is cut)."""
+    """A page of the category's (and its children's) public products, and their number."""
+    return public_listing([Product.category_id.in_(category_and_children_ids(category))], sort, page)
+
+
+def public_listing(where: list, sort: str, page: int, per_page: int = PAGE_SIZE) -> Listing:
+    """A page of the public products meeting `where` (criteria on Product, or on Shop, which is
+    joined), and their number (counted by the same query: a window over all matching rows, before
+    the page is cut). The category page and the JSON API list products with it."""
     order = SORTS.get(sort, SORTS["newest"])
     statement = (
         public_products()
         .add_columns(func.count().over().label("total"))
-        .where(Product.category_id.in_(category_and_children_ids(category)))
+        .where(*where)
         .order_by(*order)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     rows = db.session.execute(statement).all()
     if not rows and page > 1:  # past the last page: say how many there are all the same
         total = db.session.scalar(
-            select(func.count(Product.id)).where(
-                Product.is_public, Product.category_id.in_(category_and_children_ids(category))
-            )
+            select(func.count(Product.id)).select_from(Product).join(Shop).where(Product.is_public, *where)
         )
-        return Listing([], total or 0, page, PAGE_SIZE)
-    return Listing([row[0] for row in rows], rows[0][1] if rows else 0, page, PAGE_SIZE)
+        return Listing([], total or 0, page, per_page)
+    return Listing([row[0] for row in rows], rows[0][1] if rows else 0, page, per_page)
 
 
 def product_for_page(product_id: int) -> Product | None:

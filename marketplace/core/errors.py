@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
@@ -40,6 +40,21 @@ CSRF_TEXT = (
 )
 
 
+def json_error(status: int, code: str, message, **details):
+    """The JSON API's error response: `{"error": {"code": "not_found", "message": "…", …details}}`
+    with `status`; the message is translated into the request's language. Kept from caches."""
+    response = jsonify({"error": {"code": code, "message": str(message), **details}})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept-Language")
+    return response
+
+
+def error_code(error: HTTPException) -> str:
+    """A machine-readable name of an HTTP error: "Not Found" → "not_found"."""
+    return error.name.lower().replace(" ", "_").replace("-", "_")
+
+
 def render_error(code: int, title, message):
     """Render the shared error page with the right status code."""
     return render_template("errors/error.html", code=code, title=title, message=message), code
@@ -61,9 +76,12 @@ def init_errors(app: Flask) -> None:
     def _http_error(error: HTTPException):
         code = error.code
         assert code is not None  # Flask hands only exceptions that have a status code to handlers
-        if request.path.startswith("/api/") or request.path == "/healthz":
-            return {"error": error.name, "code": code}, code
         title, message = ERROR_TEXTS.get(code, (error.name, error.description))
+        if request.path.startswith("/api/") or request.path == "/healthz":
+            response = json_error(code, error_code(error), title)
+            if isinstance(error, MethodNotAllowed) and error.valid_methods:
+                response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response
         response = render_error(code, title, message)
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response = (response[0], code, {"Allow": ", ".join(error.valid_methods)})
@@ -73,4 +91,6 @@ def init_errors(app: Flask) -> None:
     def _crash(error: Exception):
         db.session.rollback()
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        if request.path.startswith("/api/"):
+            return json_error(500, "internal_server_error", ERROR_TEXTS[500][0])
         return render_error(500, *ERROR_TEXTS[500])
