@@ -73,6 +73,8 @@ def test_pages_work_without_javascript(browser, live_server):
     page.get_by_role("button", name="ورود").click()
     expect(page.get_by_role("link", name="میز کار مرکز")).to_be_visible()
     page.get_by_role("link", name="میز کار مرکز").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("میز کار مرکز")
+    page.get_by_role("link", name="غرفه‌ها برای تأیید").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("غرفه‌ها")
     expect(page.get_by_role("link", name="لباس محلی نرگس")).to_be_visible()  # the demo shop waiting for review
     snap(page, "06-staff-shops-fa")
