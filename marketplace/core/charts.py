@@ -3,15 +3,16 @@ print. Pure functions over plain values; every text is escaped. Right to left in
 on the right, bars growing to the left), left to right in English.
 
 Each chart is an image with a title (`<title>`, `role="img"`, `aria-label`); its numbers are also in
-the table the page shows beside it, built from the same `Chart` (templates/bazaar/staff/
-report_macros.html), which is what a screen reader reads."""
+the table the page shows beside it, built from the same `core.tables.Table` (templates/_macros/
+tables.html), which is what a screen reader reads. Used by the fair reports and the centre's impact
+dashboard."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..core.numerals import number
+from .numerals import number
 
 WIDTH = 360  # viewBox units; the SVG scales to its box (a 390 px phone shows it at about this size)
 PAD = 6
