@@ -192,6 +192,7 @@ def _register_blueprints(app: Flask) -> None:
     from .shops.routes.settings import bp as shops_bp
     from .shops.routes.wizard import bp as wizard_bp
     from .staff.routes.console import bp as staff_bp
+    from .staff.routes.impact import bp as staff_impact_bp
     from .staff.routes.money import bp as staff_money_bp
     from .staff.routes.products import bp as staff_products_bp
 
@@ -223,6 +224,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_fairs_bp,
         receipts_bp,
         staff_money_bp,
+        staff_impact_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -2,9 +2,10 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
+from ..core.forms import JalaliDateField
 from ..core.messages import lazy_gettext as _l
 from ..core.money import parse_toman, toman_to_rial
 from ..core.persian import normalize_text
@@ -60,3 +61,24 @@ class ExchangeRateForm(FlaskForm):
     def rial_per_unit(self) -> int:
         """The rate as stored: rial per unit (call after validation)."""
         return toman_to_rial(parse_toman(self.toman_per_unit.data or "") or 0)
+
+
+class ImpactFilterForm(FlaskForm):
+    """The impact dashboard's period and filters, read from the query string (`?from=1404/01/01&to=…`).
+    A GET form that changes nothing: no CSRF token. The route fills the choices."""
+
+    class Meta:
+        csrf = False
+
+    first = JalaliDateField(_l("From (year/month/day)"), name="from", filters=[_text])
+    last = JalaliDateField(_l("To (year/month/day)"), name="to", filters=[_text])
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    neighbourhood = SelectField(_l("Neighbourhood"), choices=[], validate_choice=False)
+
+    def validate_category(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose a category from the list."))
+
+    def validate_neighbourhood(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose a neighbourhood from the list."))

@@ -1,0 +1,177 @@
+"""The impact dashboard's tables (core.tables.Table: the page's table, its chart and its CSV from one
+definition), built from what impact.py and impact_readiness.py counted."""
+
+from dataclasses import replace
+
+from ..core.charts import Chart
+from ..core.messages import lazy_gettext as _l
+from ..core.tables import Column, Table, table_chart
+from ..insights.services import Demand
+from .impact import Funnel, Income, Sums
+from .impact_readiness import CHECKLIST_BUCKETS, SCORE_BUCKETS, Readiness
+
+# Each table (in page order) and the section of the dashboard that counts it.
+SECTIONS = {
+    "funnel": "funnel",
+    "months": "income",
+    "producers": "income",
+    "neighbourhoods": "income",
+    "categories": "income",
+    "brand_scores": "readiness",
+    "checklist": "readiness",
+    "unmet": "demand",
+}
+TABLES = tuple(SECTIONS)
+PAGE_ROWS = 20  # long tables show their first rows on the page; the CSV has every row
+CHART_ROWS = 10
+
+
+def _share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def funnel_table(funnel: Funnel) -> Table:
+    return Table(
+        "funnel",
+        _l("Producer funnel"),
+        [Column(_l("Step")), Column(_l("Producers"), "count"), Column(_l("Of the step before"), "percent")],
+        [[label, count, share] for _key, label, count, share in funnel.steps()],
+    )
+
+
+def months_table(income: Income) -> Table:
+    """Everyone's income per month, with the orders and how many producers sold."""
+    everyone = income.all
+    rows = [
+        [month.label, everyone.orders[index], everyone.online[index], everyone.fair[index], total, sellers]
+        for index, (month, total, sellers) in enumerate(
+            zip(income.months, everyone.per_month, income.sellers, strict=True)
+        )
+    ]
+    return Table(
+        "months",
+        _l("Income per month"),
+        [
+            Column(_l("Month")),
+            Column(_l("Online orders"), "count"),
+            Column(_l("Online"), "money"),
+            Column(_l("At fairs"), "money"),
+            Column(_l("Total"), "money"),
+            Column(_l("Producers who sold"), "count"),
+        ],
+        rows,
+        [_l("Total"), sum(everyone.orders), sum(everyone.online), sum(everyone.fair), everyone.total, None],
+    )
+
+
+def _per_month_table(name: str, title, first: list[Column], income: Income, groups: list[tuple[list, Sums]]) -> Table:
+    """A row per group (its first cells, then its income per month and in all), biggest first."""
+    groups = sorted(groups, key=lambda group: (-group[1].total, [str(cell) for cell in group[0]]))
+    month_columns = [Column(month.label, "money") for month in income.months]
+    total = Sums.empty(len(income.months))
+    for _cells, sums in groups:
+        total.add(sums)
+    return Table(
+        name,
+        title,
+        [*first, *month_columns, Column(_l("Total"), "money")],
+        [[*cells, *sums.per_month, sums.total] for cells, sums in groups],
+        [_l("Total"), *([""] * (len(first) - 1)), *total.per_month, total.total],
+    )
+
+
+def producers_table(income: Income) -> Table:
+    groups = []
+    for shop_id, sums in income.by_shop.items():
+        shop = income.shops.get(shop_id)
+        name, place = (shop.name, shop.neighbourhood) if shop else (str(shop_id), "")
+        groups.append(([name, place or _l("No neighbourhood")], sums))
+    return _per_month_table(
+        "producers",
+        _l("Income per producer"),
+        [Column(_l("Shop")), Column(_l("Neighbourhood"))],
+        income,
+        groups,
+    )
+
+
+def neighbourhoods_table(income: Income) -> Table:
+    groups = [([place or _l("No neighbourhood")], sums) for place, sums in income.by_neighbourhood().items()]
+    return _per_month_table(
+        "neighbourhoods", _l("Income per neighbourhood"), [Column(_l("Neighbourhood"))], income, groups
+    )
+
+
+def categories_table(income: Income) -> Table:
+    groups = [
+        ([income.category_names.get(category_id, "") if category_id is not None else _l("No category")], sums)
+        for category_id, sums in income.by_category.items()
+    ]
+    return _per_month_table("categories", _l("Income per category"), [Column(_l("Category"))], income, groups)
+
+
+def _histogram(name: str, title, first_header, buckets, counts: list[int]) -> Table:
+    everyone = sum(counts)
+    return Table(
+        name,
+        title,
+        [Column(first_header), Column(_l("Producers"), "count"), Column(_l("Share"), "percent")],
+        [[label, count, _share(count, everyone)] for (_lowest, label), count in zip(buckets, counts, strict=True)],
+        [_l("Total"), everyone, None],
+    )
+
+
+def readiness_tables(readiness: Readiness) -> dict[str, Table]:
+    scores = _histogram("brand_scores", _l("Brand score"), _l("Score (of 100)"), SCORE_BUCKETS, readiness.scores)
+    checklist = _histogram(
+        "checklist", _l("Registration checklist done"), _l("Done (%)"), CHECKLIST_BUCKETS, readiness.checklist
+    )
+    return {"brand_scores": scores, "checklist": checklist}
+
+
+def demand_table(demand: list[Demand]) -> Table:
+    return Table(
+        "unmet",
+        _l("What buyers looked for and did not find"),
+        [
+            Column(_l("Search")),
+            Column(_l("Searches"), "count"),
+            Column(_l("Found nothing"), "count"),
+            Column(_l("Found only 1–2"), "count"),
+        ],
+        [[row.query, row.searches, row.zero_results, row.few_results] for row in demand],
+    )
+
+
+def income_tables(income: Income) -> dict[str, Table]:
+    """The income tables by name: per month, per producer, per neighbourhood, per category."""
+    return {
+        "months": months_table(income),
+        "producers": producers_table(income),
+        "neighbourhoods": neighbourhoods_table(income),
+        "categories": categories_table(income),
+    }
+
+
+# Which columns of each table its chart draws (-1: the last column, the total).
+CHART_COLUMNS = {
+    "funnel": [1],
+    "months": [2, 3],
+    "producers": [-1],
+    "neighbourhoods": [-1],
+    "categories": [-1],
+    "brand_scores": [1],
+    "checklist": [1],
+    "unmet": [2, 3],
+}
+
+
+def first_rows(table: Table, limit: int = PAGE_ROWS) -> Table:
+    """The table with only its first `limit` rows (the total still covers them all)."""
+    return table if len(table.rows) <= limit else replace(table, rows=table.rows[:limit])
+
+
+def chart_of(table: Table) -> Chart:
+    """The chart beside a table: the columns CHART_COLUMNS names, of its first CHART_ROWS rows."""
+    columns = [index % len(table.columns) for index in CHART_COLUMNS[table.name]]
+    return table_chart(first_rows(table, CHART_ROWS), columns)
