@@ -70,8 +70,8 @@ class ImpactFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    first = JalaliDateField(_l("From (year/month/day)"), name="from", filters=[_text])
-    last = JalaliDateField(_l("To (year/month/day)"), name="to", filters=[_text])
+    first = JalaliDateField(_l("From day"), name="from", filters=[_text])
+    last = JalaliDateField(_l("To day"), name="to", filters=[_text])
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     neighbourhood = SelectField(_l("Neighbourhood"), choices=[], validate_choice=False)
 

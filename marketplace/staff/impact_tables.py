@@ -3,8 +3,10 @@ definition), built from what impact.py and impact_readiness.py counted."""
 
 from dataclasses import replace
 
+from ..bazaar.reports import percent
 from ..core.charts import Chart
 from ..core.messages import lazy_gettext as _l
+from ..core.numerals import fa_digits
 from ..core.tables import Column, Table, table_chart
 from ..insights.services import Demand
 from .impact import Funnel, Income, Sums
@@ -24,10 +26,6 @@ SECTIONS = {
 TABLES = tuple(SECTIONS)
 PAGE_ROWS = 20  # long tables show their first rows on the page; the CSV has every row
 CHART_ROWS = 10
-
-
-def _share(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
 
 
 def funnel_table(funnel: Funnel) -> Table:
@@ -65,7 +63,8 @@ def months_table(income: Income) -> Table:
 
 
 def _per_month_table(name: str, title, first: list[Column], income: Income, groups: list[tuple[list, Sums]]) -> Table:
-    """A row per group (its first cells, then its income per month and in all), biggest first."""
+    """A row per group (its first cells, its income in all, then per month), biggest first: the
+    total comes before the months so a phone shows it without scrolling."""
     groups = sorted(groups, key=lambda group: (-group[1].total, [str(cell) for cell in group[0]]))
     month_columns = [Column(month.label, "money") for month in income.months]
     total = Sums.empty(len(income.months))
@@ -74,9 +73,9 @@ def _per_month_table(name: str, title, first: list[Column], income: Income, grou
     return Table(
         name,
         title,
-        [*first, *month_columns, Column(_l("Total"), "money")],
-        [[*cells, *sums.per_month, sums.total] for cells, sums in groups],
-        [_l("Total"), *([""] * (len(first) - 1)), *total.per_month, total.total],
+        [*first, Column(_l("Total"), "money"), *month_columns],
+        [[*cells, sums.total, *sums.per_month] for cells, sums in groups],
+        [_l("Total"), *([""] * (len(first) - 1)), total.total, *total.per_month],
     )
 
 
@@ -116,7 +115,10 @@ def _histogram(name: str, title, first_header, buckets, counts: list[int]) -> Ta
         name,
         title,
         [Column(first_header), Column(_l("Producers"), "count"), Column(_l("Share"), "percent")],
-        [[label, count, _share(count, everyone)] for (_lowest, label), count in zip(buckets, counts, strict=True)],
+        [
+            [fa_digits(label), count, percent(count, everyone)]
+            for (_lowest, label), count in zip(buckets, counts, strict=True)
+        ],
         [_l("Total"), everyone, None],
     )
 
@@ -153,13 +155,13 @@ def income_tables(income: Income) -> dict[str, Table]:
     }
 
 
-# Which columns of each table its chart draws (-1: the last column, the total).
+# Which columns of each table its chart draws (the total, in the tables of months).
 CHART_COLUMNS = {
     "funnel": [1],
     "months": [2, 3],
-    "producers": [-1],
-    "neighbourhoods": [-1],
-    "categories": [-1],
+    "producers": [2],
+    "neighbourhoods": [1],
+    "categories": [1],
     "brand_scores": [1],
     "checklist": [1],
     "unmet": [2, 3],
@@ -172,6 +174,7 @@ def first_rows(table: Table, limit: int = PAGE_ROWS) -> Table:
 
 
 def chart_of(table: Table) -> Chart:
-    """The chart beside a table: the columns CHART_COLUMNS names, of its first CHART_ROWS rows."""
-    columns = [index % len(table.columns) for index in CHART_COLUMNS[table.name]]
-    return table_chart(first_rows(table, CHART_ROWS), columns)
+    """The chart beside a table: the columns CHART_COLUMNS names, of every month of the period or
+    of the first CHART_ROWS rows of a ranking (biggest first)."""
+    columns = CHART_COLUMNS[table.name]
+    return table_chart(table if table.name == "months" else first_rows(table, CHART_ROWS), columns)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from ...accounts.access import role_required
 from ...core.charts import bar_chart
-from ...core.dates import TEHRAN, utcnow
+from ...core.dates import TEHRAN, jalali_input_value, utcnow
 from ...core.tables import Table, csv_response, table_csv
 from .. import impact, impact_readiness, impact_tables
 from ..forms import ImpactFilterForm
@@ -34,8 +35,9 @@ def _read_filters() -> tuple[ImpactFilterForm, Choice | None]:
     """The filter form read from the query string, and the period and filters it asks for (None
     when something typed is wrong: the form then carries the messages)."""
     form = ImpactFilterForm(formdata=request.args)
-    form.category.choices = [("", "—")] + [(str(key), name) for key, name in impact.top_categories(_locale())]
-    form.neighbourhood.choices = [("", "—")] + [(place, place) for place in impact.neighbourhoods()]
+    categories = [(str(key), name) for key, name in impact.top_categories(_locale())]
+    form.category.choices = [("", _("All categories")), *categories]
+    form.neighbourhood.choices = [("", _("All neighbourhoods"))] + [(place, place) for place in impact.neighbourhoods()]
     if not form.validate():
         return form, None
     today = utcnow().astimezone(TEHRAN).date()
@@ -45,6 +47,7 @@ def _read_filters() -> tuple[ImpactFilterForm, Choice | None]:
     if problem is not None:
         form.last.errors = [problem]
         return form, None
+    form.first.data, form.last.data = jalali_input_value(first), jalali_input_value(last)  # the period shown
     filters = impact.Filters(
         category_id=int(form.category.data) if form.category.data else None,
         neighbourhood=form.neighbourhood.data or None,
@@ -59,10 +62,14 @@ def _tables(choice: Choice, only: str | None = None) -> dict[str, Table]:
     today = utcnow().astimezone(TEHRAN).date()
     period, filters = choice.period, choice.filters
     tables: dict[str, Table] = {}
-    if section in (None, "funnel"):
-        tables["funnel"] = impact_tables.funnel_table(impact.funnel(period, filters))
-    if section in (None, "income"):
-        tables.update(impact_tables.income_tables(impact.income(period, filters, _locale())))
+    if section in (None, "funnel", "income"):
+        sales = impact.shop_sales(period, filters)
+        if section in (None, "funnel"):
+            every_category = impact.Filters(neighbourhood=filters.neighbourhood)
+            funnel_sales = sales if filters.category_id is None else impact.shop_sales(period, every_category)
+            tables["funnel"] = impact_tables.funnel_table(impact.funnel(period, filters, funnel_sales))
+        if section in (None, "income"):
+            tables.update(impact_tables.income_tables(impact.income(period, filters, sales, _locale())))
     if section in (None, "readiness"):
         tables.update(impact_tables.readiness_tables(impact_readiness.readiness(filters, today)))
     if section in (None, "demand"):
