@@ -28,8 +28,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -40,6 +38,7 @@ os.environ.pop("DATABASE_URL", None)
 
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from pages import database, postgres_reachable  # noqa: E402  (bench/pages.py: a fresh PostgreSQL database)
 from sqlalchemy import insert, select  # noqa: E402
 from timing import call_times_ms  # noqa: E402
 
@@ -349,29 +348,12 @@ def measure(app, args) -> None:
 # ------------------------------------------------------------------ databases
 
 
-@contextmanager
-def database(kind: str, postgres: str, instance: str) -> Iterator[str]:
-    """The database URL: the instance's SQLite file, or a fresh PostgreSQL database dropped on the way out."""
-    if kind == "sqlite":
-        yield f"sqlite:///{instance}/bench.db"
-        return
-    admin = sa.create_engine(f"{postgres}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {POSTGRES_DATABASE}"))
-    try:
-        yield f"{postgres}/{POSTGRES_DATABASE}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"))
-        admin.dispose()
-
-
 def bench_database(kind: str, args) -> None:
     print(f"\n## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}  (load average {os.getloadavg()[0]:.2f} before)")
     instance = tempfile.mkdtemp(prefix="rooyesh-bench-dashboard-")
     try:
-        with database(kind, args.postgres, instance) as url:
+        with database(kind, args.postgres, POSTGRES_DATABASE) as server_url:
+            url = server_url or f"sqlite:///{instance}/bench.db"
             app = create_app(
                 {
                     "INSTANCE_PATH": instance,
@@ -411,18 +393,6 @@ def bench_database(kind: str, args) -> None:
             measure(app, args)
     finally:
         shutil.rmtree(instance, ignore_errors=True)
-
-
-def postgres_reachable(postgres: str) -> str | None:
-    """None when PostgreSQL answers, else why not."""
-    try:
-        engine = sa.create_engine(f"{postgres}/postgres", connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-    except sa.exc.OperationalError as error:
-        return str(error.orig).strip().splitlines()[0]
-    return None
 
 
 def main() -> None:

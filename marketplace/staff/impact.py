@@ -213,10 +213,10 @@ class Sums:
         return sum(1 for month in range(len(self.orders)) if self.sold_in(month))
 
     def add(self, other: "Sums") -> None:
-        for index in range(len(self.online)):
-            self.online[index] += other.online[index]
-            self.fair[index] += other.fair[index]
-            self.orders[index] += other.orders[index]
+        """Add another's months to these."""
+        self.online = [mine + theirs for mine, theirs in zip(self.online, other.online, strict=True)]
+        self.fair = [mine + theirs for mine, theirs in zip(self.fair, other.fair, strict=True)]
+        self.orders = [mine + theirs for mine, theirs in zip(self.orders, other.orders, strict=True)]
 
 
 @dataclass
