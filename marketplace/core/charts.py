@@ -39,7 +39,8 @@ class Chart:
 
 def _short(label: str) -> str:
     """The label cut to fit beside the bars, isolated so a Latin or symbol-led name keeps its own
-    direction («=HYPERLINK» stays as typed in a right-to-left chart); the full label is its tooltip."""
+    direction («=HYPERLINK» stays as typed in a right-to-left chart); a cut label has the full one as
+    its tooltip."""
     short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
     return f"\u2068{short}\u2069"
 
@@ -85,18 +86,18 @@ def bar_chart(chart: Chart, *, rtl: bool = True, fmt: Callable[[int], str] = num
         parts.append(_text(at(bar_start), PAD + legend + group / 2, "—", "bar-chart-value"))
     for row_index, (label, values) in enumerate(rows):
         top = PAD + legend + row_index * (group + GROUP_GAP)
-        parts.append(_text(at(PAD), top + group / 2, _short(label), "bar-chart-label", title=label))
+        cut = len(label) > LABEL_CHARS
+        parts.append(_text(at(PAD), top + group / 2, _short(label), "bar-chart-label", title=label if cut else ""))
         for series_index, value in enumerate(values):
             y = top + series_index * (BAR_HEIGHT + BAR_GAP)
             length = round(max(0, value) / biggest * longest, 1)
             x = at(bar_start + length) if rtl else at(bar_start)
-            name = chart.series[series_index] if series_index < len(chart.series) else ""
-            tip = f"{label} · {name}: {fmt(value)}" if name else f"{label}: {fmt(value)}"
+            # no tooltip per bar: its value is written beside it (and in the table), and a page of
+            # charts stays light (the impact dashboard draws hundreds of bars)
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" '
                 f'class="bar-chart-bar bar-chart-series-{series_index}" fill="{FILLS[series_index % len(FILLS)]}" '
-                f'data-row="{row_index}" data-series="{series_index}" data-value="{int(value)}">'
-                f"<title>{escape(tip)}</title></rect>"
+                f'data-row="{row_index}" data-series="{series_index}" data-value="{int(value)}"/>'
             )
             parts.append(_text(at(bar_start + length + 4), y + BAR_HEIGHT / 2, fmt(value), "bar-chart-value"))
     svg = (

@@ -63,19 +63,24 @@ def months_table(income: Income) -> Table:
 
 
 def _per_month_table(name: str, title, first: list[Column], income: Income, groups: list[tuple[list, Sums]]) -> Table:
-    """A row per group (its first cells, its income in all, then per month), biggest first: the
-    total comes before the months so a phone shows it without scrolling."""
+    """A row per group, biggest first: its first cells, its income in all, online and at fairs, then
+    per month (the page shows the columns up to the months, the CSV file every month)."""
     groups = sorted(groups, key=lambda group: (-group[1].total, [str(cell) for cell in group[0]]))
     month_columns = [Column(month.label, "money") for month in income.months]
     total = Sums.empty(len(income.months))
     for _cells, sums in groups:
         total.add(sums)
+
+    def cells(sums: Sums) -> list[int]:
+        return [sums.total, sum(sums.online), sum(sums.fair), *sums.per_month]
+
     return Table(
         name,
         title,
-        [*first, Column(_l("Total"), "money"), *month_columns],
-        [[*cells, sums.total, *sums.per_month] for cells, sums in groups],
-        [_l("Total"), *([""] * (len(first) - 1)), total.total, *total.per_month],
+        [*first, Column(_l("Total"), "money"), Column(_l("Online"), "money"), Column(_l("At fairs"), "money")]
+        + month_columns,
+        [[*labels, *cells(sums)] for labels, sums in groups],
+        [_l("Total"), *([""] * (len(first) - 1)), *cells(total)],
     )
 
 
@@ -158,19 +163,39 @@ def income_tables(income: Income) -> dict[str, Table]:
 # Which columns of each table its chart draws (the total, in the tables of months).
 CHART_COLUMNS = {
     "funnel": [1],
-    "months": [2, 3],
+    "months": [4],
     "producers": [2],
     "neighbourhoods": [1],
     "categories": [1],
     "brand_scores": [1],
     "checklist": [1],
-    "unmet": [2, 3],
+    "unmet": [1],
 }
 
 
 def first_rows(table: Table, limit: int = PAGE_ROWS) -> Table:
     """The table with only its first `limit` rows (the total still covers them all)."""
     return table if len(table.rows) <= limit else replace(table, rows=table.rows[:limit])
+
+
+# The tables per month show their labels and totals on the page (a phone, and the page's 100 KB,
+# have no room for a column per month of each); their CSV files have every month.
+PAGE_COLUMNS = {"producers": 5, "neighbourhoods": 4, "categories": 4}
+
+
+def for_page(table: Table) -> Table:
+    """What the page shows of a table: its first PAGE_ROWS rows, and for the tables per month the
+    columns before the months (the CSV file has everything)."""
+    table = first_rows(table)
+    keep = PAGE_COLUMNS.get(table.name)
+    if keep is None:
+        return table
+    return replace(
+        table,
+        columns=table.columns[:keep],
+        rows=[row[:keep] for row in table.rows],
+        total=table.total[:keep] if table.total is not None else None,
+    )
 
 
 def chart_of(table: Table) -> Chart:

@@ -5,6 +5,7 @@ and what a wrong date does."""
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from marketplace.bazaar.models import InPersonSale
@@ -292,6 +293,8 @@ def test_the_dashboard_page_shows_each_section_with_its_chart_and_table(app, cli
         assert f"/staff/impact/{name}.csv?" in html
     assert html.count('class="bar-chart"') >= 7
     assert "گلدوزی مریم" in html and "ترشی زهرا" in html
+    producers = re.search(r'data-table="producers".*?</thead>', html, re.S).group(0)
+    assert producers.count('scope="col"') == 5  # shop, neighbourhood, total, online, at fairs: months in the CSV
     assert "<script" not in html.split("</header>", 1)[-1].split("<footer", 1)[0]  # no chart script
     assert len(response.data) < 100 * 1024
 
@@ -311,9 +314,9 @@ def test_the_csv_files_escape_formulas_and_keep_the_filters(app, client, login, 
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     header, first, second, total = rows
-    assert len(header) == 2 + 3 + 1  # shop, neighbourhood, three months, total
+    assert len(header) == 2 + 3 + 3  # shop, neighbourhood, total, online, at fairs, three months
     assert first[0] == csv_text(name) == "'" + name
-    assert first[2:] == ["350000", "50000", "300000", "0"]  # in all, then Dey, Bahman, Esfand
+    assert first[2:] == ["350000", "150000", "200000", "50000", "300000", "0"]  # in all, online, fairs, each month
     assert total[2] == "380000"
     home_food = _committed(app, lambda: category_id("home-food"))
     food = client.get("/staff/impact/producers.csv", query_string={**period, "category": home_food})

@@ -89,7 +89,7 @@ def dashboard():
         "staff/impact.html",
         form=form,
         choice=choice,
-        tables={name: impact_tables.first_rows(table) for name, table in tables.items()},
+        tables={name: impact_tables.for_page(table) for name, table in tables.items()},
         row_counts={name: len(table.rows) for name, table in tables.items()},
         charts={name: bar_chart(impact_tables.chart_of(table), rtl=rtl) for name, table in tables.items()},
         query={key: value for key, value in request.args.items() if key in ("from", "to", "category", "neighbourhood")},
