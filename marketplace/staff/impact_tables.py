@@ -24,7 +24,11 @@ SECTIONS = {
     "unmet": "demand",
 }
 TABLES = tuple(SECTIONS)
-PAGE_ROWS = 10  # long tables show their first rows on the page (under 100 KB at 1,000 producers); the CSV has every row
+# Rankings (biggest first) show their first rows on the page, so it stays under 100 KB at 1,000
+# producers; their CSV files have every row. The other tables (the months, the funnel, the
+# histograms) are short and shown whole.
+RANKINGS = ("producers", "neighbourhoods", "categories", "unmet")
+PAGE_ROWS = 10
 CHART_ROWS = 10
 
 
@@ -184,9 +188,9 @@ PAGE_COLUMNS = {"producers": 5, "neighbourhoods": 4, "categories": 4}
 
 
 def for_page(table: Table) -> Table:
-    """What the page shows of a table: its first PAGE_ROWS rows, and for the tables per month the
-    columns before the months (the CSV file has everything)."""
-    table = first_rows(table)
+    """What the page shows of a table: the first PAGE_ROWS rows of a ranking, and for the tables per
+    month the columns before the months (the CSV file has everything)."""
+    table = first_rows(table) if table.name in RANKINGS else table
     keep = PAGE_COLUMNS.get(table.name)
     if keep is None:
         return table
@@ -199,7 +203,6 @@ def for_page(table: Table) -> Table:
 
 
 def chart_of(table: Table) -> Chart:
-    """The chart beside a table: the columns CHART_COLUMNS names, of every month of the period or
-    of the first CHART_ROWS rows of a ranking (biggest first)."""
-    columns = CHART_COLUMNS[table.name]
-    return table_chart(table if table.name == "months" else first_rows(table, CHART_ROWS), columns)
+    """The chart beside a table: the columns CHART_COLUMNS names, of the first CHART_ROWS rows of a
+    ranking, or of every row of the other tables (every month of the period)."""
+    return table_chart(first_rows(table, CHART_ROWS) if table.name in RANKINGS else table, CHART_COLUMNS[table.name])
