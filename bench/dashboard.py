@@ -55,7 +55,7 @@ from marketplace.orders.models import Checkout, Order, OrderItem  # noqa: E402
 from marketplace.registration.models import RegistrationRecord  # noqa: E402
 from marketplace.shops.models import Shop  # noqa: E402
 from marketplace.shops.services import MASHHAD_NEIGHBOURHOODS  # noqa: E402
-from marketplace.staff import impact, impact_readiness, impact_tables  # noqa: E402
+from marketplace.staff import impact, impact_period, impact_readiness, impact_tables  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 POSTGRES_DATABASE = "rooyesh_bench_dashboard"
@@ -330,7 +330,7 @@ def measure(app, args) -> None:
     print(f"  {'/staff/impact/producers.csv':<58} {summary(csv_times)}")
     with app.test_request_context():
         today = utcnow().astimezone(TEHRAN).date()
-        the_period, filters = impact.default_period(today), impact.Filters()
+        the_period, filters = impact_period.default_period(today), impact_period.Filters()
         sales = impact.shop_sales(the_period, filters)
         income = impact.income(the_period, filters, sales)
         sections = {

@@ -24,7 +24,7 @@ from ..registration.checklist import DONE, applicable_items, record_state
 from ..registration.models import RegistrationRecord
 from ..shops.models import SOCIAL_PLATFORMS, Shop
 from ..shops.services import brand_score
-from .impact import Filters, Period, in_category
+from .impact_period import Filters, Period, in_category
 
 # Histogram buckets: (lowest value, label); a value falls in the last bucket whose lowest it reaches.
 SCORE_BUCKETS = ((0, "0–19"), (20, "20–39"), (40, "40–59"), (60, "60–79"), (80, "80–100"))

@@ -2,6 +2,7 @@
 definition), built from what impact.py and impact_readiness.py counted."""
 
 from dataclasses import replace
+from datetime import date
 
 from ..bazaar.reports import percent
 from ..core.charts import Chart
@@ -9,7 +10,9 @@ from ..core.messages import lazy_gettext as _l
 from ..core.numerals import fa_digits
 from ..core.tables import Column, Table, table_chart
 from ..insights.services import Demand
+from . import impact, impact_readiness
 from .impact import Funnel, Income, Sums
+from .impact_period import Filters, Period
 from .impact_readiness import CHECKLIST_BUCKETS, SCORE_BUCKETS, Readiness
 
 # Each table (in page order) and the section of the dashboard that counts it.
@@ -162,6 +165,29 @@ def income_tables(income: Income) -> dict[str, Table]:
         "neighbourhoods": neighbourhoods_table(income),
         "categories": categories_table(income),
     }
+
+
+def dashboard_tables(
+    the_period: Period, filters: Filters, *, today: date, locale: str = "fa", only: str | None = None
+) -> dict[str, Table]:
+    """The dashboard's tables by name, in page order; with `only` (a table's name), just the section
+    holding it is counted (for its CSV file). Reads only."""
+    section = SECTIONS.get(only or "")
+    tables: dict[str, Table] = {}
+    if section in (None, "funnel", "income"):
+        sales = impact.shop_sales(the_period, filters)
+        if section in (None, "funnel"):
+            # whatever she sells counts for her funnel: the category filter does not apply to it
+            every_category = Filters(neighbourhood=filters.neighbourhood)
+            funnel_sales = sales if filters.category_id is None else impact.shop_sales(the_period, every_category)
+            tables["funnel"] = funnel_table(impact.funnel(the_period, filters, funnel_sales))
+        if section in (None, "income"):
+            tables.update(income_tables(impact.income(the_period, filters, sales, locale)))
+    if section in (None, "readiness"):
+        tables.update(readiness_tables(impact_readiness.readiness(filters, today)))
+    if section in (None, "demand"):
+        tables["unmet"] = demand_table(impact_readiness.unmet_demand(the_period, filters))
+    return tables
 
 
 # Which columns of each table its chart draws (the total, in the tables of months).

@@ -17,7 +17,7 @@ from marketplace.extensions import db
 from marketplace.insights.models import SearchDaily
 from marketplace.registration.models import RegistrationRecord
 from marketplace.shops.services import brand_score
-from marketplace.staff import impact, impact_readiness
+from marketplace.staff import impact, impact_period, impact_readiness
 from tests.conftest import statements
 from tests.factories import ApplicationFactory, FairFactory, ProductFactory, ShopFactory, UserFactory, category_id
 from tests.orders.ordering import place
@@ -70,7 +70,7 @@ def _producer(created_at, *, approved_at=None, published_at=None, neighbourhood=
 
 def _funnel(the_period, filters):
     return impact.funnel(
-        the_period, filters, impact.shop_sales(the_period, impact.Filters(neighbourhood=filters.neighbourhood))
+        the_period, filters, impact.shop_sales(the_period, impact_period.Filters(neighbourhood=filters.neighbourhood))
     )
 
 
@@ -82,18 +82,18 @@ def _income(the_period, filters):
 
 
 def test_the_period_is_cut_at_tehran_midnight_on_the_first_of_each_jalali_month():
-    the_period = impact.period(FIRST, LAST)
+    the_period = impact_period.period(FIRST, LAST)
     assert [(month.year, month.month) for month in the_period.months] == [(1404, 10), (1404, 11), (1404, 12)]
     assert the_period.months[1].start == BAHMAN_STARTS
     assert the_period.start == datetime(2025, 12, 21, 20, 30, tzinfo=UTC)
     assert the_period.end == datetime(2026, 3, 20, 20, 30, tzinfo=UTC)
-    cut = impact.period(date(2026, 1, 25), date(2026, 2, 2))  # a period starting mid-month
+    cut = impact_period.period(date(2026, 1, 25), date(2026, 2, 2))  # a period starting mid-month
     assert cut.months[0].start == datetime(2026, 1, 24, 20, 30, tzinfo=UTC)
-    default = impact.default_period(date(2026, 1, 25))  # 5 Bahman 1404
+    default = impact_period.default_period(date(2026, 1, 25))  # 5 Bahman 1404
     assert (default.months[0].year, default.months[0].month, len(default.months)) == (1403, 12, 12)
-    assert impact.period_problem(LAST, FIRST) is not None
-    assert impact.period_problem(date(2020, 1, 1), LAST) is not None  # more than 36 months
-    assert impact.period_problem(FIRST, LAST) is None
+    assert impact_period.period_problem(LAST, FIRST) is not None
+    assert impact_period.period_problem(date(2020, 1, 1), LAST) is not None  # more than 36 months
+    assert impact_period.period_problem(FIRST, LAST) is None
 
 
 # ---------------------------------------------------------------- the funnel
@@ -118,14 +118,14 @@ def test_the_funnel_follows_the_producers_who_signed_up_in_the_period(app_ctx):
     _user("buyer", joined)  # buyers are not producers
     late = _producer(joined, approved_at=_at(DEY, 2), published_at=LAST_MOMENT)  # published after the end
 
-    funnel = _funnel(impact.period(FIRST, LAST), impact.Filters())
+    funnel = _funnel(impact_period.period(FIRST, LAST), impact_period.Filters())
     assert funnel.counts == {"signed_up": 6, "approved": 5, "published": 3, "first_sale": 2, "three_months": 1}
     assert [share for _key, _label, _count, share in funnel.steps()] == [None, 83, 60, 67, 50]
-    elsewhere = _funnel(impact.period(FIRST, LAST), impact.Filters(neighbourhood="سیدی"))
+    elsewhere = _funnel(impact_period.period(FIRST, LAST), impact_period.Filters(neighbourhood="سیدی"))
     assert elsewhere.counts["signed_up"] == 0
     late.neighbourhood = "سیدی"
     db.session.flush()
-    assert _funnel(impact.period(FIRST, LAST), impact.Filters(neighbourhood="سیدی")).counts == {
+    assert _funnel(impact_period.period(FIRST, LAST), impact_period.Filters(neighbourhood="سیدی")).counts == {
         "signed_up": 1,
         "approved": 1,
         "published": 0,
@@ -156,7 +156,7 @@ def _income_scene():
 
 def test_income_adds_orders_that_went_ahead_and_fair_sales_per_jalali_month(app_ctx):
     maryam, zahra = _income_scene()
-    income = _income(impact.period(FIRST, LAST), impact.Filters())
+    income = _income(impact_period.period(FIRST, LAST), impact_period.Filters())
     assert income.by_shop[maryam.id].online == [500_000, 1_000_000, 0]
     assert income.by_shop[maryam.id].fair == [0, 2_000_000, 0]
     assert income.by_shop[maryam.id].orders == [1, 1, 0]
@@ -172,14 +172,14 @@ def test_income_adds_orders_that_went_ahead_and_fair_sales_per_jalali_month(app_
 
 def test_income_filters_by_category_neighbourhood_and_period(app_ctx):
     maryam, zahra = _income_scene()
-    the_period = impact.period(FIRST, LAST)
-    food = _income(the_period, impact.Filters(category_id=category_id("home-food")))
+    the_period = impact_period.period(FIRST, LAST)
+    food = _income(the_period, impact_period.Filters(category_id=category_id("home-food")))
     assert set(food.by_shop) == {zahra.id} and food.all.total == 300_000
-    crafts = _income(the_period, impact.Filters(category_id=category_id("handicrafts")))
+    crafts = _income(the_period, impact_period.Filters(category_id=category_id("handicrafts")))
     assert set(crafts.by_shop) == {maryam.id} and crafts.all.total == 3_500_000
-    seyyedi = _income(the_period, impact.Filters(neighbourhood="سیدی"))
+    seyyedi = _income(the_period, impact_period.Filters(neighbourhood="سیدی"))
     assert set(seyyedi.by_shop) == {zahra.id}
-    bahman = _income(impact.period(date(2026, 1, 21), date(2026, 2, 19)), impact.Filters())
+    bahman = _income(impact_period.period(date(2026, 1, 21), date(2026, 2, 19)), impact_period.Filters())
     assert len(bahman.months) == 1 and bahman.all.total == 3_000_000
 
 
@@ -208,7 +208,7 @@ def test_readiness_in_bulk_matches_each_producers_own_score_and_checklist(app_ct
     )
     db.session.flush()
     db.session.expire_all()
-    found = impact_readiness.producer_readiness(impact.Filters(), today)
+    found = impact_readiness.producer_readiness(impact_period.Filters(), today)
     for shop in (plain, branded, food):
         own = list(
             db.session.scalars(db.select(Product).where(Product.shop_id == shop.id, Product.status != "archived"))
@@ -217,12 +217,14 @@ def test_readiness_in_bulk_matches_each_producers_own_score_and_checklist(app_ct
         assert found[shop.id] == (expected.brand_score, expected.checklist_percent), shop.name
     assert found[plain.id][0] == brand_score(plain)[0] == 10  # only her name
     assert 0 < found[food.id][1] < 100
-    histogram = impact_readiness.readiness(impact.Filters(), today)
+    histogram = impact_readiness.readiness(impact_period.Filters(), today)
     assert histogram.producers == 3 and sum(histogram.scores) == sum(histogram.checklist) == 3
     assert histogram.scores[0] >= 1  # the plain shop in 0–19
-    only = impact_readiness.producer_readiness(impact.Filters(neighbourhood="سیدی"), today)
+    only = impact_readiness.producer_readiness(impact_period.Filters(neighbourhood="سیدی"), today)
     assert set(only) == {branded.id}
-    assert set(impact_readiness.producer_readiness(impact.Filters(category_id=category_id("home-food")), today)) == {
+    assert set(
+        impact_readiness.producer_readiness(impact_period.Filters(category_id=category_id("home-food")), today)
+    ) == {
         branded.id,
         food.id,
     }
@@ -265,10 +267,10 @@ def test_unmet_demand_in_the_period_from_the_search_roll_ups(app_ctx):
         ]
     )
     db.session.flush()
-    the_period = impact.period(FIRST, LAST)
-    found = impact_readiness.unmet_demand(the_period, impact.Filters())
+    the_period = impact_period.period(FIRST, LAST)
+    found = impact_readiness.unmet_demand(the_period, impact_period.Filters())
     assert [(d.query, d.zero_results, d.few_results) for d in found] == [("گلیم ترکمن", 5, 0), ("ترشی لیته", 1, 2)]
-    food = impact_readiness.unmet_demand(the_period, impact.Filters(category_id=category_id("home-food")))
+    food = impact_readiness.unmet_demand(the_period, impact_period.Filters(category_id=category_id("home-food")))
     assert [d.query for d in food] == ["ترشی لیته"]
 
 

@@ -4,6 +4,7 @@ optionally one category and one neighbourhood; each table beside its SVG chart a
 (/staff/impact/<table>.csv with the same query string)."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
@@ -12,8 +13,8 @@ from flask_babel import gettext as _
 from ...accounts.access import role_required
 from ...core.charts import bar_chart
 from ...core.dates import TEHRAN, jalali_input_value, utcnow
-from ...core.tables import Table, csv_response, table_csv
-from .. import impact, impact_readiness, impact_tables
+from ...core.tables import csv_response, table_csv
+from .. import impact_period, impact_readiness, impact_tables
 from ..forms import ImpactFilterForm
 
 bp = Blueprint("staff_impact", __name__, url_prefix="/staff")
@@ -23,58 +24,42 @@ bp = Blueprint("staff_impact", __name__, url_prefix="/staff")
 class Choice:
     """What the filter form asked for, checked."""
 
-    period: impact.Period
-    filters: impact.Filters
+    period: impact_period.Period
+    filters: impact_period.Filters
 
 
 def _locale() -> str:
     return str(get_locale() or "fa")
 
 
+def _today() -> date:
+    """Today in Tehran."""
+    return utcnow().astimezone(TEHRAN).date()
+
+
 def _read_filters() -> tuple[ImpactFilterForm, Choice | None]:
     """The filter form read from the query string, and the period and filters it asks for (None
     when something typed is wrong: the form then carries the messages)."""
     form = ImpactFilterForm(formdata=request.args)
-    categories = [(str(key), name) for key, name in impact.top_categories(_locale())]
+    categories = [(str(key), name) for key, name in impact_period.top_categories(_locale())]
     form.category.choices = [("", _("All categories")), *categories]
-    form.neighbourhood.choices = [("", _("All neighbourhoods"))] + [(place, place) for place in impact.neighbourhoods()]
+    form.neighbourhood.choices = [("", _("All neighbourhoods"))] + [
+        (place, place) for place in impact_period.neighbourhoods()
+    ]
     if not form.validate():
         return form, None
-    today = utcnow().astimezone(TEHRAN).date()
-    default = impact.default_period(today)
-    first, last = form.first.date or default.first, form.last.date or today
-    problem = impact.period_problem(first, last)
+    today = _today()
+    first, last = form.first.date or impact_period.default_period(today).first, form.last.date or today
+    problem = impact_period.period_problem(first, last)
     if problem is not None:
         form.last.errors = [problem]
         return form, None
     form.first.data, form.last.data = jalali_input_value(first), jalali_input_value(last)  # the period shown
-    filters = impact.Filters(
+    filters = impact_period.Filters(
         category_id=int(form.category.data) if form.category.data else None,
         neighbourhood=form.neighbourhood.data or None,
     )
-    return form, Choice(impact.period(first, last), filters)
-
-
-def _tables(choice: Choice, only: str | None = None) -> dict[str, Table]:
-    """The dashboard's tables for this choice (the counting is in the services); with `only`, just
-    the section holding that table is counted. Reads only: nothing is committed."""
-    section = impact_tables.SECTIONS.get(only or "")
-    today = utcnow().astimezone(TEHRAN).date()
-    period, filters = choice.period, choice.filters
-    tables: dict[str, Table] = {}
-    if section in (None, "funnel", "income"):
-        sales = impact.shop_sales(period, filters)
-        if section in (None, "funnel"):
-            every_category = impact.Filters(neighbourhood=filters.neighbourhood)
-            funnel_sales = sales if filters.category_id is None else impact.shop_sales(period, every_category)
-            tables["funnel"] = impact_tables.funnel_table(impact.funnel(period, filters, funnel_sales))
-        if section in (None, "income"):
-            tables.update(impact_tables.income_tables(impact.income(period, filters, sales, _locale())))
-    if section in (None, "readiness"):
-        tables.update(impact_tables.readiness_tables(impact_readiness.readiness(filters, today)))
-    if section in (None, "demand"):
-        tables["unmet"] = impact_tables.demand_table(impact_readiness.unmet_demand(period, filters))
-    return tables
+    return form, Choice(impact_period.period(first, last), filters)
 
 
 @bp.get("/impact")
@@ -83,7 +68,7 @@ def dashboard():
     form, choice = _read_filters()
     if choice is None:
         return render_template("staff/impact.html", form=form, choice=None), 422
-    tables = _tables(choice)
+    tables = impact_tables.dashboard_tables(choice.period, choice.filters, today=_today(), locale=_locale())
     rtl = _locale() == "fa"
     return render_template(
         "staff/impact.html",
@@ -106,4 +91,5 @@ def table_download(table: str):
     form, choice = _read_filters()
     if choice is None:
         return render_template("staff/impact.html", form=form, choice=None), 422
-    return csv_response(table_csv(_tables(choice, table)[table]), f"impact-{table}.csv")
+    tables = impact_tables.dashboard_tables(choice.period, choice.filters, today=_today(), locale=_locale(), only=table)
+    return csv_response(table_csv(tables[table]), f"impact-{table}.csv")
