@@ -17,7 +17,10 @@ depends_on = None
 
 def upgrade():
     # status and the placed date narrow the rows; the shop and the goods value are read from the
-    # index itself, so the sum per shop and month never reads the order table (bench/dashboard.py)
+    # index itself, so the sum per shop and month never reads the order table. bench/dashboard.py
+    # (1,000 producers, 50,000 orders), SQLite: the page 180 -> 146 ms, the two grouped order queries
+    # 50 -> 36 and 57 -> 37 ms. PostgreSQL scans a year of orders sequentially either way (most rows
+    # qualify); the index pays off there once years of orders make the period a small part of them.
     op.create_index('ix_order_sales', 'order', ['status', 'created_at', 'shop_id', 'items_rial'])
     op.create_index('ix_order_item_sales', 'order_item', ['order_id', 'product_id', 'unit_price_rial', 'quantity'])
 
