@@ -77,6 +77,7 @@ bench: assets
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/outbox.py
 	$(BIN)/python bench/checkout.py
+	$(BIN)/python bench/dashboard.py --db both
 
 clean:
 	rm -rf $(VENV) $(FONT) $(MO_FILES) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -119,21 +119,21 @@ def busy() -> str:
 
 
 @contextmanager
-def database(kind: str, postgres: str) -> Iterator[str | None]:
+def database(kind: str, postgres: str, name: str = POSTGRES_DATABASE) -> Iterator[str | None]:
     """The database URL for the server and the flask commands: None for SQLite (the instance's
-    file), else a fresh PostgreSQL database, dropped on the way out."""
+    file), else a fresh PostgreSQL database `name`, dropped on the way out."""
     if kind == "sqlite":
         yield None
         return
     admin = sa.create_engine(f"{postgres}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {POSTGRES_DATABASE}"))
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
     try:
-        yield f"{postgres}/{POSTGRES_DATABASE}"
+        yield f"{postgres}/{name}"
     finally:
         with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"))
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
 
 

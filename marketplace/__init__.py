@@ -203,6 +203,7 @@ def _register_blueprints(app: Flask) -> None:
     from .staff.routes.assist import assist_bp, assisted_bp
     from .staff.routes.audit import bp as staff_audit_bp
     from .staff.routes.console import bp as staff_bp
+    from .staff.routes.impact import bp as staff_impact_bp
     from .staff.routes.money import bp as staff_money_bp
     from .staff.routes.products import bp as staff_products_bp
     from .staff.routes.settings import bp as staff_settings_bp
@@ -239,6 +240,7 @@ def _register_blueprints(app: Flask) -> None:
         assist_bp,
         assisted_bp,
         staff_settings_bp,
+        staff_impact_bp,
     ):
         app.register_blueprint(blueprint)
 

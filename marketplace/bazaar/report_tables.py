@@ -1,45 +1,41 @@
-"""Report tables and what they become: the page's tables, the bar charts beside them and the CSV
-files, all from one `Table` definition so the three always show the same numbers.
+"""The fair reports' tables, built from the aggregates `reports.py` counts: `fair_tables` for one
+fair's report, `ledger_shops_table` and `ledger_table` for income across fairs. What a table is and
+what it becomes (the page's table, the chart beside it, the spreadsheet-safe CSV) is the generic
+`core.tables`; its names are re-exported here for the modules that import them from the bazaar."""
 
-A `Table` is columns with a kind ("text", "count", "money" in rial, "percent", "yesno", "date")
-and rows of plain values, built from the aggregates `reports.py` counts: `fair_tables` for one
-fair's report, `ledger_shops_table` and `ledger_table` for income across fairs. `table_chart` draws
-some of a table's columns (money in whole toman); `table_csv` writes it as a spreadsheet-safe CSV
-(UTF-8 with a byte-order mark, money in toman, no cell a spreadsheet would run as a formula)."""
-
-import csv
-import io
-from dataclasses import dataclass, field
-
-from ..core.dates import as_utc, format_jalali
 from ..core.messages import lazy_gettext as _l
-from ..core.money import RIAL_PER_TOMAN
-from ..core.persian import to_latin_digits
-from .charts import Chart
+from ..core.tables import (
+    FORMULA_STARTS,
+    Column,
+    Table,
+    chart_value,
+    csv_cell,
+    csv_response,
+    csv_text,
+    table_chart,
+    table_csv,
+)
 from .models import ApplicationStatus
 from .reports import FairReport, Ledger, ProducerLine, Tally, percent
 
+# The generic names stay importable from here (re-exported), beside the fair tables.
+__all__ = [
+    "FAIR_TABLES",
+    "FORMULA_STARTS",
+    "Column",
+    "Table",
+    "chart_value",
+    "csv_cell",
+    "csv_response",
+    "csv_text",
+    "fair_tables",
+    "ledger_shops_table",
+    "ledger_table",
+    "table_chart",
+    "table_csv",
+]
+
 # ---------------------------------------------------------------- tables
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a report table: its header and how its cells read ("text", "count", "money" in
-    rial, "percent" (None when there is nothing to divide by), "yesno" or "date")."""
-
-    header: object
-    kind: str = "text"
-
-
-@dataclass
-class Table:
-    """One table of a report, shown on the page and exported as CSV."""
-
-    name: str
-    title: object
-    columns: list[Column]
-    rows: list[list] = field(default_factory=list)
-    total: list | None = None
 
 
 def _income_columns() -> list[Column]:
@@ -154,75 +150,3 @@ def ledger_table(ledger: Ledger, *, with_shop: bool = True) -> Table:
         *_income_cells(ledger.total),
     ]
     return Table("ledger", _l("Income at fairs"), columns, rows, total_row)
-
-
-# ---------------------------------------------------------------- charts
-
-
-def table_chart(table: Table, value_columns: list[int], *, label_column: int = 0) -> Chart:
-    """A bar chart of some columns of a table (money in whole toman), a bar group per row: the
-    page shows the table beside it, so both always hold the same numbers."""
-    money = any(table.columns[index].kind == "money" for index in value_columns)
-    title = str(_l("%(title)s (Toman)", title=table.title)) if money else str(table.title)
-    return Chart(
-        title=title,
-        series=[str(table.columns[index].header) for index in value_columns],
-        rows=[
-            (str(row[label_column]), [chart_value(row[index], table.columns[index].kind) for index in value_columns])
-            for row in table.rows
-        ],
-    )
-
-
-def chart_value(value, kind: str) -> int:
-    """A table cell as the whole number a chart draws (money in toman)."""
-    if value is None:
-        return 0
-    return int(value) // RIAL_PER_TOMAN if kind == "money" else int(value)
-
-
-# ---------------------------------------------------------------- CSV
-
-
-# A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets (OWASP
-# "CSV injection"); a leading apostrophe makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(text: str) -> str:
-    """Text for a CSV cell that a spreadsheet cannot run as a formula."""
-    if text.startswith(FORMULA_STARTS) or text.lstrip(" ").startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-def csv_cell(value, kind: str) -> str:
-    """One cell as CSV text: amounts as whole toman, counts as plain integers (Latin digits, so a
-    spreadsheet reads them as numbers), text made formula-safe."""
-    if value is None:
-        return ""
-    if kind == "money":
-        return str(int(value) // RIAL_PER_TOMAN)
-    if kind in ("count", "percent"):
-        return str(int(value))
-    if kind == "yesno":
-        return str(_l("Yes") if value else _l("No"))
-    if kind == "date":
-        return to_latin_digits(format_jalali(as_utc(value), with_time=False))
-    return csv_text(str(value))
-
-
-def table_csv(table: Table) -> bytes:
-    """The table as a CSV file: UTF-8 with a byte-order mark (so Excel shows Persian), money
-    columns in toman with the unit in their header, then the rows and the total."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            csv_text(str(_l("%(column)s (Toman)", column=column.header) if column.kind == "money" else column.header))
-            for column in table.columns
-        ]
-    )
-    for row in [*table.rows, *([table.total] if table.total is not None else [])]:
-        writer.writerow([csv_cell(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

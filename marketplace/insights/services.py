@@ -304,6 +304,11 @@ def unmet_searches(scope: Scope | None = None, on: date | None = None, limit: in
     return _unmet(_month(scope, on or today()), limit)
 
 
+def unmet_between(first: date, last: date, scope: Scope | None = None, limit: int = LIMIT) -> list[Demand]:
+    """As unmet_searches, over the days first..last (the centre's impact dashboard picks its period)."""
+    return _unmet(_shown(_by_query(_period(first, last), scope)), limit)
+
+
 def rising_searches(
     scope: Scope | None = None, on: date | None = None, min_count: int = RISING_MIN, limit: int = LIMIT
 ) -> list[Rising]:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -148,6 +149,9 @@ class Order(Model):
             "items_rial >= 0 AND delivery_fee_rial >= 0 AND total_rial >= 0 AND commission_rial >= 0",
             name="amounts_not_negative",
         ),
+        # The impact dashboard sums the orders that went ahead per shop and month: this index answers
+        # it alone, without reading the table (migration 0017).
+        Index("ix_order_sales", "status", "created_at", "shop_id", "items_rial"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -214,6 +218,8 @@ class OrderItem(Model):
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         CheckConstraint("unit_price_rial >= 0", name="price_not_negative"),
+        # The impact dashboard's income per category reads every line of those orders (migration 0017).
+        Index("ix_order_item_sales", "order_id", "product_id", "unit_price_rial", "quantity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -262,3 +262,27 @@ APPLIES_CHOICES = [
 ]
 for _kind, _label in KIND_LABELS.items():
     setattr(RequirementItemForm, f"applies_{_kind}", SelectField(_label, choices=APPLIES_CHOICES, default=""))
+
+
+# ---------------------------------------------------------------- impact dashboard
+
+
+class ImpactFilterForm(FlaskForm):
+    """The impact dashboard's period and filters, read from the query string (`?from=1404/01/01&to=…`).
+    A GET form that changes nothing: no CSRF token. The route fills the choices."""
+
+    class Meta:
+        csrf = False
+
+    first = JalaliDateField(_l("From day"), name="from", filters=[_text])
+    last = JalaliDateField(_l("To day"), name="to", filters=[_text])
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    neighbourhood = SelectField(_l("Neighbourhood"), choices=[], validate_choice=False)
+
+    def validate_category(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose a category from the list."))
+
+    def validate_neighbourhood(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose a neighbourhood from the list."))

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018_shop_payout'
-down_revision = '0016_platform_settings'
+down_revision = '0017_impact_indexes'
 branch_labels = None
 depends_on = None
 

@@ -11,8 +11,9 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
-from marketplace.bazaar import charts, report_tables, reports
+from marketplace.bazaar import report_tables, reports
 from marketplace.bazaar.models import BazaarEvent, FairOrder, FeeMode, InPersonSale
+from marketplace.core import charts
 from marketplace.core.dates import utcnow
 from marketplace.core.messages import lazy_gettext as _l
 from marketplace.core.persian import to_latin_digits

@@ -55,6 +55,7 @@ STAFF_PAGES = {
     "staff-settings-category": "/staff/settings/categories/1",
     "staff-settings-requirements": "/staff/settings/requirements",
     "staff-settings-requirement": "/staff/settings/requirements/HB-1",
+    "staff-impact": "/staff/impact?from=1404/01/01",  # a period holding the demo's orders and fair sales
 }
 
 # Links inside running text (a sentence in a <p>: hints, notes, flash messages) are exempt from the

@@ -6,12 +6,12 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ...accounts.access import role_required
+from ...core.charts import bar_chart
 from ...core.dates import utcnow
+from ...core.tables import csv_response, table_chart, table_csv
 from ...shops.services import owned_shop
 from .. import report_tables, reports
-from ..charts import bar_chart
 from . import producer_bp
-from .staff_reports import csv_response
 
 
 @producer_bp.get("/income")
@@ -22,11 +22,11 @@ def income():
     data = reports.income_ledger(shop_id=shop.id if shop is not None else 0, now=utcnow())
     table = report_tables.ledger_table(data, with_shop=False)
     if request.args.get("format") == "csv":
-        return csv_response(report_tables.table_csv(table), "my-fair-income.csv")
+        return csv_response(table_csv(table), "my-fair-income.csv")
     return render_template(
         "bazaar/producer/income.html",
         shop=shop,
         ledger=data,
         table=table,
-        chart=bar_chart(report_tables.table_chart(table, [2, 3]), rtl=str(get_locale() or "fa") == "fa"),
+        chart=bar_chart(table_chart(table, [2, 3]), rtl=str(get_locale() or "fa") == "fa"),
     )

@@ -1,29 +1,21 @@
 """Staff: a fair's report (/staff/fairs/<id>/report) with its charts and CSV files, and the income
 ledger of every producer across fairs (/staff/fairs/income)."""
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import get_locale
 
 from ...accounts.access import role_required
+from ...core.charts import bar_chart
 from ...core.dates import utcnow
+from ...core.tables import csv_response, table_chart, table_csv
 from ...extensions import db
 from .. import report_tables, reports
-from ..charts import bar_chart
 from ..models import BazaarEvent, FairStatus
 from ..services import FAIR_STATUS_LABELS
 from . import staff_bp
 
 # Which columns of each table its chart draws.
 FAIR_CHARTS = {"categories": [1, 2], "first_timers": [1, 2], "producers": [4, 5]}
-
-
-def csv_response(body: bytes, filename: str) -> Response:
-    """A CSV download (UTF-8 with BOM), never kept by a cache."""
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "private, no-store"},
-    )
 
 
 @staff_bp.get("/<int:fair_id>/report")
@@ -34,8 +26,7 @@ def report(fair_id: int):
     data = reports.fair_report(fair, locale)
     tables = report_tables.fair_tables(data)
     charts = {
-        name: bar_chart(report_tables.table_chart(tables[name], columns), rtl=locale == "fa")
-        for name, columns in FAIR_CHARTS.items()
+        name: bar_chart(table_chart(tables[name], columns), rtl=locale == "fa") for name, columns in FAIR_CHARTS.items()
     }
     return render_template(
         "bazaar/staff/report.html",
@@ -54,7 +45,7 @@ def report_csv(fair_id: int, table: str):
         abort(404)
     fair = db.get_or_404(BazaarEvent, fair_id)
     tables = report_tables.fair_tables(reports.fair_report(fair, str(get_locale() or "fa")))
-    return csv_response(report_tables.table_csv(tables[table]), f"fair-{fair.id}-{table}.csv")
+    return csv_response(table_csv(tables[table]), f"fair-{fair.id}-{table}.csv")
 
 
 @staff_bp.get("/income")
@@ -66,12 +57,12 @@ def ledger():
     shops = report_tables.ledger_shops_table(data)
     if request.args.get("format") == "csv":
         table = shops if request.args.get("table") == "shops" else detail
-        return csv_response(report_tables.table_csv(table), f"fair-income-{table.name}.csv")
+        return csv_response(table_csv(table), f"fair-income-{table.name}.csv")
     return render_template(
         "bazaar/staff/ledger.html",
         ledger=data,
         query=name,
         detail=detail,
         shops=shops,
-        chart=bar_chart(report_tables.table_chart(shops, [2, 3]), rtl=str(get_locale() or "fa") == "fa"),
+        chart=bar_chart(table_chart(shops, [2, 3]), rtl=str(get_locale() or "fa") == "fa"),
     )
