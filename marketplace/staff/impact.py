@@ -16,6 +16,7 @@ What counts as a sale (said on the page too):
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import and_, distinct, func, select
 
@@ -171,6 +172,16 @@ class Funnel:
             rows.append((key, label, count, None if previous is None else percent(count, previous)))
             previous = count
         return rows
+
+
+def first_producer_signup() -> date | None:
+    """The day (UTC) the first producer account was created: where the default period starts."""
+    first = db.session.scalar(
+        select(func.min(User.created_at)).where(
+            User.id.in_(select(UserRole.user_id).where(UserRole.role == "producer"))
+        )
+    )
+    return first.date() if first is not None else None
 
 
 def funnel(the_period: Period, filters: Filters, sales: ShopSales) -> Funnel:

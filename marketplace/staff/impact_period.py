@@ -96,13 +96,16 @@ def period(first: date, last: date) -> Period:
     return Period(first, last, tuple(months))
 
 
-def default_period(today: date) -> Period:
-    """The last twelve Jalali months: from the first day of the month eleven months ago to today."""
+def default_period(today: date, first_signup: date | None = None) -> Period:
+    """The centre's story so far: from the month the first producer signed up to today, but at
+    least the last twelve Jalali months and at most MAX_MONTHS."""
     at = jdatetime.date.fromgregorian(date=today)
-    year, month = at.year, at.month - 11
-    if month < 1:
-        year, month = year - 1, month + 12
-    return period(jdatetime.date(year, month, 1).togregorian(), today)
+    months_back = 11
+    if first_signup is not None:
+        began = jdatetime.date.fromgregorian(date=first_signup)
+        months_back = max(months_back, min(MAX_MONTHS - 1, (at.year - began.year) * 12 + at.month - began.month))
+    year, month = divmod(at.year * 12 + at.month - 1 - months_back, 12)
+    return period(jdatetime.date(year, month + 1, 1).togregorian(), today)
 
 
 def period_problem(first: date, last: date):

@@ -53,13 +53,15 @@ def consent_code(app, phone_e164) -> str:
 
 
 def income_of(page, base, shop) -> int:
-    """Her shop's income on the impact dashboard, in toman (0 when she has no row)."""
+    """Her shop's total income on the impact dashboard, in toman (0 when she has no row yet)."""
     page.goto(f"{base}/staff/impact")
-    row = page.locator("table tr", has_text=shop).first
+    table = page.locator('table:has(thead th:text-is("فروشگاه"))').first
+    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    row = table.locator("tbody tr", has_text=shop)
     if not row.count():
         return 0
-    cells = [to_latin_digits(text) for text in row.locator("td").all_inner_texts()]
-    return int(re.sub(r"\D", "", cells[-1]) or 0)
+    cell = row.first.locator("th, td").nth(headers.index("جمع کل")).inner_text()
+    return int(re.sub(r"\D", "", to_latin_digits(cell)) or 0)
 
 
 def test_staff_work_the_queues_assist_a_producer_and_see_her_sale(live_server, live_app, browser, tmp_path):
@@ -75,7 +77,7 @@ def test_staff_work_the_queues_assist_a_producer_and_see_her_sale(live_server, l
     assert shops_waiting >= 1
 
     # Shops: approve the one waiting («لباس محلی نرگس» in the demo).
-    staff.get_by_role("link", name="غرفه‌ها برای تأیید").click()
+    staff.locator(".queue-row").get_by_role("link", name="غرفه‌ها برای تأیید").click()
     staff.get_by_role("link", name="لباس محلی نرگس").click()
     staff.locator("button[name=action][value=approve]").click()
     expect(staff.locator(".flash").first).to_contain_text("ثبت شد")
@@ -84,7 +86,7 @@ def test_staff_work_the_queues_assist_a_producer_and_see_her_sale(live_server, l
 
     # Products: ask for changes on the first one waiting, with a reason.
     products_waiting = queue_count(staff, "محصولات منتظر بررسی")
-    staff.get_by_role("link", name="محصولات منتظر بررسی").click()
+    staff.locator(".queue-row").get_by_role("link", name="محصولات منتظر بررسی").click()
     staff.locator("main ul a[href*='/staff/products/']").first.click()
     staff.locator("textarea[name=reason]").fill("لطفاً یک عکس روشن‌تر از نمای نزدیک بگذارید.")
     staff.locator("button[name=action][value=request_changes]").click()
@@ -94,7 +96,7 @@ def test_staff_work_the_queues_assist_a_producer_and_see_her_sale(live_server, l
 
     # Licence evidence: verify the first record waiting.
     evidence_waiting = queue_count(staff, "مدارک مجوز برای تأیید")
-    staff.get_by_role("link", name="مدارک مجوز برای تأیید").click()
+    staff.locator(".queue-row").get_by_role("link", name="مدارک مجوز برای تأیید").click()
     staff.locator("button[name=action][value=verify]").first.click()
     staff.goto(f"{base}/staff")
     assert queue_count(staff, "مدارک مجوز برای تأیید") == evidence_waiting - 1
@@ -106,7 +108,7 @@ def test_staff_work_the_queues_assist_a_producer_and_see_her_sale(live_server, l
 
     # Stuck orders: the list, then one order's page.
     staff.get_by_role("link", name="همهٔ سفارش‌های معطل").click()
-    staff.locator("main a[href*='/staff/orders/']").first.click()
+    staff.locator("main a[href^='/staff/orders/']:not([href*='stuck'])").first.click()
     expect(staff).to_have_url(re.compile(r"/staff/orders/\d+$"))
     snap(staff, "14-02-stuck-order")
     fits_the_phone(staff)
@@ -149,7 +151,7 @@ def test_staff_work_the_queues_assist_a_producer_and_see_her_sale(live_server, l
         staff.locator("input[type=file][name=photos]").set_input_files(str(photo))
         staff.locator("form[action$='/photos'] button[type=submit]").click()
     staff.get_by_role("button", name="فرستادن برای بررسی").click()
-    expect(staff.locator(".flash").first).to_contain_text("برای بررسی")
+    expect(staff.locator(".flash:not(.assist-banner)").first).to_contain_text("برای بررسی")
     snap(staff, "14-05-assisted-product")
     banner.get_by_role("button", name="پایان کمک").click()
     expect(staff.locator(".assist-banner")).to_have_count(0)

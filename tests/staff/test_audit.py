@@ -12,6 +12,7 @@ from sqlalchemy import select
 from marketplace.core.dates import utcnow
 from marketplace.extensions import db
 from marketplace.shops.models import Shop
+from marketplace.staff import audit
 from marketplace.staff.models import AuditLogImmutable, StaffAction
 from tests.conftest import post_form
 from tests.factories import ShopFactory
@@ -187,3 +188,10 @@ def test_only_staff_see_the_log(client, make_user, login):
 def test_no_route_edits_the_log(app):
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("staff_audit.")]
     assert rules and all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in rules)
+
+
+def test_every_write_endpoint_has_a_name_in_the_log(app):
+    """Assisted mode records any write of the producer's pages: each must read as words, not a key."""
+    writes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.methods & audit.WRITE_METHODS}
+    assert sorted(writes - set(audit.ACTION_LABELS)) == []
+    assert sorted(set(audit.ACTION_LABELS) - writes) == []  # no label for an endpoint that is gone

@@ -91,6 +91,13 @@ def test_the_period_is_cut_at_tehran_midnight_on_the_first_of_each_jalali_month(
     assert cut.months[0].start == datetime(2026, 1, 24, 20, 30, tzinfo=UTC)
     default = impact_period.default_period(date(2026, 1, 25))  # 5 Bahman 1404
     assert (default.months[0].year, default.months[0].month, len(default.months)) == (1403, 12, 12)
+    # from the first producer's sign-up month when that is earlier: at least 12 months, at most 36
+    since = impact_period.default_period(date(2026, 1, 25), first_signup=date(2024, 10, 1))  # 10 Mehr 1403
+    assert (since.months[0].year, since.months[0].month, len(since.months)) == (1403, 7, 17)
+    recent = impact_period.default_period(date(2026, 1, 25), first_signup=date(2025, 12, 1))
+    assert len(recent.months) == 12
+    capped = impact_period.default_period(date(2026, 1, 25), first_signup=date(2015, 1, 1))
+    assert len(capped.months) == impact_period.MAX_MONTHS
     assert impact_period.period_problem(LAST, FIRST) is not None
     assert impact_period.period_problem(date(2020, 1, 1), LAST) is not None  # more than 36 months
     assert impact_period.period_problem(FIRST, LAST) is None

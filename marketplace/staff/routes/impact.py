@@ -14,7 +14,7 @@ from ...accounts.access import role_required
 from ...core.charts import bar_chart
 from ...core.dates import TEHRAN, jalali_input_value, utcnow
 from ...core.tables import csv_response, table_csv
-from .. import impact_period, impact_readiness, impact_tables
+from .. import impact, impact_period, impact_readiness, impact_tables
 from ..forms import ImpactFilterForm
 
 bp = Blueprint("staff_impact", __name__, url_prefix="/staff")
@@ -49,7 +49,8 @@ def _read_filters() -> tuple[ImpactFilterForm, Choice | None]:
     if not form.validate():
         return form, None
     today = _today()
-    first, last = form.first.date or impact_period.default_period(today).first, form.last.date or today
+    first = form.first.date or impact_period.default_period(today, impact.first_producer_signup()).first
+    last = form.last.date or today
     problem = impact_period.period_problem(first, last)
     if problem is not None:
         form.last.errors = [problem]
