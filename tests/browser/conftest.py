@@ -105,3 +105,22 @@ def snap(page, name):
     if SCREENSHOTS:
         os.makedirs(SCREENSHOTS, exist_ok=True)
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+DEMO_PASSWORD = "rooyesh-demo-1404"
+
+
+def session(browser, base, phone):
+    """A new phone-sized browser (390 px), logged in as the demo account `phone`."""
+    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    page.goto(f"{base}/login")
+    page.locator("main input[name=phone]").fill(phone)
+    page.locator("main input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    return page
+
+
+def fits_the_phone(page):
+    """Nothing on the page is wider than the phone."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url

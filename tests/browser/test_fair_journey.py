@@ -10,9 +10,8 @@ import jdatetime
 from playwright.sync_api import expect
 
 from marketplace.core.dates import TEHRAN, utcnow
-from tests.browser.conftest import snap
+from tests.browser.conftest import fits_the_phone, session, snap
 
-PASSWORD = "rooyesh-demo-1404"
 STAFF = "09153000001"
 ACCEPTED = {"phone": "09151000001", "shop": "گلدوزی مریم"}
 WAITLISTED = {"phone": "09151000003", "shop": "گلیم سیدی"}
@@ -24,21 +23,6 @@ def jalali(days: int) -> str:
     """Today (in Tehran) plus `days`, as staff type it: 1405/09/12."""
     day = (utcnow().astimezone(TEHRAN) + timedelta(days=days)).date()
     return jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
-
-
-def session(browser, base, phone):
-    """A new phone-sized browser, logged in as `phone`."""
-    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
-    page.goto(f"{base}/login")
-    page.locator("main input[name=phone]").fill(phone)
-    page.locator("main input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    return page
-
-
-def fits_the_phone(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
 
 
 def fill_dates(page, *, opens, closes, first_day, last_day, start="10:00", end="18:00"):

@@ -12,30 +12,14 @@ from playwright.sync_api import expect
 
 from marketplace.core import outbox
 from marketplace.core.persian import to_latin_digits
-from tests.browser.conftest import snap
+from tests.browser.conftest import fits_the_phone, session, snap
 from tests.factories import photo_bytes
 
-PASSWORD = "rooyesh-demo-1404"
 STAFF = "09153000001"
 PRODUCER = {"phone": "09151000010", "name": "طاهره قاسمی"}
 BUYER = "09152000003"
 TITLE = "عروسک بافتنی آزمایشی"
 PRICE_TOMAN = 250_000
-
-
-def session(browser, base, phone):
-    """A new phone-sized browser, logged in as `phone`."""
-    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
-    page.goto(f"{base}/login")
-    page.locator("main input[name=phone]").fill(phone)
-    page.locator("main input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    return page
-
-
-def fits_the_phone(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
 
 
 def queue_count(page, label) -> int:
