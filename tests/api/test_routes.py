@@ -113,7 +113,7 @@ def test_product_detail_hides_internal_fields(client, market):
 def test_products_that_are_not_public_are_404(client, market):
     # a draft, and published products of a draft shop and of a suspended shop
     for product_id in sorted(market.hidden_products):
-        response = get(client, f"/api/v1/products/{product_id}")
+        response = get(client, f"/api/v1/products/{product_id}", headers={"Accept-Language": "en"})
         assert response.status_code == 404
         assert response.get_json() == {"error": {"code": "not_found", "message": "No public product has this id."}}
 
