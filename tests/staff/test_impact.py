@@ -374,3 +374,17 @@ def test_the_dashboard_counts_with_a_few_queries_whatever_the_number_of_producer
     with statements(app) as more:
         assert client.get("/staff/impact").status_code == 200
     assert len(more) == len(few)
+
+
+def test_each_order_falls_in_its_own_month_over_a_long_period(app_ctx):
+    """The month bucket halves the months at each level: every month of a 25-month period gets
+    the orders of its first and last half hour in Tehran, and no other."""
+    shop = ShopFactory(status="approved")
+    the_period = impact_period.period(date(2024, 11, 21), date(2026, 12, 1))  # 1 Azar 1403 … 10 Azar 1405
+    assert len(the_period.months) == 25
+    for index, month in enumerate(the_period.months):
+        _order(shop, 1_000 * (index + 1), month.start + timedelta(minutes=30))
+        _order(shop, 1_000 * (index + 1), min(month.end, the_period.end) - timedelta(minutes=30))
+    sales = impact.shop_sales(the_period, impact_period.Filters())
+    assert sales.by_shop[shop.id].orders == [2] * 25
+    assert sales.by_shop[shop.id].online == [20_000 * (index + 1) for index in range(25)]
