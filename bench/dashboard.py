@@ -21,6 +21,7 @@ roll-ups. Then, signed in as staff through the test client, it times:
 """
 
 import argparse
+import gc
 import os
 import random
 import secrets
@@ -309,6 +310,8 @@ def page(client, path: str, query: dict | None = None):
 
 
 def measure(app, args) -> None:
+    gc.collect()
+    gc.freeze()  # as wsgi.py does once the app has started: long-lived objects out of full collections
     client = app.test_client()
     with app.test_request_context():
         token_page = client.get("/login").get_data(as_text=True)
