@@ -46,6 +46,7 @@ def test_settings_need_the_admin_role(app, client, staff, login):
     login(staff)
     token = csrf_token(client, "/account")
     admin_urls = [(method, url) for method, url in _console_urls(app) if url.startswith(ADMIN_ONLY)]
+    admin_urls.append(("POST", "/staff/payments"))  # the exchange rate (staff see the page)
     assert admin_urls
     for method, url in admin_urls:
         response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)

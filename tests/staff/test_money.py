@@ -111,7 +111,8 @@ def test_settle_needs_the_csrf_token_and_a_real_shop(app, client, staff, login, 
     assert post_form(client, "/staff/ledger/999999/settle", {}, token_from="/staff/ledger").status_code == 404
 
 
-def test_exchange_rate_set_in_toman_stored_in_rial(app, client, staff, login):
+def test_exchange_rate_set_in_toman_stored_in_rial(app, client, make_user, login):
+    staff = make_user(roles={"staff", "admin"}, name="مدیر مرکز")  # the rate is a platform setting: admins set it
     login(staff)
     page = client.get("/staff/payments").get_data(as_text=True)
     assert 'name="toman_per_unit"' in page
@@ -141,3 +142,13 @@ def test_recent_payments_listed(app, client, staff, login, make):
     login(staff)
     page = client.get("/staff/payments").get_data(as_text=True)
     assert "checkout-" in page
+
+
+def test_staff_who_are_not_admins_see_the_rate_but_cannot_set_it(app, client, staff, login):
+    login(staff)
+    page = client.get("/staff/payments").get_data(as_text=True)
+    assert 'name="toman_per_unit"' not in page
+    response = post_form(client, "/staff/payments", {"toman_per_unit": "65000"}, token_from="/staff/ledger")
+    assert response.status_code == 403
+    with app.app_context():
+        assert payments.current_rate(app.config["STRIPE_CURRENCY"]) is None

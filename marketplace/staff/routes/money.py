@@ -2,7 +2,7 @@
 producer and each producer owes the centre, settled by shop) and card payments (/staff/payments:
 the exchange rate card payments are charged at, and the latest payments)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -63,8 +63,11 @@ def settle(shop_id: int):
 @bp.route("/payments", methods=["GET", "POST"])
 @role_required("staff")
 def payments_page():
+    """Card payments for all staff; the exchange rate, a platform setting, set by admins only."""
     currency = platform_setting("STRIPE_CURRENCY").lower()
     form = ExchangeRateForm()
+    if request.method == "POST" and not current_user.has_role("admin"):
+        abort(403)
     if form.validate_on_submit():
         with change(form) as done:
             payments.set_rate(currency, form.rial_per_unit(), current_user.id)
