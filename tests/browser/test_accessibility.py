@@ -39,6 +39,7 @@ PRODUCER_PAGES = {
     "product-edit": None,  # her first product
     "registration": "/dashboard/registration",
     "payout": "/dashboard/shop/payout",
+    "assisted": "/account/assisted",  # what the centre did for her (empty for this producer)
 }
 STAFF_PAGES = {
     "staff-home": "/staff",
@@ -56,6 +57,8 @@ STAFF_PAGES = {
     "staff-settings-requirements": "/staff/settings/requirements",
     "staff-settings-requirement": "/staff/settings/requirements/HB-1",
     "staff-impact": "/staff/impact?from=1404/01/01",  # a period holding the demo's orders and fair sales
+    "staff-audit": "/staff/audit",
+    "staff-assist": "/staff/users/1/assist",  # consent by code or paper form
 }
 
 # Links inside running text (a sentence in a <p>: hints, notes, flash messages) are exempt from the
