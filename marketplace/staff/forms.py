@@ -212,8 +212,36 @@ class RequirementItemForm(FlaskForm):
     links = TextAreaField(_l("Official links, one a line: address | Persian label | English label"))
     reason = _reason_field()
 
+    # The mistakes this form can make are told here, in the reader's language; the requirements'
+    # validator still checks the merged whole (prerequisites, kinds) when the edit is saved.
+    def validate_title_fa(self, field: StringField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Write the Persian title."))
+
+    def validate_title_en(self, field: StringField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Write the English title."))
+
+    def validate_steps_fa(self, field: TextAreaField) -> None:
+        if not _lines(field.data):
+            raise ValidationError(_l("Write at least one step, one a line."))
+
+    def validate_steps_en(self, field: TextAreaField) -> None:
+        english, persian = len(_lines(field.data)), len(_lines(self.steps_fa.data))
+        if english != persian:
+            raise ValidationError(
+                _l(
+                    "Write as many English steps as Persian ones: %(persian)s in Persian, %(english)s in English.",
+                    persian=persian,
+                    english=english,
+                )
+            )
+
     def validate_links(self, field: TextAreaField) -> None:
-        for line in _lines(field.data):
+        lines = _lines(field.data)
+        if not lines:
+            raise ValidationError(_l("Give at least one official site."))
+        for line in lines:
             if line.count("|") != 2:
                 raise ValidationError(
                     _l(
@@ -221,6 +249,9 @@ class RequirementItemForm(FlaskForm):
                         line=line,
                     )
                 )
+            url = line.split("|", 1)[0].strip()
+            if not url.startswith(("https://", "http://")):
+                raise ValidationError(_l("%(url)s is not a web address: it starts with https://", url=url))
 
     @classmethod
     def from_item(cls, item) -> "RequirementItemForm":

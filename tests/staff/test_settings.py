@@ -274,10 +274,13 @@ def test_requirement_edit_appears_on_a_products_checklist(app, client, admin, ma
     "changes, message",
     [
         ({"applies_food": "recommended"}, "FD-1: mandatory for food"),  # FD-1 needs HB-1 for food
-        ({"steps_en": "Only one step"}, "different number of Persian and English steps"),
-        ({"links": ""}, "at least one official site"),
-        ({"links": "not-a-site | سایت | site"}, "is not a web address"),
-        ({"title_en": ""}, "'title.en' must be non-empty text"),
+        # the form's own checks, in the reader's language (English here: the admin's locale)
+        ({"steps_en": "Only one step"}, "Write as many English steps as Persian ones: 5 in Persian, 1 in English."),
+        ({"links": ""}, "Give at least one official site."),
+        ({"links": "not-a-site | سایت | site"}, "not-a-site is not a web address: it starts with https://"),
+        ({"title_en": ""}, "Write the English title."),
+        ({"title_fa": ""}, "Write the Persian title."),
+        ({"steps_fa": "", "steps_en": ""}, "Write at least one step, one a line."),
         ({f"applies_{kind}": "" for kind in reqs.KINDS}, "'applies' must map kinds"),
     ],
 )
@@ -327,3 +330,11 @@ def test_every_process_sees_an_edit_by_the_content_version(app, make):
 
 def selects(statements_run: list[str]) -> list[str]:
     return [statement for statement in statements_run if statement.startswith("SELECT")]
+
+
+def test_a_refused_edit_speaks_persian_to_a_persian_admin(app, client, admin):
+    client.set_cookie("locale", "fa")
+    response = save(client, item_form(app, "HB-1", links="", title_fa=""), path=f"{SETTINGS}/requirements/HB-1")
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "دست‌کم یک سایت رسمی بنویسید." in page and "عنوان فارسی را بنویسید." in page
