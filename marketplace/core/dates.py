@@ -1,6 +1,6 @@
 """Dates: stored as aware UTC; shown in the Jalali calendar in Asia/Tehran, or Gregorian in English."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -34,6 +34,12 @@ def as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def tehran_midnight(day: date) -> datetime:
+    """The UTC instant a Tehran calendar day starts. In UTC, since SQLite stores the wall-clock
+    time of whatever zone it is given: a Tehran-zoned bound would be compared 3.5 hours off."""
+    return datetime.combine(day, time(), TEHRAN).astimezone(UTC)
 
 
 def format_jalali(value: date | datetime | None, *, with_time: bool = True) -> str:

@@ -8,13 +8,13 @@ Nothing here runs while a public page renders: roll-ups come from the CLI (cron)
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import CursorResult, delete, func, select
 
 from ..catalog.models import Category, Product
-from ..core.dates import TEHRAN, as_utc, utcnow
+from ..core.dates import TEHRAN, as_utc, tehran_midnight, utcnow
 from ..core.persian import is_digits, normalize_text, to_latin_digits
 from ..extensions import db
 from ..search.analysis import analyze
@@ -92,11 +92,8 @@ def today() -> date:
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC instants where a Tehran calendar day starts and ends (end excluded). In UTC, since
-    SQLite stores the wall-clock time of whatever zone it is given."""
-    start = datetime.combine(day, time(), TEHRAN).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(), TEHRAN).astimezone(UTC)
-    return start, end
+    """The UTC instants where a Tehran calendar day starts and ends (end excluded)."""
+    return tehran_midnight(day), tehran_midnight(day + timedelta(days=1))
 
 
 def last_rolled_day() -> date | None:

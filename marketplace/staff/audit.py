@@ -13,7 +13,7 @@ writes nothing; code outside a request (CLI, worker) is not a staff action.
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask import g, has_request_context, request
 from flask_login import current_user
@@ -24,7 +24,7 @@ from ..accounts.access import acting_user
 from ..accounts.models import AssistSession, User
 from ..bazaar.report_tables import csv_text
 from ..core.database import listen_to_sessions
-from ..core.dates import TEHRAN, as_utc, format_jalali
+from ..core.dates import as_utc, format_jalali, tehran_midnight
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits
 from ..extensions import db
@@ -303,10 +303,6 @@ class AuditFilter:
     until: date | None = None
 
 
-def _tehran_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=TEHRAN)
-
-
 def filtered(filters: AuditFilter) -> Select:
     """The log's rows matching `filters`, newest first (dates are whole days in Tehran)."""
     statement = select(StaffAction).order_by(StaffAction.created_at.desc(), StaffAction.id.desc())
@@ -321,9 +317,9 @@ def filtered(filters: AuditFilter) -> Select:
     if filters.assisted_only:
         statement = statement.where(StaffAction.assist_session_id.is_not(None))
     if filters.since is not None:
-        statement = statement.where(StaffAction.created_at >= _tehran_midnight(filters.since))
+        statement = statement.where(StaffAction.created_at >= tehran_midnight(filters.since))
     if filters.until is not None:
-        statement = statement.where(StaffAction.created_at < _tehran_midnight(filters.until + timedelta(days=1)))
+        statement = statement.where(StaffAction.created_at < tehran_midnight(filters.until + timedelta(days=1)))
     return statement
 
 

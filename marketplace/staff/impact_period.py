@@ -3,13 +3,13 @@ where each starts (`month_bucket` puts each row in its month with one SQL CASE),
 neighbourhood the dashboard may be narrowed to."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import jdatetime
 from sqlalchemy import ColumnElement, case, literal, or_, select
 
 from ..catalog.models import Category
-from ..core.dates import TEHRAN
+from ..core.dates import tehran_midnight
 from ..core.messages import lazy_gettext as _l
 from ..core.numerals import fa_digits
 from ..extensions import db
@@ -30,11 +30,6 @@ JALALI_MONTHS_EN = (
     _l("Bahman"),
     _l("Esfand"),
 )
-
-
-def tehran_midnight(day: date) -> datetime:
-    """The UTC instant a Tehran calendar day starts."""
-    return datetime.combine(day, time(), TEHRAN).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ changed (ORM and database), its viewer filters and its CSV cannot run formulas."
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -195,3 +195,24 @@ def test_every_write_endpoint_has_a_name_in_the_log(app):
     writes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.methods & audit.WRITE_METHODS}
     assert sorted(writes - set(audit.ACTION_LABELS)) == []
     assert sorted(set(audit.ACTION_LABELS) - writes) == []  # no label for an endpoint that is gone
+
+
+def test_date_filter_cuts_at_tehran_midnight(app_ctx, make_user):
+    """00:30 on 1 Azar 1405 in Tehran is 21:00 UTC on 21 November: it belongs to 1 Azar, not 30 Aban."""
+    staff_member = db.session.merge(make_user(roles={"staff"}))
+    db.session.add(
+        StaffAction(
+            actor_id=staff_member.id,
+            actor_name=staff_member.display_name,
+            action="staff.shop_detail",
+            created_at=datetime(2026, 11, 21, 21, 0, tzinfo=UTC),
+        )
+    )
+    db.session.flush()
+    azar_1, aban_30 = date(2026, 11, 22), date(2026, 11, 21)
+
+    def found(day):
+        return db.session.scalars(audit.filtered(audit.AuditFilter(since=day, until=day))).all()
+
+    assert len(found(azar_1)) == 1
+    assert found(aban_30) == []
