@@ -1,39 +1,12 @@
 """The fair reports' tables, built from the aggregates `reports.py` counts: `fair_tables` for one
 fair's report, `ledger_shops_table` and `ledger_table` for income across fairs. What a table is and
 what it becomes (the page's table, the chart beside it, the spreadsheet-safe CSV) is the generic
-`core.tables`; its names are re-exported here for the modules that import them from the bazaar."""
+`core.tables`."""
 
 from ..core.messages import lazy_gettext as _l
-from ..core.tables import (
-    FORMULA_STARTS,
-    Column,
-    Table,
-    chart_value,
-    csv_cell,
-    csv_response,
-    csv_text,
-    table_chart,
-    table_csv,
-)
+from ..core.tables import Column, Table
 from .models import ApplicationStatus
 from .reports import FairReport, Ledger, ProducerLine, Tally, percent
-
-# The generic names stay importable from here (re-exported), beside the fair tables.
-__all__ = [
-    "FAIR_TABLES",
-    "FORMULA_STARTS",
-    "Column",
-    "Table",
-    "chart_value",
-    "csv_cell",
-    "csv_response",
-    "csv_text",
-    "fair_tables",
-    "ledger_shops_table",
-    "ledger_table",
-    "table_chart",
-    "table_csv",
-]
 
 # ---------------------------------------------------------------- tables
 

@@ -10,8 +10,6 @@ writes nothing; code outside a request (CLI, worker) is not a staff action.
 
 `ACTION_LABELS` names the actions for people; an action without a label shows its key."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -22,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from ..accounts.access import acting_user
 from ..accounts.models import AssistSession, User
-from ..bazaar.report_tables import csv_text
 from ..core.database import listen_to_sessions
 from ..core.dates import as_utc, format_jalali, tehran_midnight
 from ..core.messages import lazy_gettext as _l
 from ..core.persian import normalize_text, to_latin_digits
+from ..core.tables import csv_bytes, csv_text
 from ..extensions import db
 from .models import StaffAction
 
@@ -347,14 +345,12 @@ def filter_choices() -> tuple[list[tuple[int, str]], list[tuple[str, str]], list
 
 
 def log_csv(filters: AuditFilter) -> bytes:
-    """The filtered log as a spreadsheet-safe CSV file (UTF-8 with a byte-order mark)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    """The filtered log as a spreadsheet-safe CSV file (core.tables.csv_bytes)."""
     headers = (
         _l("Time"), _l("Staff member"), _l("On behalf of"), _l("Action"), _l("Object"), _l("Object number"),
         _l("Reason"), _l("Changed rows"), _l("IP address"),
     )  # fmt: skip
-    writer.writerow([csv_text(str(header)) for header in headers])
+    rows = [[csv_text(str(header)) for header in headers]]
     for action in db.session.scalars(filtered(filters)):
         changed = "; ".join(f"{row['table']} {row['id']} {row['op']}" for row in action.summary or [])
         object_id = "" if action.object_id is None else str(action.object_id)
@@ -362,8 +358,8 @@ def log_csv(filters: AuditFilter) -> bytes:
             to_latin_digits(format_jalali(as_utc(action.created_at))), action.actor_name, action.on_behalf_of_name,
             action_label(action.action), object_label(action.object_type), object_id, action.reason, changed, action.ip,
         )  # fmt: skip
-        writer.writerow([csv_text(cell) for cell in cells])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        rows.append([csv_text(cell) for cell in cells])
+    return csv_bytes(rows)
 
 
 def done_for(producer: User) -> list[tuple[AssistSession, list[StaffAction]]]:

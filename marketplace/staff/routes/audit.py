@@ -1,10 +1,11 @@
 """The audit log viewer: /staff/audit (filtered, paginated, newest first) and its CSV export."""
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...accounts.access import role_required
 from ...core.numbers import page_arg
+from ...core.tables import csv_response
 from .. import audit
 from ..forms import AuditFilterForm
 
@@ -61,8 +62,4 @@ def log():
 @role_required("staff")
 def export():
     _form, filters = _filters()
-    return Response(
-        audit.log_csv(filters),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=rooyesh-audit-log.csv"},
-    )
+    return csv_response(audit.log_csv(filters), "rooyesh-audit-log.csv")
