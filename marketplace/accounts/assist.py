@@ -9,13 +9,12 @@ payout details stay hers: `ASSIST_BLOCKED_ENDPOINTS` are refused while assisting
 
 Plain functions with explicit arguments; they flush, the caller commits."""
 
-import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..core.dates import as_utc, utcnow
 from ..core.errors import RuleError
@@ -24,7 +23,7 @@ from ..core.notify import queue_sms
 from ..core.persian import normalize_text
 from ..extensions import db
 from .models import AssistSession, User
-from .services import RESET_CODE_HASH_METHOD
+from .services import one_time_code
 
 # Endpoints a staff member may not use while working as a producer: her phone, password and payout
 # details are hers alone (shops.payout: /dashboard/shop/payout).
@@ -88,13 +87,13 @@ def send_consent_code(staff: User, producer: User) -> AssistSession:
         )
     ):
         waiting.ended_at, waiting.end_reason = now, "replaced"
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    code, code_hash = one_time_code()
     minutes = current_app.config["ASSIST_CODE_TTL_MINUTES"]
     assist = AssistSession(
         staff=staff,
         producer=producer,
         consent_method="sms_code",
-        code_hash=generate_password_hash(code, method=RESET_CODE_HASH_METHOD),
+        code_hash=code_hash,
         code_expires_at=now + timedelta(minutes=minutes),
         created_at=now,
     )

@@ -205,6 +205,13 @@ def set_active(user: User, active: bool) -> None:
         end_all_sessions(user)
 
 
+def one_time_code() -> tuple[str, str]:
+    """A fresh 6-digit code texted to someone (a password reset, a consent to be assisted), and
+    the hash that alone is stored; check a typed code with werkzeug's check_password_hash."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    return code, generate_password_hash(code, method=RESET_CODE_HASH_METHOD)
+
+
 def start_password_reset(phone_e164: str) -> tuple[User, str] | None:
     """Make a one-time 6-digit code for this phone (older codes stop working) and queue the text
     message that carries it (sent by the outbox worker once this commits). Returns the user and
@@ -219,13 +226,13 @@ def start_password_reset(phone_e164: str) -> tuple[User, str] | None:
         .where(PasswordReset.phone == phone_e164, PasswordReset.used_at.is_(None))
         .values(used_at=now)
     )
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    code, code_hash = one_time_code()
     ttl = timedelta(minutes=current_app.config["RESET_CODE_TTL_MINUTES"])
     db.session.add(
         PasswordReset(
             phone=phone_e164,
             user_id=user.id if user is not None else None,
-            code_hash=generate_password_hash(code, method=RESET_CODE_HASH_METHOD),
+            code_hash=code_hash,
             created_at=now,
             expires_at=now + ttl,
         )
