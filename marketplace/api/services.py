@@ -12,6 +12,7 @@ from ..bazaar import services as fairs
 from ..bazaar.models import PUBLIC_FAIR_STATUSES, RUNNING_FAIR_STATUSES, BazaarEvent, FairStatus
 from ..catalog import services as catalog
 from ..catalog.models import Category, Product, ProductStatus
+from ..core.database import page_with_total
 from ..extensions import db
 from ..shops import services as shops
 from ..shops.models import Shop
@@ -63,16 +64,9 @@ def _public_product_count():
 def shop_listing(paging: Paging) -> tuple[list[tuple[Shop, int]], int]:
     """A page of approved shops, oldest first (a stable order: new shops join at the end), each with
     its number of public products, and how many approved shops there are (one query)."""
-    rows = db.session.execute(
-        select(Shop, _public_product_count(), func.count().over())
-        .where(Shop.is_public)
-        .order_by(Shop.id)
-        .limit(paging.per_page)
-        .offset((paging.page - 1) * paging.per_page)
-    ).all()
-    if not rows:
-        return [], db.session.scalar(select(func.count(Shop.id)).where(Shop.is_public)) or 0
-    return [(shop, count) for shop, count, _total in rows], rows[0][2]
+    statement = select(Shop, _public_product_count()).where(Shop.is_public).order_by(Shop.id)
+    rows, total = page_with_total(statement, paging.page, paging.per_page)
+    return [(shop, count) for shop, count in rows], total
 
 
 def public_shop(slug: str) -> tuple[Shop, int] | None:
@@ -108,17 +102,12 @@ def _in_phase(statement: Select, phase: str, now: datetime) -> Select:
 def fair_listing(phase: str, paging: Paging, now: datetime) -> tuple[list[BazaarEvent], int]:
     """A page of the public fairs (published, live or closed), latest start first, of one phase when
     `phase` is given, and how many there are (one query)."""
-    statement = select(BazaarEvent, func.count().over()).where(BazaarEvent.status.in_(PUBLIC_FAIR_STATUSES))
+    statement = select(BazaarEvent).where(BazaarEvent.status.in_(PUBLIC_FAIR_STATUSES))
     if phase:
         statement = _in_phase(statement, phase, now)
-    rows = db.session.execute(
-        statement.order_by(BazaarEvent.starts_at.desc(), BazaarEvent.id.desc())
-        .limit(paging.per_page)
-        .offset((paging.page - 1) * paging.per_page)
-    ).all()
-    if not rows:
-        return [], db.session.scalar(statement.with_only_columns(func.count(BazaarEvent.id))) or 0
-    return [fair for fair, _total in rows], rows[0][1]
+    statement = statement.order_by(BazaarEvent.starts_at.desc(), BazaarEvent.id.desc())
+    rows, total = page_with_total(statement, paging.page, paging.per_page)
+    return [fair for (fair,) in rows], total
 
 
 def public_fair(slug: str) -> tuple[BazaarEvent, list[tuple[Shop, str, int | None]]] | None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..core import events
+from ..core.database import page_with_total
 from ..core.dates import utcnow
 from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
@@ -691,24 +692,11 @@ def category_listing(category: Category, sort: str, page: int) -> Listing:
 
 def public_listing(where: list, sort: str, page: int, per_page: int = PAGE_SIZE) -> Listing:
     """A page of the public products meeting `where` (criteria on Product, or on Shop, which is
-    joined), and their number (counted by the same query: a window over all matching rows, before
-    the page is cut). The category page and the JSON API list products with it."""
+    joined), and their number (core.database.page_with_total). The category page and the JSON API
+    list products with it."""
     order = SORTS.get(sort, SORTS["newest"])
-    statement = (
-        public_products()
-        .add_columns(func.count().over().label("total"))
-        .where(*where)
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    rows = db.session.execute(statement).all()
-    if not rows and page > 1:  # past the last page: say how many there are all the same
-        total = db.session.scalar(
-            select(func.count(Product.id)).select_from(Product).join(Shop).where(Product.is_public, *where)
-        )
-        return Listing([], total or 0, page, per_page)
-    return Listing([row[0] for row in rows], rows[0][1] if rows else 0, page, per_page)
+    rows, total = page_with_total(public_products().where(*where).order_by(*order), page, per_page)
+    return Listing([product for (product,) in rows], total, page, per_page)
 
 
 def product_for_page(product_id: int) -> Product | None:

@@ -1,7 +1,7 @@
 """Database engine setup: SQLite made really transactional, and the health check's view of it."""
 
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import Select, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,20 @@ def listen_to_sessions(listeners: dict) -> None:
     for name, function in listeners.items():
         if not event.contains(Session, name, function):
             event.listen(Session, name, function)
+
+
+def page_with_total(statement: Select, page: int, per_page: int) -> tuple[list[tuple], int]:
+    """One page of `statement`'s rows and how many rows it has in all, counted by the same query (a
+    window over every matching row, before the page is cut). Past the last page, one more query
+    counts them, so the answer still says how many there are."""
+    rows = db.session.execute(
+        statement.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    if rows:
+        return [row[:-1] for row in rows], rows[0][-1]
+    if page == 1:
+        return [], 0
+    return [], db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
 
 
 def begin_write() -> None:

@@ -135,6 +135,8 @@ def test_shops_lists_approved_shops_with_their_product_counts(client, market):
     ]
     assert body["total"] == 2
     assert body["items"][0]["logo"]["url"].endswith(".png") and body["items"][1]["logo"] is None
+    past_the_end = get(client, "/api/v1/shops", query_string={"page": "3", "per_page": "1"}).get_json()
+    assert past_the_end["items"] == [] and past_the_end["total"] == 2
 
 
 def test_shop_detail(client, market):
@@ -185,6 +187,8 @@ def test_fairs_lists_public_fairs_latest_first(client, market):
     upcoming = get(client, "/api/v1/fairs", query_string={"phase": "upcoming"}).get_json()
     assert [fair["slug"] for fair in upcoming["items"]] == [market.fair.slug] and upcoming["total"] == 1
     assert get(client, "/api/v1/fairs", query_string={"phase": "live"}).get_json()["items"] == []
+    past_the_end = get(client, "/api/v1/fairs", query_string={"phase": "past", "page": "5"}).get_json()
+    assert past_the_end["items"] == [] and past_the_end["total"] == 1  # still says how many there are
 
 
 def test_fair_detail_with_shops_and_booths(client, market):
