@@ -15,6 +15,7 @@ knows nothing of search.
 """
 
 import hashlib
+import io
 import json
 import lzma
 import os
@@ -24,6 +25,7 @@ import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 import sqlalchemy as sa
 from flask import Flask
@@ -123,12 +125,9 @@ def _read_manifest(tar: tarfile.TarFile, info: tarfile.TarInfo) -> dict:
 
 
 def _hash_member(tar: tarfile.TarFile, info: tarfile.TarInfo) -> str:
-    digest = hashlib.sha256()
     file = tar.extractfile(info)
     assert file is not None  # a regular file (checked)
-    while chunk := file.read(CHUNK):
-        digest.update(chunk)
-    return digest.hexdigest()
+    return hashlib.file_digest(cast(io.BufferedReader, file), "sha256").hexdigest()  # tarfile's ExFileObject is one
 
 
 def verify_archive(path: Path) -> Archive:
@@ -356,9 +355,7 @@ def _check_restored_files(app: Flask, files: list[Member]) -> None:
     """Read every restored file back and compare it with the manifest."""
     root = upload_dir(app)
     for member in files:
-        digest = hashlib.sha256()
         with open(_target_file(root, member), "rb") as restored:
-            while chunk := restored.read(CHUNK):
-                digest.update(chunk)
+            digest = hashlib.file_digest(restored, "sha256")
         if digest.hexdigest() != member.sha256:
             raise BackupError(f"the restored {member.path} differs from the archive")
