@@ -50,13 +50,12 @@ def public_product(product_id: int) -> Product | None:
     )
 
 
-def _public_product_count():
-    """Per shop (correlated to the outer Shop), how many of its products buyers may see (its products
-    are public once published, the shop being approved)."""
+def _public_product_count(shop_id=Shop.id):
+    """How many of a shop's products buyers may see (its products are public once published, the
+    shop being approved); by default correlated to the outer query's Shop."""
     return (
         select(func.count(Product.id))
-        .where(Product.shop_id == Shop.id, Product.status == ProductStatus.PUBLISHED)
-        .correlate(Shop)
+        .where(Product.shop_id == shop_id, Product.status == ProductStatus.PUBLISHED)
         .scalar_subquery()
     )
 
@@ -77,10 +76,7 @@ def public_shop(slug: str) -> tuple[Shop, int] | None:
     shop, _moved = shops.find_by_slug(slug)
     if shop is None or not shop.is_public:
         return None
-    count = db.session.scalar(
-        select(func.count(Product.id)).where(Product.shop_id == shop.id, Product.status == ProductStatus.PUBLISHED)
-    )
-    return shop, count or 0
+    return shop, db.session.scalar(select(_public_product_count(shop.id))) or 0
 
 
 def category_tree() -> tuple[list[Category], dict[int, int]]:
