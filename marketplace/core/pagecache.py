@@ -144,16 +144,26 @@ def current_version() -> int:
     return db.session.connection().exec_driver_sql(statement).scalar() or 0
 
 
+_REQUEST_VERSION = "page_version"  # where request_version() keeps it in flask.g
+
+
 def request_version() -> int:
     """The content version as this request first read it (one SELECT per request, shared by the page
     cache and anything else that keeps data per version, e.g. registration's requirement edits).
     Outside a request (the outbox worker, a CLI command: one long app context) it is read each time."""
     if not has_request_context():
         return current_version()
-    version = g.get("page_version")
+    version = g.get(_REQUEST_VERSION)
     if version is None:
-        version = g.page_version = current_version()
+        version = current_version()
+        setattr(g, _REQUEST_VERSION, version)
     return version
+
+
+def forget_request_version() -> None:
+    """Make this request read the content version again at its next use (after a write moved it)."""
+    if has_request_context():
+        g.pop(_REQUEST_VERSION, None)
 
 
 # --- inline styles by hash ---------------------------------------------------------------------------

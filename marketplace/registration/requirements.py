@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-from flask import g, has_app_context, has_request_context
+from flask import has_app_context
 from flask_babel import get_locale
 from sqlalchemy import column, select, table
 
 from ..catalog.models import KINDS
-from ..core.pagecache import request_version
+from ..core.pagecache import forget_request_version, request_version
 from ..extensions import db
 
 log = logging.getLogger("marketplace")
@@ -388,8 +388,7 @@ def edits_version() -> int | None:
 def forget_loaded() -> None:
     """After a save (or a test's rollback): load the edits again."""
     _cache.clear()
-    if has_request_context():
-        g.pop("page_version", None)
+    forget_request_version()
 
 
 def read_file(path: Path | None = None) -> dict:
