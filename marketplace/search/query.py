@@ -129,6 +129,9 @@ class SearchResult:
     suggestion: str | None = None
     mode: str = "all"  # all | fuzzy | any | browse | database | empty
     degraded: bool = False
+    # The Persian words a query typed in Latin letters (Finglish or English) was read as, e.g. «گلاب» for
+    # "golab" or "rosewater"; "" when the query was searched as typed. Logged, so insights can group them.
+    reading: str = ""
 
     @property
     def pages(self) -> int:
