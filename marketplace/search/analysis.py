@@ -120,16 +120,53 @@ def stem(token: str) -> str:
     """Strip plural (ها، ان، ات), comparative (تر، ترین) and ezafe/indefinite/adjectival ی from a Persian word.
 
     Stripping repeats while a suffix leaves a long enough stem («کتاب‌هایی» → «کتاب»), so a word and its
-    inflected forms meet. Latin words and numbers come back unchanged.
+    inflected forms meet. An English plural becomes singular («slippers» → «slipper»); numbers are unchanged.
     """
     word = token.replace(ZWNJ, "")
     if not _PERSIAN_LETTER.search(word):
-        return word
+        return english_singular(word)
     while word not in _PROTECTED:
         shorter = _strip_suffix(word)
         if shorter == word:
             break
         word = shorter
+    return word
+
+
+# English plurals whose singular the rules below would miss.
+_ENGLISH_IRREGULAR = {
+    "scarves": "scarf",
+    "knives": "knife",
+    "leaves": "leaf",
+    "loaves": "loaf",
+    "halves": "half",
+    "shelves": "shelf",
+    "wives": "wife",
+    "women": "woman",
+    "children": "child",
+    "men": "man",
+    "teeth": "tooth",
+    "feet": "foot",
+    "cookies": "cookie",
+    "brownies": "brownie",
+    "veggies": "veggie",
+}
+_ENGLISH_PLAIN = re.compile("[a-z]+")
+
+
+def english_singular(word: str) -> str:
+    """The singular of an English plural (light rules, for matching only: «berries» → «berry», «dishes» →
+    «dish», «slippers» → «slipper»); any other word, and words of three letters or fewer, unchanged."""
+    if len(word) <= 3 or not _ENGLISH_PLAIN.fullmatch(word):
+        return word
+    if word in _ENGLISH_IRREGULAR:
+        return _ENGLISH_IRREGULAR[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
     return word
 
 

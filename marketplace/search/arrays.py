@@ -36,6 +36,8 @@ NUMBER_COLUMNS = {
 SCORED_BUDGET = 1_000_000
 # Indexes (directories) whose arrays are kept in a process, least recently used dropped first.
 INDEXES_KEPT = 4
+# Values a generation remembers for the query layer (typo variants, readings of Latin words), oldest dropped first.
+REMEMBERED = 2048
 # Postings kept per segment (ids and weights: 8 bytes each), least recently used dropped first.
 POSTINGS_BUDGET = 4_000_000
 _BYTE_LENGTHS = np.array([byte_to_length(value) for value in range(256)], dtype=np.float32)
@@ -164,7 +166,7 @@ class IndexArrays:
         self._scored: OrderedDict = OrderedDict()
         self._scored_held = 0
         self.last_change = 0  # the id of the last change this generation contains (set by the query layer)
-        self.fuzzy: dict = {}  # word → its typo variants in this generation (kept by the query layer)
+        self.fuzzy: dict = {}  # what the query layer worked out about words for this generation (see remember)
         weighting = searcher.weighting
         self._bm25 = (getattr(weighting, "B", 0.75), getattr(weighting, "K1", 1.2))
 
@@ -217,6 +219,17 @@ class IndexArrays:
                 _, (dropped, _values) = self._scored.popitem(last=False)
                 self._scored_held -= dropped.size
         return found
+
+    def remember(self, key, compute):
+        """A value worked out once per generation (typo variants, readings of a Latin word): kept for at
+        most REMEMBERED keys, the oldest forgotten first."""
+        cache = self.fuzzy
+        if key in cache:
+            return cache[key]
+        value = cache[key] = compute()
+        while len(cache) > REMEMBERED:
+            del cache[next(iter(cache))]
+        return value
 
     def stored(self, docnum: int) -> dict:
         """The stored fields of a document."""

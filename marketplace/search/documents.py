@@ -28,14 +28,16 @@ class NumberColumn(COLUMN):
 
 # The schema's version, kept in the index's "meta" document: an index of another version is rebuilt
 # (index.open_index refuses it as "old schema"). Bump it whenever a field is added, removed or changes
-# how it is indexed. 2: products' `fairs`.
-SCHEMA_VERSION = 2
+# how it is indexed. 2: products' `fairs`. 3: English title and description; English plurals made singular.
+SCHEMA_VERSION = 3
 
 
 def make_schema() -> Schema:
     """One document per public product (kind "product") and approved shop (kind "shop"), plus "meta".
 
-    Text fields are analysed by PERSIAN and kept without positions (no phrase queries are made); filters,
+    Text fields are analysed by PERSIAN (which also folds English: lower case, plurals singular) and kept
+    without positions (no phrase queries are made); `title_en` and `description_en` are what a producer or
+    staff wrote for buyers abroad, and the autocomplete n-grams cover both titles; filters,
     facets and sorts read the columns (see `arrays.py`); `fairs` holds the ids of the public fairs that
     exhibit the product, one term each, for the fair filter (`query._filter_mask`).
     """
@@ -46,6 +48,8 @@ def make_schema() -> Schema:
         tags=TEXT(analyzer=PERSIAN, field_boost=2.0, phrase=False),
         category=TEXT(analyzer=PERSIAN, field_boost=1.5, phrase=False),
         description=TEXT(analyzer=PERSIAN, phrase=False),
+        title_en=TEXT(analyzer=PERSIAN, stored=True, field_boost=3.0, phrase=False),
+        description_en=TEXT(analyzer=PERSIAN, phrase=False),
         materials=TEXT(analyzer=PERSIAN, phrase=False),
         shop_name=TEXT(analyzer=PERSIAN, phrase=False),
         place=TEXT(analyzer=PERSIAN, phrase=False),
@@ -107,10 +111,12 @@ def product_document(product: Product, fairs: list[int] | tuple[int, ...] = ()) 
         "tags": " ".join(product.tags or []),
         "category": " ".join(f"{c.name_fa} {c.name_en}" for c in path),
         "description": product.description or "",
+        "title_en": getattr(product, "title_en", "") or "",  # TODO(merge): the column
+        "description_en": getattr(product, "description_en", "") or "",
         "materials": product.materials or "",
         "shop_name": shop.name,
         "place": shop.neighbourhood or "",
-        "complete": product.title,
+        "complete": f"{product.title} {getattr(product, 'title_en', '') or ''}".strip(),
         "price_rial": int(product.price_rial),
         "published": _epoch(product.published_at or product.created_at),
         "popularity": int(product.popularity or 0),

@@ -14,7 +14,6 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from whoosh.automata.lev import levenshtein_automaton
-from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from ..catalog.models import Category, Product
@@ -30,10 +29,19 @@ from .analysis import analyze, autocomplete_words, normalize_query, query_groups
 from .arrays import IndexArrays
 from .documents import PRICE_BANDS
 from .fallback import note_fallback, search_database
+from .finglish import is_latin
 from .highlight import highlight
 from .index import IndexUnavailable, get_index, index_key, last_applied_in, sync_quietly
 from .logs import MIN_VISITORS, looks_personal
 from .models import SearchChange, SearchLog
+from .readings import (
+    SKELETON_WEIGHT,
+    english_prefixes,
+    finglish_prefixes,
+    read_latin,
+    skeleton_terms,
+    terms_matching,
+)
 
 log = logging.getLogger("marketplace.search")
 
@@ -45,7 +53,17 @@ FEW = 3
 SUGGEST_LIMIT = 8
 SHOP_FACETS = 20
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "popular")
-TEXT_FIELDS = ("title", "tags", "category", "description", "materials", "shop_name", "place")
+TEXT_FIELDS = (
+    "title",
+    "title_en",
+    "tags",
+    "category",
+    "description",
+    "description_en",
+    "materials",
+    "shop_name",
+    "place",
+)
 
 
 @dataclass
@@ -127,7 +145,7 @@ class SearchResult:
     facets: dict = field(default_factory=dict)
     shop_names: dict = field(default_factory=dict)  # shop slug → name, for the shops in the facets
     suggestion: str | None = None
-    mode: str = "all"  # all | fuzzy | any | browse | database | empty
+    mode: str = "all"  # all | fuzzy | skeleton | any | browse | database | empty
     degraded: bool = False
     # The Persian words a query typed in Latin letters (Finglish or English) was read as, e.g. «گلاب» for
     # "golab" or "rosewater"; "" when the query was searched as typed. Logged, so insights can group them.
@@ -182,12 +200,11 @@ def word_groups(text: str) -> list[list[str]]:
 # part, and anyone can send twelve long random words): only the first FUZZY_MAX_WORDS words of at most
 # FUZZY_MAX_LENGTH letters are looked up for typo variants and a "did you mean" correction, each keeps at
 # most FUZZY_MAX_TERMS indexed words near it (closest, then most frequent), and each generation of the
-# index remembers what it found for at most FUZZY_CACHE words.
+# index remembers what it found for at most arrays.REMEMBERED words.
 FUZZY_MIN_LENGTH = 4  # shorter words are corrected in "did you mean" but never matched with typos
 FUZZY_MAX_LENGTH = 12
 FUZZY_MAX_WORDS = 4
 FUZZY_MAX_TERMS = 16
-FUZZY_CACHE = 2048
 SURFACE_DOCUMENTS = 5  # documents read to find how a matched stem is written as a whole word
 _WORD_IN_TEXT = re.compile("(?:[^\\W_]|\u200c)+")
 
@@ -195,17 +212,6 @@ _WORD_IN_TEXT = re.compile("(?:[^\\W_]|\u200c)+")
 def typo_words(words: list[str]) -> list[str]:
     """The words of a query that are looked up for typos (see the bounds above)."""
     return [word for word in dict.fromkeys(words) if len(word) <= FUZZY_MAX_LENGTH][:FUZZY_MAX_WORDS]
-
-
-def _remembered(view, key, compute):
-    """A value kept in the generation's bounded cache (the oldest entry goes first)."""
-    cache = view.fuzzy
-    if key in cache:
-        return cache[key]
-    value = cache[key] = compute()
-    while len(cache) > FUZZY_CACHE:
-        del cache[next(iter(cache))]
-    return value
 
 
 def _near_terms(view, word: str) -> list[tuple[str, str]]:
@@ -221,7 +227,7 @@ def _near_terms(view, word: str) -> list[tuple[str, str]]:
 
     if len(word) > FUZZY_MAX_LENGTH:
         return []
-    return _remembered(view, ("near", word), compute)
+    return view.remember(("near", word), compute)
 
 
 def _fuzzy_terms(view, word: str) -> list[tuple[str, str]]:
@@ -232,28 +238,25 @@ def _fuzzy_terms(view, word: str) -> list[tuple[str, str]]:
 def _terms_within(reader, names, word: str, distance: int, prefix: int = 0) -> set[tuple[str, str]]:
     """(field, term) pairs of indexed terms within the edit distance of the word (the word itself excluded).
     One Levenshtein automaton for the word (building it is most of the cost), walked over each field of
-    each segment: a multi-segment reader would compare the word with every term in Python."""
+    each segment (`readings.terms_matching`)."""
     dfa = levenshtein_automaton(word, distance, prefix).to_dfa()
-    found: set[tuple[str, str]] = set()
-    for leaf, _offset in reader.leaf_readers():
-        for name in names:
-            cursor = leaf.cursor(leaf.schema[name].spelling_fieldname(name))
-            found.update((name, term) for term in Automata.find_matches(dfa, cursor) if term != word)
-    return found
+    return {(name, term) for name, term in terms_matching(reader, names, dfa, limit=10_000) if term != word}
 
 
 def _correction(view, word: str) -> str | None:
     """How to write the indexed word nearest to a word no title, tag or category contains, as a whole word
-    found in a product (fewest edits, then most frequent; never a bare stem such as «روسر»)."""
+    found in a product (fewest edits, then most frequent; never a bare stem such as «روسر»); else the word
+    differing only in dots («غسل» → «عسل»)."""
 
     def compute():
-        for name, term in _near_terms(view, word):
+        near = _near_terms(view, word) + [(name, term) for term in skeleton_terms(view, word) for name in FUZZY_FIELDS]
+        for name, term in near:
             shown = _whole_word(view, name, term)
             if shown:
                 return shown
         return None
 
-    return _remembered(view, ("correction", word), compute)
+    return view.remember(("correction", word), compute)
 
 
 def _whole_word(view, name: str, term: str) -> str | None:
@@ -281,26 +284,33 @@ def _whole_word(view, name: str, term: str) -> str | None:
                     counts[word] = counts.get(word, 0) + 1
         return min(counts, key=lambda word: (-counts[word], len(word), word)) if counts else None
 
-    return _remembered(view, ("word", name, term), compute)
+    return view.remember(("word", name, term), compute)
 
 
-def _match(view, groups: list[list[str]], mode: str):
-    """Documents matching the groups (every group in "all" and "fuzzy" mode, any in "any" mode, with typo
-    variants in "fuzzy" and "any"), their summed BM25F scores, and the index terms that matched."""
+def _match(view, groups: list[list[str]], mode: str, weights: dict[str, float] | None = None):
+    """Documents matching the groups (every group in "all", "fuzzy" and "skeleton" mode, any in "any"
+    mode), their summed BM25F scores, and the index terms that matched. "fuzzy" adds typo variants of the
+    words typed; "skeleton" and "any" also their dotted-letter variants, scored at SKELETON_WEIGHT.
+    `weights`: terms scored at a fraction (a Latin word's second-choice readings)."""
     scores = np.zeros(view.size, dtype=np.float32)
     matched, found = None, set()
+    weights = weights or {}
     typos = set(typo_words([group[0] for group in groups])) if mode != "all" else set()
     for group in groups:
         group_mask = np.zeros(view.size, dtype=bool)
         for position, word in enumerate(dict.fromkeys(group)):
-            pairs = [(name, word) for name in TEXT_FIELDS]
+            weight = weights.get(word, 1.0)
+            pairs = [(name, word, weight) for name in TEXT_FIELDS]
             if position == 0 and word in typos:  # typos of the word typed, not of the forms made from it
-                pairs += _fuzzy_terms(view, word)
-            for name, term in pairs:
+                pairs += [(name, term, 1.0) for name, term in _fuzzy_terms(view, word)]
+                if mode in ("skeleton", "any"):
+                    variants = skeleton_terms(view, word)
+                    pairs += [(name, term, SKELETON_WEIGHT) for term in variants for name in TEXT_FIELDS]
+            for name, term, weight in pairs:
                 ids, values = view.scores(name, term)
                 if ids.size:
                     group_mask[ids] = True
-                    scores[ids] += values
+                    scores[ids] += values * weight if weight != 1.0 else values
                     found.add(term)
         if matched is None:
             matched = group_mask
@@ -485,15 +495,22 @@ def _search_index(
         if sort == "relevance":
             sort = "newest"
     else:
-        matched, scores, terms = _match(view, groups, "all")
+        weights: dict[str, float] = {}
+        latin = read_latin(view, params.q, groups, lambda term: _known_word(view, term), MAX_WORDS)
+        if latin is not None:
+            groups, weights, result.reading = latin.groups, latin.weights, latin.text
+        matched, scores, terms = _match(view, groups, "all", weights)
         result.mode = "all"
         found = np.count_nonzero(matched & allowed)
-        if found < FEW:
-            fuzzy = _match(view, groups, "fuzzy")
-            if np.count_nonzero(fuzzy[0] & allowed) > found:
-                (matched, scores, terms), result.mode = fuzzy, "fuzzy"
-        if not np.any(matched & allowed) and len(words) > 1:
-            (matched, scores, terms), result.mode = _match(view, groups, "any"), "any"
+        for mode in ("fuzzy", "skeleton"):  # typos, then dotted letters, while too little is found
+            if found >= FEW:
+                break
+            wider = _match(view, groups, mode, weights)
+            if np.count_nonzero(wider[0] & allowed) > found:
+                (matched, scores, terms), result.mode = wider, mode
+                found = np.count_nonzero(matched & allowed)
+        if not np.any(matched & allowed) and len(groups) > 1:
+            (matched, scores, terms), result.mode = _match(view, groups, "any", weights), "any"
         if result.mode != "all":
             result.suggestion = _suggest(view, words, allowed, params.q)
         allowed = allowed & matched
@@ -555,7 +572,8 @@ def _load_public(ids: list[int]) -> list[Product]:
 
 def autocomplete(text: str) -> dict:
     """Up to SUGGEST_LIMIT products, categories and shops whose words start like the buyer's: every
-    typed word must begin a word of the name; shorter names first (BM25F on the n-grams), then newer."""
+    typed word must begin a word of the name (a word typed in Latin letters may also begin its Persian
+    readings); shorter names first (BM25F on the n-grams), then newer."""
     app = current_app_object()
     empty: dict[str, list] = {"products": [], "categories": [], "shops": []}
     text = _clean_text(text)[:60]
@@ -570,6 +588,7 @@ def autocomplete(text: str) -> dict:
         scores = np.zeros(view.size, dtype=np.float32)
         matched = np.ones(view.size, dtype=bool)
         for alternatives in words:
+            alternatives = alternatives + _latin_alternatives(view, alternatives[0][0])
             word_mask = np.zeros(view.size, dtype=bool)
             for terms in alternatives:
                 terms_mask = np.ones(view.size, dtype=bool)
@@ -590,6 +609,15 @@ def autocomplete(text: str) -> dict:
         note_fallback(app, "autocomplete", _reason(error))
         app.extensions.pop("search_searcher", None)
     return out
+
+
+def _latin_alternatives(view, typed: str) -> list[tuple[str, ...]]:
+    """For a word being typed in Latin letters, the Persian name beginnings it may be: the lexicon's words
+    for the English words it begins («rosew» → «گلاب»), and its Finglish readings («gola» → «گلا»)."""
+    if not is_latin(typed):
+        return []
+    grams = english_prefixes(typed) + finglish_prefixes(view, typed)
+    return [(gram,) for gram in dict.fromkeys(grams) if gram != typed]
 
 
 def _matching_categories(text: str) -> list[Category]:

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from marketplace.search import query
+from marketplace.search import arrays, query
 from marketplace.search.analysis import analyze
 from marketplace.search.query import SearchParams
 from tests.factories import ProductFactory, ShopFactory
@@ -79,7 +79,7 @@ def test_the_same_words_are_looked_up_once_per_index_generation(app, shelf, look
 
 
 def test_the_generation_cache_is_bounded(app, shelf, monkeypatch):
-    monkeypatch.setattr(query, "FUZZY_CACHE", 5)
+    monkeypatch.setattr(arrays, "REMEMBERED", 5)
     for seed in range(6):
         search(app, random_words(3, 6, seed=10 + seed))
     with app.app_context():
