@@ -38,6 +38,7 @@ from marketplace import create_app  # noqa: E402
 from marketplace.accounts.models import User  # noqa: E402
 from marketplace.catalog.models import Category, Product  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
+from marketplace.search.readings import DOTTED_GROUPS  # noqa: E402
 from marketplace.shops.models import Shop  # noqa: E402
 
 TARGETS = {"search_p95_ms": 50, "rebuild_100k_s": 60, "autocomplete_p95_ms": 20}
@@ -296,9 +297,37 @@ def typo(rng: random.Random, word: str) -> str:
     return "".join(letters)
 
 
+# Latin queries (issue 15): the catalogue's words in Finglish as Iranians text them, and in English.
+FINGLISH = (
+    "kif|koole|kamarband|charmi|charm|roomizi|kusan|tablo|golduzi|gelim|gabbeh|ghalicheh|pashmi|"
+    "abrishami|kaseh|boshghab|goldan|livan|sofali|jabe|sini|ghashogh|choobi|gardanband|dastband|"
+    "gooshvare|angoshtar|noghre|firooze|kolah|jurab|torshi|moraba|havij|albaloo|zereshk|kolucheh|nan|"
+    "shirini|sabzi khoshk|zaferan|somagh|roosari|saboon|sham|aroosak|mesi|samavar|kif charmi|shal gardan"
+).split("|")
+ENGLISH = (
+    "leather bag|wool scarf|silk scarf|pottery bowl|copper tray|saffron|sumac|handmade soap|knitted hat|"
+    "walnut cookies|quince jam|carrot jam|pickles|dried mint|turquoise necklace|silver ring|wooden box|"
+    "embroidered cushion|kilim|rug|doll|candle|tablecloth|shawl|felt|gift|red scarf|olive oil soap|"
+    "herbal tea|rose water"
+).split("|")
+
+
+def dotted_typo(rng: random.Random, word: str) -> str:
+    """A dotted-letter slip on a phone keyboard: one letter swapped for its twin («عسل» → «غسل»), often the
+    first, which the ordinary typo pass never changes."""
+    places = [i for i, letter in enumerate(word) if any(letter in group for group in DOTTED_GROUPS)]
+    if not places:
+        return word
+    i = places[0] if rng.random() < 0.5 else rng.choice(places)
+    group = next(group for group in DOTTED_GROUPS if word[i] in group)
+    return word[:i] + rng.choice([letter for letter in group if letter != word[i]]) + word[i + 1 :]
+
+
 def make_queries(rng: random.Random, count: int) -> list[tuple[str, dict]]:
-    """A mix of what buyers do: (kind, arguments of /search, or {"prefix": …} for autocomplete)."""
+    """A mix of what buyers do: (kind, arguments of /search, or {"prefix": …} for autocomplete). Latin
+    queries (Finglish, English, Latin autocomplete) and dotted-letter typos are a third of the mix."""
     kinds = ["one word", "two words", "typo", "autocomplete", "filtered", "sorted"]
+    kinds += ["finglish", "english", "dotted typo"]
     queries = []
     for i in range(count):
         kind = kinds[i % len(kinds)]
@@ -315,8 +344,17 @@ def make_queries(rng: random.Random, count: int) -> list[tuple[str, dict]]:
             queries.append((kind, {"prefix": thing[: rng.randint(2, max(2, min(5, len(thing))))]}))
         elif kind == "filtered":
             queries.append((kind, {"q": thing, "category": slug, "in_stock": "1"}))
-        else:
+        elif kind == "sorted":
             queries.append((kind, {"q": rng.choice(materials), "sort": rng.choice(["price_asc", "newest"])}))
+        elif kind == "finglish":
+            queries.append((kind, {"q": rng.choice(FINGLISH)}))
+        elif kind == "english":
+            queries.append((kind, {"q": rng.choice(ENGLISH)}))
+        else:
+            queries.append((kind, {"q": dotted_typo(rng, max([thing, *materials], key=len).split()[0])}))
+        if i % 9 == 8:  # and a Latin prefix being typed
+            latin = rng.choice(FINGLISH + ENGLISH)
+            queries.append(("latin autocomplete", {"prefix": latin[: rng.randint(2, min(6, len(latin)))]}))
     return queries
 
 
@@ -342,21 +380,21 @@ def bench_service(app, queries) -> dict[str, list[float]]:
 PERSIAN_LETTERS = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
 
 
-def hostile_queries(rng: random.Random, count: int, words: int = 12, length: int = 16) -> list[str]:
+def hostile_queries(
+    rng: random.Random, count: int, words: int = 12, length: int = 16, letters: str = PERSIAN_LETTERS
+) -> list[str]:
     """What an attacker sends for free: many long random words, none in the index, so every one of
-    them goes through the typo-tolerant matching and "did you mean"."""
-    return [
-        " ".join("".join(rng.choice(PERSIAN_LETTERS) for _ in range(length)) for _ in range(words))
-        for _ in range(count)
-    ]
+    them goes through the typo-tolerant matching and "did you mean" (in Latin letters: the Finglish
+    reading too)."""
+    return [" ".join("".join(rng.choice(letters) for _ in range(length)) for _ in range(words)) for _ in range(count)]
 
 
-def bench_hostile(app, rng: random.Random, count: int, length: int = 16) -> list[float]:
+def bench_hostile(app, rng: random.Random, count: int, length: int = 16, letters: str = PERSIAN_LETTERS) -> list[float]:
     """Service-level time of each hostile query (each new: nothing is cached for it)."""
     from marketplace.search import query
 
     timings = []
-    for text in hostile_queries(rng, count, length=length):
+    for text in hostile_queries(rng, count, length=length, letters=letters):
         started = time.perf_counter()
         with app.app_context():
             query.search(query.SearchParams(q=text))
@@ -526,9 +564,11 @@ def autocomplete_url(app) -> str | None:
 
 def report(title: str, timings: dict[str, list[float]], target: bool = False) -> None:
     print(f"  {title}")
-    searches = [t for kind, values in timings.items() if kind != "autocomplete" for t in values]
+    searches = [t for kind, values in timings.items() if "autocomplete" not in kind for t in values]
+    latin = [t for kind, values in timings.items() if kind in ("finglish", "english") for t in values]
     for kind, values in timings.items():
-        print(line(kind, values, TARGETS["autocomplete_p95_ms"] if target and kind == "autocomplete" else None))
+        print(line(kind, values, TARGETS["autocomplete_p95_ms"] if target and "autocomplete" in kind else None))
+    print(line("Latin searches (finglish + english)", latin))
     print(line("all searches (no autocomplete)", searches, TARGETS["search_p95_ms"] if target else None))
 
 
@@ -594,11 +634,14 @@ def main() -> None:
                 for length in (16, 12, 8):
                     timings = bench_hostile(app, rng, args.hostile, length)
                     print(line(f"hostile (12 words × {length} letters)", timings))
+                for length in (16, 8):
+                    timings = bench_hostile(app, rng, args.hostile, length, "aeiouaeioubcdfghjklmnpqrstvwxyz")
+                    print(line(f"hostile Latin (12 words × {length})", timings))
             fts, like = bench_baseline(database, categories, queries)
             report("baseline: SQLite FTS5 (MATCH + rank, count + 20 rows)", fts)
             report("baseline: LIKE scan (count + 20 rows)", like)
-            ours = percentiles([t for k, v in service.items() if k != "autocomplete" for t in v])[1]
-            theirs = percentiles([t for k, v in fts.items() if k != "autocomplete" for t in v])[1]
+            ours = percentiles([t for k, v in service.items() if "autocomplete" not in k for t in v])[1]
+            theirs = percentiles([t for k, v in fts.items() if "autocomplete" not in k for t in v])[1]
             print(f"  p95 ratio Whoosh service / FTS5 baseline: {ours / theirs:.1f}×")
             if args.http_requests:
                 path = autocomplete_url(app)

@@ -45,6 +45,7 @@ def search():
             "results": [shapes.search_hit(product) for product in result.products],
             "facets": result.facets,
             "suggestion": result.suggestion,
+            "reading": result.reading or None,
         }
     )
     response.headers["Link"] = http.link_header(result.page, result.pages)

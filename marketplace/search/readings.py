@@ -15,6 +15,7 @@ from .analysis import LONGEST_PREFIX, normalize_query, stem
 # The fields whose words a reading may be (a product's name, tags, category and materials; a word found
 # only in descriptions is too often something else).
 READING_FIELDS = ("title", "tags", "category", "materials")
+FINGLISH_MAX_WORDS = 4  # Latin words of one query read as Finglish (the first ones; bounded work per query)
 FINGLISH_KEEP = 3  # readings of one Latin word searched, the cheapest first
 FINGLISH_MARGIN = 1.0  # …costing at most this much more than the cheapest
 MAX_MATCHES = 200  # terms one automaton may match before the walk stops (bounded work per word)
@@ -154,7 +155,8 @@ class LatinReading:
 def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: int) -> LatinReading | None:
     """Read the Latin words of a query (None when it has none): English through the lexicon, longest
     phrase first («rose water» → «گلاب»); any other word as Finglish, alone and written solid with its
-    next word («ab ghooreh» → «آبغوره»). English and Finglish particles («and», «va») are left out.
+    next word («ab ghooreh» → «آبغوره»), for the first FINGLISH_MAX_WORDS such words; a word past them is
+    searched as typed. English and Finglish particles («and», «va») are left out.
     `surface(term)` shows an index term as producers write it (or None)."""
     tokens = normalize_query(typed).split()[:max_words]
     if not any(finglish.is_latin(token) for token in tokens):
@@ -164,6 +166,7 @@ def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: in
     weights: dict[str, float] = {}
     shown: list[str] = []
     read_any = False
+    finglish_words = 0
     position = 0
     while position < len(tokens):
         if not finglish.is_latin(tokens[position]):
@@ -184,10 +187,11 @@ def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: in
                 group += entry.terms
                 shown.append(entry.persian[0])
                 read_any = True
-            else:
+            elif finglish_words < FINGLISH_MAX_WORDS:
+                finglish_words += 1
                 readings = finglish_terms(view, words[0])
                 following = spans[number + 1] if number + 1 < len(spans) else None
-                if following is not None and following[2] is None:
+                if following is not None and following[2] is None and finglish_words < FINGLISH_MAX_WORDS:
                     joined = [term for term, _cost in finglish_terms(view, words[0] + run[following[0]])]
                     group += joined
                     carried = joined
@@ -197,6 +201,8 @@ def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: in
                         weights[term] = SECOND_CHOICE
                 shown.append((surface(readings[0][0]) or readings[0][0]) if readings else words[0])
                 read_any = read_any or bool(readings or group[1:])
+            else:
+                shown.append(words[0])
             latin_groups.append(list(dict.fromkeys(group)))
         position = end
     if not latin_groups and not persian_groups:

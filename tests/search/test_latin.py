@@ -197,3 +197,17 @@ def test_autocomplete_reads_latin_prefixes(app, pantry, typed, expected):
 def test_autocomplete_suggests_shops_for_finglish(app, pantry):
     _products, shops = suggestions(app, "namad")
     assert shops  # «نمد مریم»
+
+
+def test_the_search_page_says_how_a_latin_query_was_read(client, pantry):
+    page = client.get("/search", query_string={"q": "golab"}).get_data(as_text=True)
+    assert "«گلاب»" in page and "q=%DA%AF%D9%84%D8%A7%D8%A8" in page  # a link to the Persian search
+    assert "گلاب دوآتشه قمصر" in page
+    page = client.get("/search", query_string={"q": "گلاب"}).get_data(as_text=True)
+    assert "به فارسی هم جست‌وجو شد" not in page
+
+
+def test_the_api_gives_the_reading(client, pantry):
+    body = client.get("/api/v1/search", query_string={"q": "rosewater"}).get_json()
+    assert body["reading"] == "گلاب" and body["results"][0]["title"] == "گلاب دوآتشه قمصر"
+    assert client.get("/api/v1/search", query_string={"q": "گلاب"}).get_json()["reading"] is None

@@ -228,6 +228,10 @@ SCHEMAS = {
                 optional=("category", "shop", "neighbourhood", "price", "availability"),
             ),
             "suggestion": {**nullable(STRING), "description": "A corrected query that finds more."},
+            "reading": {
+                **nullable(STRING),
+                "description": "The Persian words a query typed in Latin letters (Finglish or English) was read as.",
+            },
         }
     ),
     "SearchHit": closed(
