@@ -35,6 +35,7 @@ def search():
             len(request.args.get("q", "")),
             search_params.filters(),
             result.total,
+            reading=result.reading,
         )
     response = jsonify(
         {

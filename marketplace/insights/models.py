@@ -19,6 +19,9 @@ class SearchDaily(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
     query: Mapped[str] = mapped_column(String(200))
+    # an attribute of the query, not part of the key: the Persian words this (Latin) query was most often
+    # read as that day, "" when it was searched as typed; insights show a query with its reading as one demand
+    reading: Mapped[str] = mapped_column(String(200), default="")
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="SET NULL"))
     searches: Mapped[int] = mapped_column(default=0)
     # distinct (daily salted) sessions: producers only see queries more than one person typed

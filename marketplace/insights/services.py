@@ -4,9 +4,14 @@ The raw search log is kept RETENTION_DAYS; roll_up(day) folds one Tehran calenda
 SearchDaily rows (recomputed, so running it twice changes nothing), and the pages read roll-ups
 for rolled-up days plus the raw log for the days after the last roll-up (usually just today).
 Nothing here runs while a public page renders: roll-ups come from the CLI (cron).
+
+A query typed in Latin letters (Finglish "golab", English "rosewater") is logged with its reading, the
+Persian words search read it as («گلاب»). The pages show a query and the Latin queries read as it as one
+demand, headed by the Persian text, with the Latin spellings listed (Demand.also_typed_as): demand from
+abroad counts where producers look for it. A Latin query without a reading stays a row of its own.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import cast
@@ -41,6 +46,10 @@ class Demand:
     zero_results: int = 0
     few_results: int = 0
     peak: int = 0  # the most different visitors who typed it on one day: what the threshold checks
+    reading: str = ""  # the Persian words this query, typed in Latin letters, was read as ("" if none)
+    # on the page: the Latin spellings grouped into this row (read as `query`), and their searches
+    also_typed_as: list[str] = field(default_factory=list)
+    latin_searches: int = 0
 
     @property
     def unmet(self) -> int:
@@ -62,6 +71,7 @@ class Rising:
     query: str
     this_week: int
     last_week: int
+    also_typed_as: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -138,33 +148,50 @@ def category_of(filters: dict | None, slugs: dict[str, int]) -> int | None:
     return None
 
 
+def _most_common(readings: Counter[str]) -> str:
+    """The reading given most often (ties: the first in alphabetical order, so a recount agrees)."""
+    return min(readings.items(), key=lambda item: (-item[1], item[0]))[0] if readings else ""
+
+
+def _set_readings(totals: dict[tuple[str, int | None], Demand], readings: dict[str, Counter[str]]) -> None:
+    """Give each query, in every category, the reading it was most often given (non-empty ones counted)."""
+    for (query, _category_id), demand in totals.items():
+        demand.reading = _most_common(readings.get(query, Counter()))
+
+
 def _aggregate_log(start: datetime, end: datetime) -> dict[tuple[str, int | None], Demand]:
-    """Raw log rows in [start, end) summed per (query, category filter); empty queries, and queries that
-    may hold personal data (logged before they were refused), skipped. Visitors are counted per day: a
-    visitor hash starts with its day (see logs.visitor_hash)."""
+    """Raw log rows in [start, end) summed per (query, category filter), each with the reading its query
+    was most often given; empty queries, and queries that may hold personal data (logged before they were
+    refused), skipped. Visitors are counted per day: a visitor hash starts with its day (see
+    logs.visitor_hash)."""
     slugs = _category_slugs()
     totals: dict[tuple[str, int | None], Demand] = {}
     visitors: dict[tuple[str, int | None], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    readings: dict[str, Counter[str]] = defaultdict(Counter)
     rows = db.session.execute(
-        select(SearchLog.query, SearchLog.filters, SearchLog.result_count, SearchLog.session_hash).where(
-            SearchLog.created_at >= start, SearchLog.created_at < end, SearchLog.query != ""
-        )
+        select(
+            SearchLog.query, SearchLog.reading, SearchLog.filters, SearchLog.result_count, SearchLog.session_hash
+        ).where(SearchLog.created_at >= start, SearchLog.created_at < end, SearchLog.query != "")
     )
-    for query, filters, result_count, session_hash in rows:
-        if looks_personal(query):
+    for query, reading, filters, result_count, session_hash in rows:
+        if looks_personal(query) or looks_personal(reading or ""):
             continue
         key = (query, category_of(filters, slugs))
         demand = totals.setdefault(key, Demand(query))
         demand.add(1, 0, int(result_count == 0), int(0 < result_count <= FEW_RESULTS))
         visitors[key][(session_hash or "")[:8]].add(session_hash or "")
+        if reading and reading != query:
+            readings[query][reading] += 1
     for key, demand in totals.items():
         demand.sessions = sum(len(hashes) for hashes in visitors[key].values())
         demand.peak = max(len(hashes) for hashes in visitors[key].values())
+    _set_readings(totals, readings)
     return totals
 
 
 def roll_up(day: date) -> int:
-    """Recompute `day`'s SearchDaily rows from the raw log (idempotent); returns how many rows."""
+    """Recompute `day`'s SearchDaily rows from the raw log (idempotent); returns how many rows. A row is
+    still one (day, query, category); its reading is the query's most common non-empty reading that day."""
     db.session.execute(delete(SearchDaily).where(SearchDaily.day == day))
     totals = _aggregate_log(*day_bounds(day))
     db.session.add_all(
@@ -172,6 +199,7 @@ def roll_up(day: date) -> int:
             day=day,
             query=query,
             category_id=category_id,
+            reading=demand.reading,
             searches=demand.searches,
             sessions=demand.sessions,
             zero_results=demand.zero_results,
@@ -196,14 +224,17 @@ def prune(before: datetime | None = None) -> int:
 
 def _period(first: date, last: date) -> dict[tuple[str, int | None], Demand]:
     """Counts per (query, category) for the days first..last: roll-ups where they exist, the raw
-    log for the days after the last roll-up."""
+    log for the days after the last roll-up. Each query gets the reading it was given in most of its
+    searches of the period ("" if it never had one)."""
     totals: dict[tuple[str, int | None], Demand] = {}
+    readings: dict[str, Counter[str]] = defaultdict(Counter)
     rolled = last_rolled_day()
     if rolled is not None and rolled >= first:
         rows = db.session.execute(
             select(
                 SearchDaily.query,
                 SearchDaily.category_id,
+                SearchDaily.reading,
                 func.sum(SearchDaily.searches),
                 func.sum(SearchDaily.sessions),
                 func.sum(SearchDaily.zero_results),
@@ -211,12 +242,16 @@ def _period(first: date, last: date) -> dict[tuple[str, int | None], Demand]:
                 func.max(SearchDaily.sessions),  # a roll-up row is one day: its visitors that day
             )
             .where(SearchDaily.day >= first, SearchDaily.day <= min(last, rolled))
-            .group_by(SearchDaily.query, SearchDaily.category_id)
+            .group_by(SearchDaily.query, SearchDaily.category_id, SearchDaily.reading)
         )
-        for query, category_id, searches, sessions, zero, few, peak in rows:
-            if looks_personal(query):
+        for query, category_id, reading, searches, sessions, zero, few, peak in rows:
+            if looks_personal(query) or looks_personal(reading):
                 continue  # rolled up before such queries were refused
-            totals[(query, category_id)] = Demand(query, int(searches), int(sessions), int(zero), int(few), int(peak))
+            totals.setdefault((query, category_id), Demand(query)).add(
+                int(searches), int(sessions), int(zero), int(few), int(peak)
+            )
+            if reading:
+                readings[query][reading] += int(searches)
     raw_first = first if rolled is None else max(first, rolled + timedelta(days=1))
     if raw_first <= last:
         start, end = day_bounds(raw_first)[0], day_bounds(last)[1]
@@ -224,6 +259,9 @@ def _period(first: date, last: date) -> dict[tuple[str, int | None], Demand]:
             totals.setdefault(key, Demand(key[0])).add(
                 demand.searches, demand.sessions, demand.zero_results, demand.few_results, demand.peak
             )
+            if demand.reading:
+                readings[key[0]][demand.reading] += demand.searches
+    _set_readings(totals, readings)
     return totals
 
 
@@ -252,28 +290,44 @@ def producer_scope(shop: Shop | None) -> Scope:
 
 
 def _by_query(totals: dict[tuple[str, int | None], Demand], scope: Scope | None) -> dict[str, Demand]:
-    """Sum the categories of each query, keeping only what `scope` lets through (None: everything)."""
+    """One row per demand, keyed and headed by its Persian text: the categories of each query summed,
+    and a query typed in Latin letters added to the row of its reading (its spelling kept in
+    also_typed_as); only what `scope` lets through (None: everything), a Latin query judged by the
+    words of its reading. Counts and visitors are summed; `peak` is the largest of the merged rows'
+    own peaks, never a sum (see _shown)."""
     matches: dict[str, bool] = {}
     merged: dict[str, Demand] = {}
     for (query, category_id), demand in totals.items():
         if scope is not None:
             if category_id is None:
                 if query not in matches:
-                    matches[query] = bool(_words(query) & scope.words)
+                    matches[query] = bool(_words(demand.reading or query) & scope.words)
                 if not matches[query]:
                     continue
             elif category_id not in scope.category_ids:
                 continue
-        merged.setdefault(query, Demand(query)).add(
-            demand.searches, demand.sessions, demand.zero_results, demand.few_results, demand.peak
-        )
+        head = demand.reading or query
+        row = merged.setdefault(head, Demand(head))
+        row.add(demand.searches, demand.sessions, demand.zero_results, demand.few_results, demand.peak)
+        if query != head and not looks_personal(query):
+            row.latin_searches += demand.searches
+            if query not in row.also_typed_as:
+                row.also_typed_as.append(query)
+    for row in merged.values():
+        row.also_typed_as.sort()
     return merged
 
 
 def _shown(merged: dict[str, Demand]) -> list[Demand]:
     """What may be shown, to producers and staff alike: queries that at least MIN_VISITORS different
     visitors typed on one day (what one person typed, a name or an address, stays private), and never
-    one that may hold personal data."""
+    one that may hold personal data.
+
+    A merged row (a Persian query and the Latin queries read as it) is shown only when one of its
+    spellings alone reached MIN_VISITORS on one day: its `peak` is the largest of theirs, never their
+    sum, since one visitor who typed both «گلاب» and "golab" that day would count twice in a sum (the
+    roll-ups keep no visitor hashes to tell). A demand two people reached through two spellings waits
+    until one spelling has two visitors; nothing one person typed is ever shown."""
     return [demand for demand in merged.values() if demand.peak >= MIN_VISITORS and not looks_personal(demand.query)]
 
 
@@ -318,7 +372,7 @@ def rising_searches(
     for demand in this_week:
         before = last_week[demand.query].searches if demand.query in last_week else 0
         if demand.searches >= min_count and demand.searches >= RISING_FACTOR * before:
-            rising.append(Rising(demand.query, demand.searches, before))
+            rising.append(Rising(demand.query, demand.searches, before, demand.also_typed_as))
     return sorted(rising, key=lambda r: (-(r.this_week - r.last_week), r.query))[:limit]
 
 

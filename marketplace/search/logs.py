@@ -15,6 +15,7 @@ from ..core.app import current_app_object
 from ..core.dates import TEHRAN, utcnow
 from ..core.persian import to_latin_digits
 from ..extensions import db
+from .analysis import normalize_query
 from .models import SearchLog
 
 log = logging.getLogger("marketplace.search")
@@ -45,13 +46,16 @@ def visitor_hash(app: Flask, address: str, agent: str, day: date | None = None) 
     return f"{day:%Y%m%d}{digest[:24]}"
 
 
-def log_search(query: str, raw_length: int, filters: dict, result_count: int) -> None:
-    """Record this search once the response has been sent (call inside a request)."""
+def log_search(query: str, raw_length: int, filters: dict, result_count: int, reading: str = "") -> None:
+    """Record this search once the response has been sent (call inside a request). `reading`: the
+    Persian words a query typed in Latin letters was read as (SearchResult.reading), "" if none."""
     app = current_app_object()
-    if not app.config.get("SEARCH_LOG_ENABLED", True) or looks_personal(query):
+    reading = normalize_query(reading)
+    if not app.config.get("SEARCH_LOG_ENABLED", True) or looks_personal(query) or looks_personal(reading):
         return
     row = {
         "query": query[:200],
+        "reading": reading[:200],
         "raw_length": raw_length,
         "filters": filters,
         "result_count": result_count,

@@ -33,6 +33,8 @@ class SearchLog(Model):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     query: Mapped[str] = mapped_column(String(200), default="")
+    # the Persian words a query typed in Latin letters was read as (normalised), "" when searched as typed
+    reading: Mapped[str] = mapped_column(String(200), default="")
     raw_length: Mapped[int] = mapped_column(default=0)
     filters: Mapped[dict] = mapped_column(JSON, default=dict)
     result_count: Mapped[int] = mapped_column(default=0)

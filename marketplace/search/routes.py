@@ -15,7 +15,8 @@ bp = Blueprint("search", __name__)
 def _log_cached_search(logged: dict) -> None:
     """A search answered from the page cache is logged as the first one was."""
     if logged:
-        log_search(logged["query"], len(request.args.get("q", "")), logged["filters"], logged["total"])
+        args = logged["query"], len(request.args.get("q", "")), logged["filters"], logged["total"]
+        log_search(*args, reading=logged.get("reading", ""))
 
 
 @bp.get("/search")
@@ -31,8 +32,8 @@ def index():
     result = query.search(params, categories)
     if result.mode != "empty":
         normalized, filters = query.normalize_query(params.q), params.filters()
-        log_search(normalized, len(request.args.get("q", "")), filters, result.total)
-        remember_for_hits(query=normalized, filters=filters, total=result.total)
+        log_search(normalized, len(request.args.get("q", "")), filters, result.total, reading=result.reading)
+        remember_for_hits(query=normalized, filters=filters, total=result.total, reading=result.reading)
     return render_template(
         "search/index.html",
         params=params,

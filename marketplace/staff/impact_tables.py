@@ -152,8 +152,9 @@ def demand_table(demand: list[Demand]) -> Table:
             Column(_l("Searches"), "count"),
             Column(_l("Found nothing"), "count"),
             Column(_l("Found only 1–2"), "count"),
+            Column(_l("Also typed as")),  # the Latin spellings read as the search (insights.Demand)
         ],
-        [[row.query, row.searches, row.zero_results, row.few_results] for row in demand],
+        [[row.query, row.searches, row.zero_results, row.few_results, ", ".join(row.also_typed_as)] for row in demand],
     )
 
 
