@@ -623,3 +623,13 @@ def query_groups(text: str) -> list[list[str]]:
 
 # The query words before stemming (query_groups joins neighbours as written).
 _QUERY_WORDS = PersianTokenizer() | PersianNormalizeFilter() | PersianStopFilter() | CompoundFilter()
+
+
+def typed_forms(text: str) -> dict[str, str]:
+    """Each query word's stem → the word as typed (normalised): what a stem was made from."""
+    if not text:
+        return {}
+    forms: dict[str, str] = {}
+    for t in islice(_QUERY_WORDS(text, mode="query"), MAX_QUERY_WORDS):
+        forms.setdefault(stem(t.text), t.text)
+    return forms

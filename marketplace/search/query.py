@@ -25,7 +25,7 @@ from ..core.pagecache import do_not_store
 from ..core.persian import is_digits, normalize_text, to_latin_digits
 from ..extensions import db
 from ..shops.models import Shop
-from .analysis import analyze, autocomplete_words, normalize_query, query_groups
+from .analysis import analyze, autocomplete_words, normalize_query, query_groups, typed_forms
 from .arrays import IndexArrays
 from .documents import PRICE_BANDS
 from .fallback import note_fallback, search_database
@@ -243,20 +243,31 @@ def _terms_within(reader, names, word: str, distance: int, prefix: int = 0) -> s
     return {(name, term) for name, term in terms_matching(reader, names, dfa, limit=10_000) if term != word}
 
 
-def _correction(view, word: str) -> str | None:
+def _dotted_variants(view, word: str, typed: dict[str, str]) -> list[str]:
+    """Indexed words differing from the word only in dots: from its stem, and from the word as typed when
+    the stem lost a suffix that is part of the real word («شوهان» → «شوه», yet «سوهان» is indexed whole)."""
+    variants = skeleton_terms(view, word)
+    written = typed.get(word)
+    if written and written != word:
+        variants = list(dict.fromkeys(variants + skeleton_terms(view, written)))
+    return variants
+
+
+def _correction(view, word: str, typed: dict[str, str] | None = None) -> str | None:
     """How to write the indexed word nearest to a word no title, tag or category contains, as a whole word
     found in a product (fewest edits, then most frequent; never a bare stem such as «روسر»); else the word
     differing only in dots («غسل» → «عسل»)."""
 
     def compute():
-        near = _near_terms(view, word) + [(name, term) for term in skeleton_terms(view, word) for name in FUZZY_FIELDS]
+        dotted = _dotted_variants(view, word, typed or {})
+        near = _near_terms(view, word) + [(name, term) for term in dotted for name in FUZZY_FIELDS]
         for name, term in near:
             shown = _whole_word(view, name, term)
             if shown:
                 return shown
         return None
 
-    return view.remember(("correction", word), compute)
+    return view.remember(("correction", word, (typed or {}).get(word)), compute)
 
 
 def _whole_word(view, name: str, term: str) -> str | None:
@@ -287,11 +298,18 @@ def _whole_word(view, name: str, term: str) -> str | None:
     return view.remember(("word", name, term), compute)
 
 
-def _match(view, groups: list[list[str]], mode: str, weights: dict[str, float] | None = None):
+def _match(
+    view,
+    groups: list[list[str]],
+    mode: str,
+    weights: dict[str, float] | None = None,
+    typed: dict[str, str] | None = None,
+):
     """Documents matching the groups (every group in "all", "fuzzy" and "skeleton" mode, any in "any"
     mode), their summed BM25F scores, and the index terms that matched. "fuzzy" adds typo variants of the
     words typed; "skeleton" and "any" also their dotted-letter variants, scored at SKELETON_WEIGHT.
-    `weights`: terms scored at a fraction (a Latin word's second-choice readings)."""
+    `weights`: terms scored at a fraction (a Latin word's second-choice readings); `typed`: each word's
+    stem → the word as typed (see `_dotted_variants`)."""
     scores = np.zeros(view.size, dtype=np.float32)
     matched, found = None, set()
     weights = weights or {}
@@ -304,7 +322,7 @@ def _match(view, groups: list[list[str]], mode: str, weights: dict[str, float] |
             if position == 0 and word in typos:  # typos of the word typed, not of the forms made from it
                 pairs += [(name, term, 1.0) for name, term in _fuzzy_terms(view, word)]
                 if mode in ("skeleton", "any"):
-                    variants = skeleton_terms(view, word)
+                    variants = _dotted_variants(view, word, typed or {})
                     pairs += [(name, term, SKELETON_WEIGHT) for term in variants for name in TEXT_FIELDS]
             for name, term, weight in pairs:
                 ids, values = view.scores(name, term)
@@ -499,18 +517,19 @@ def _search_index(
         latin = read_latin(view, params.q, groups, lambda term: _known_word(view, term), MAX_WORDS)
         if latin is not None:
             groups, weights, result.reading = latin.groups, latin.weights, latin.text
+        typed = typed_forms(params.q)
         matched, scores, terms = _match(view, groups, "all", weights)
         result.mode = "all"
         found = np.count_nonzero(matched & allowed)
         for mode in ("fuzzy", "skeleton"):  # typos, then dotted letters, while too little is found
             if found >= FEW:
                 break
-            wider = _match(view, groups, mode, weights)
+            wider = _match(view, groups, mode, weights, typed)
             if np.count_nonzero(wider[0] & allowed) > found:
                 (matched, scores, terms), result.mode = wider, mode
                 found = np.count_nonzero(matched & allowed)
         if not np.any(matched & allowed) and len(groups) > 1:
-            (matched, scores, terms), result.mode = _match(view, groups, "any", weights), "any"
+            (matched, scores, terms), result.mode = _match(view, groups, "any", weights, typed), "any"
         if result.mode != "all":
             result.suggestion = _suggest(view, words, allowed, params.q)
         allowed = allowed & matched
@@ -538,7 +557,7 @@ def _suggest(view, words: list[str], allowed, typed: str = "") -> str | None:
             corrected.append(word)
             shown.append(surface.get(word) or _known_word(view, word))
             continue
-        better = _correction(view, word) if word in correctable else None
+        better = _correction(view, word, surface) if word in correctable else None
         if better is None:
             return None  # an unknown word stays unknown: nothing to offer
         corrected.extend(analyze(better))

@@ -52,17 +52,21 @@ def _frequency(reader, term: str, names=READING_FIELDS) -> int:
 
 def finglish_terms(view, word: str) -> list[tuple[str, float]]:
     """The indexed words a Latin word may be Finglish for, with their table cost, cheapest first (then
-    most frequent): at most FINGLISH_KEEP, none costing FINGLISH_MARGIN more than the cheapest."""
+    most frequent): at most FINGLISH_KEEP, none costing FINGLISH_MARGIN more than the cheapest. The index
+    holds stems, so the automaton also walks the words of names as written (the autocomplete n-grams,
+    «گاوزبان» for «gavzaban») and keeps those whose stem is indexed («گاوزب»)."""
 
     def compute():
         reader = view.searcher.reader()
-        terms = {term for _name, term in terms_matching(reader, READING_FIELDS, finglish.automaton(word))}
-        ranked = []
-        for term in terms:
-            cost = finglish.cost(word, term)
-            if cost is not None:
-                ranked.append((cost, -_frequency(reader, term), term))
-        ranked.sort()
+        dfa = finglish.automaton(word)
+        costs: dict[str, float] = {}
+        for _name, term in terms_matching(reader, READING_FIELDS, dfa):
+            costs[term] = finglish.cost(word, term) or 0.0
+        for _name, written in terms_matching(reader, ("complete",), dfa):
+            term = stem(written)
+            if term != written and term not in costs and _frequency(reader, term):
+                costs[term] = finglish.cost(word, written) or 0.0
+        ranked = sorted((cost, -_frequency(reader, term), term) for term, cost in costs.items())
         if not ranked:
             return []
         cheapest = ranked[0][0]
@@ -154,19 +158,18 @@ class LatinReading:
 
 def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: int) -> LatinReading | None:
     """Read the Latin words of a query (None when it has none): English through the lexicon, longest
-    phrase first («rose water» → «گلاب»); any other word as Finglish, alone and written solid with its
-    next word («ab ghooreh» → «آبغوره»), for the first FINGLISH_MAX_WORDS such words; a word past them is
-    searched as typed. English and Finglish particles («and», «va») are left out.
-    `surface(term)` shows an index term as producers write it (or None)."""
+    phrase first («rose water» → «گلاب»); any other word as Finglish, for the first FINGLISH_MAX_WORDS
+    such words (a word past them is searched as typed). Two neighbouring words are also read written
+    solid («ab ghooreh», «chador namaz» → «آبغوره», «چادرنماز»), as Persian compounds are. English and
+    Finglish particles («and», «va») are left out. `surface(term)` shows an index term as producers
+    write it (or None)."""
     tokens = normalize_query(typed).split()[:max_words]
     if not any(finglish.is_latin(token) for token in tokens):
         return None
-    persian_groups = [group for group in groups if not finglish.is_latin(group[0])]
     latin_groups: list[list[str]] = []
     weights: dict[str, float] = {}
     shown: list[str] = []
-    read_any = False
-    finglish_words = 0
+    budget = [FINGLISH_MAX_WORDS]  # Finglish readings left for this query
     position = 0
     while position < len(tokens):
         if not finglish.is_latin(tokens[position]):
@@ -178,33 +181,39 @@ def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: in
             end += 1
         run = tokens[position:end]
         spans = [span for span in lexicon.phrases(run) if span[2] or run[span[0]] not in lexicon.STOPWORDS]
-        carried: list[str] = []  # readings of this word written solid with the previous one
-        for number, (first, last, entry) in enumerate(spans):
-            words = run[first:last]
-            group = [stem("".join(words))] + carried
-            carried = []
-            if entry is not None:
-                group += entry.terms
-                shown.append(entry.persian[0])
-                read_any = True
-            elif finglish_words < FINGLISH_MAX_WORDS:
-                finglish_words += 1
-                readings = finglish_terms(view, words[0])
-                following = spans[number + 1] if number + 1 < len(spans) else None
-                if following is not None and following[2] is None and finglish_words < FINGLISH_MAX_WORDS:
-                    joined = [term for term, _cost in finglish_terms(view, words[0] + run[following[0]])]
-                    group += joined
-                    carried = joined
-                for rank, (term, cost) in enumerate(readings):
-                    group.append(term)
-                    if rank and cost > readings[0][1]:
-                        weights[term] = SECOND_CHOICE
-                shown.append((surface(readings[0][0]) or readings[0][0]) if readings else words[0])
-                read_any = read_any or bool(readings or group[1:])
-            else:
-                shown.append(words[0])
-            latin_groups.append(list(dict.fromkeys(group)))
+        run_groups = []
+        for first, last, entry in spans:
+            group, word_shown = _read_span(view, run[first:last], entry, weights, surface, budget)
+            run_groups.append(group)
+            shown.append(word_shown)
+        for number in range(len(spans) - 1):  # neighbours written solid
+            (first, last, _entry), (after, after_last, _next) = spans[number], spans[number + 1]
+            if last - first == 1 and after_last - after == 1 and after == last and budget[0] > 0:
+                budget[0] -= 1
+                joined = [term for term, _cost in finglish_terms(view, run[first] + run[after])]
+                run_groups[number] += joined
+                run_groups[number + 1] += joined
+        latin_groups += [list(dict.fromkeys(group)) for group in run_groups]
         position = end
+    persian_groups = [group for group in groups if not finglish.is_latin(group[0])]
     if not latin_groups and not persian_groups:
         return None
+    read_any = any(len(group) > 1 for group in latin_groups)
     return LatinReading(persian_groups + latin_groups, weights, " ".join(shown) if read_any else "")
+
+
+def _read_span(view, words: list[str], entry, weights: dict[str, float], surface, budget: list[int]):
+    """The group of one lexicon phrase or Latin word (the words themselves, as English titles and
+    category names hold them, and their Persian readings) and how it is shown in Persian."""
+    group = [stem("".join(words))]
+    if entry is not None:
+        return group + list(entry.terms), entry.persian[0]
+    if budget[0] <= 0:
+        return group, words[0]
+    budget[0] -= 1
+    readings = finglish_terms(view, words[0])
+    for rank, (term, cost) in enumerate(readings):
+        group.append(term)
+        if rank and cost > readings[0][1]:
+            weights[term] = SECOND_CHOICE
+    return group, (surface(readings[0][0]) or readings[0][0]) if readings else words[0]

@@ -19,14 +19,16 @@ from marketplace.search.analysis import ZWNJ, normalize, stem
 from marketplace.search.query import SearchParams, search
 from tests.factories import ProductFactory, ShopFactory
 
-# The lowest hit@5 each class may have; the lead raises them as the Latin and typo searches land.
+# The lowest hit@5 each class may have. Every case passes today (issue 15); the floors leave room for
+# one or two cases whose tied scores may order differently (a rebuild writes segments in parallel), and
+# fail when a class's mechanism breaks (before issue 15: finglish 0.00, english 0.38, dotted_start 0.19).
 FLOORS = {
     "persian": 1.0,
-    "finglish": 0.0,
-    "english": 0.0,
-    "dotted_start": 0.0,
-    "dotted_middle": 0.0,
-    "dotted_end": 0.0,
+    "finglish": 0.9,
+    "english": 0.9,
+    "dotted_start": 0.9,
+    "dotted_middle": 0.9,
+    "dotted_end": 0.9,
 }
 
 EVAL_DIR = Path(__file__).with_name("eval")
@@ -119,6 +121,9 @@ def test_hit_at_5_per_class_reaches_its_floor(app, capsys):
         table = hit_at_5(load_cases(), keys)
     with capsys.disabled():
         print("\n" + format_table(table))
+        for kind, row in table.items():
+            for typed, found in row["misses"]:
+                print(f"  missed {kind}: {typed!r} → {found}")
     assert set(table) == set(FLOORS)
     low = {kind: row for kind, row in table.items() if row["hit@5"] < FLOORS[kind]}
     assert not low, "\n".join(f"{kind} {row['hit@5']:.2f}: missed {row['misses']}" for kind, row in low.items())
