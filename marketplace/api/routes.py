@@ -71,7 +71,12 @@ def autocomplete():
     return jsonify(
         {
             "products": [
-                {"id": hit["pk"], "title": hit["title"], "url": _product_url(hit["pk"], hit["slug"])}
+                {
+                    "id": hit["pk"],
+                    "title": hit["title"],
+                    "title_en": hit.get("title_en") or None,
+                    "url": _product_url(hit["pk"], hit["slug"]),
+                }
                 for hit in found["products"]
             ],
             "categories": [

@@ -61,7 +61,9 @@
         option.dataset.url = entry.url;
         option.dir = "auto";
         var text = document.createElement("span");
-        text.textContent = entry.title || entry.name;
+        // the English locale shows a product's English title and a category's English name when there is one
+        var english = document.documentElement.lang === "en";
+        text.textContent = (english && (entry.title_en || entry.name_en)) || entry.title || entry.name;
         var kind = document.createElement("span");
         kind.className = "autocomplete-kind";
         kind.textContent = groups[key];

@@ -247,7 +247,14 @@ SCHEMAS = {
     "Suggestions": closed(
         {
             "products": array(
-                closed({"id": SIZE, "title": STRING, "url": {"type": "string", "format": "uri-reference"}})
+                closed(
+                    {
+                        "id": SIZE,
+                        "title": STRING,
+                        "title_en": {**nullable(STRING), "description": "The producer's English title, if any."},
+                        "url": {"type": "string", "format": "uri-reference"},
+                    }
+                )
             ),
             "categories": array(
                 closed(
