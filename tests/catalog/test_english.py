@@ -13,6 +13,7 @@ from marketplace.staff.models import StaffAction
 from tests.catalog.test_routes import create, get_product, product_form
 from tests.conftest import post_form
 from tests.factories import ProductFactory, ShopFactory, category_id
+from tests.search.conftest import synced
 
 PERSIAN_REFUSAL = "این را به انگلیسی و با حروف لاتین بنویسید"
 
@@ -193,3 +194,17 @@ def test_cached_pages_are_kept_per_locale(app, listed):
         assert "Handwoven Kilim" not in visitor.get(f"/p/{english.id}", follow_redirects=True).get_data(as_text=True)
         visitor.set_cookie("locale", "en")
         assert "Handwoven Kilim" in visitor.get(f"/p/{english.id}", follow_redirects=True).get_data(as_text=True)
+
+
+def test_search_results_show_the_english_title_unmarked_in_english(app, client, make):
+    shop = make(ShopFactory, status="approved")
+    bag = make(ProductFactory, shop=shop, title="کیف چرمی", title_en="Leather Bag", status="published")
+    belt = make(ProductFactory, shop=shop, title="کمربند چرمی", status="published")
+    synced(app)
+    persian = client.get("/search", query_string={"q": "چرمی"}).get_data(as_text=True)
+    assert "<mark>چرمی</mark>" in persian and "Leather Bag" not in persian
+    client.set_cookie("locale", "en")
+    english = client.get("/search", query_string={"q": "چرمی"}).get_data(as_text=True)
+    assert f"/p/{bag.id}/" in english and f"/p/{belt.id}/" in english
+    assert '<span class="card-title" dir="ltr" lang="en">Leather Bag</span>' in english  # no highlight marks
+    assert "کمربند <mark>چرمی</mark>" in english  # the Persian-only one keeps its highlight
