@@ -48,6 +48,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from .accounts.access import init_access
     from .bazaar import init_bazaar
     from .branding.fonts import require_raqm
+    from .catalog import init_catalog
     from .core import notify
     from .core.assets import init_assets
     from .core.database import init_database
@@ -71,6 +72,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     init_security(app)
     init_assets(app)  # static files: hashed names, minified, compressed once
     init_templating(app)
+    init_catalog(app)
     init_errors(app)
     init_outbox(app)
     init_pagecache(app)

@@ -150,6 +150,8 @@ class ProductFactory(ModelFactory):
     shop = factory.SubFactory(ShopFactory)
     title = factory.Sequence(lambda n: f"کالای دست‌ساز {n + 1}")
     description = ""
+    title_en = ""
+    description_en = ""
     category = factory.LazyAttribute(lambda o: KIND_CATEGORY[o.kind] if o.kind else "leather")
     price_toman = 100_000
     stock = 3
@@ -175,6 +177,8 @@ class ProductFactory(ModelFactory):
             weight_g=kwargs["weight_g"],
             materials=kwargs["materials"],
             tags=kwargs["tags"],
+            title_en=kwargs["title_en"],
+            description_en=kwargs["description_en"],
         )
         product = catalog.create_product(_in_session(kwargs["shop"]), data)
         for shade in range(kwargs["photos"]):  # before the status: a photo sends a published one to review

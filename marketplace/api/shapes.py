@@ -60,6 +60,7 @@ def _product_ref(product: Product) -> dict:
     return {
         "id": product.id,
         "title": product.title,
+        "title_en": product.title_en,
         "url": public_url("catalog.product", product_id=product.id, slug=product.slug),
         "price_rial": product.price_rial,
     }
@@ -97,6 +98,7 @@ def product_detail(product: Product, badges: list[dict], fair_price_rial: int | 
     return {
         **product_summary(product, {product.category_id: product.category}),
         "description": product.description,
+        "description_en": product.description_en,
         "kind": product.kind,
         "price_min_rial": low,
         "price_max_rial": high,

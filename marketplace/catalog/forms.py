@@ -52,6 +52,11 @@ class ProductForm(FlaskForm):
     tags = StringField(_l("Tags (separated by commas)"), filters=[_text])
     option1_name = StringField(_l("First option (like size)"), filters=[_text])
     option2_name = StringField(_l("Second option (like colour)"), filters=[_text])
+    # For buyers abroad (optional; the English locale shows them instead of the Persian ones)
+    title_en = StringField(_l("Title in English"), filters=[_text])
+    description_en = TextAreaField(
+        _l("Short description in English"), filters=[lambda v: normalize_text(v, multiline=True)]
+    )
     variants = FieldList(FormField(VariantRow), min_entries=VARIANT_ROWS, max_entries=VARIANT_ROWS)
     # Only on the new-product form: her first photos, saved with the product (the edit page has its own)
     photos = MultipleFileField(_l("Add photos"))
@@ -74,6 +79,8 @@ class ProductForm(FlaskForm):
             tags=self.tags.data or "",
             option1_name=self.option1_name.data or "",
             option2_name=self.option2_name.data or "",
+            title_en=self.title_en.data or "",
+            description_en=self.description_en.data or "",
             variants=[
                 VariantData(
                     row.value1.data or "", row.value2.data or "", row.stock.data or 0, row.price_delta.data or 0
@@ -89,6 +96,15 @@ class PhotoForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """Button-only forms (archive, duplicate, submit, photo order): just the CSRF token."""
+
+
+class EnglishForm(FlaskForm):
+    """Staff moderation: the product's English title and short description (both optional)."""
+
+    title_en = StringField(_l("Title in English"), filters=[_text])
+    description_en = TextAreaField(
+        _l("Short description in English"), filters=[lambda v: normalize_text(v, multiline=True)]
+    )
 
 
 class ProductDecisionForm(FlaskForm):

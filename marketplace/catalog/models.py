@@ -79,6 +79,10 @@ class Product(Model):
     title: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(140))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Optional English title and short description for buyers abroad (the English locale shows them
+    # when present, else the Persian ones): written by the producer or by staff during moderation.
+    title_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     price_rial: Mapped[int] = mapped_column(BigInteger)
     # stock counts units on hand; made-to-order products have none and a lead time instead
     stock: Mapped[int] = mapped_column(default=0)
@@ -135,6 +139,15 @@ class Product(Model):
     def kind(self) -> str:
         """The regulatory kind of the product's top category."""
         return self.category.top.kind
+
+    def display_title(self, locale: object) -> str:
+        """The title buyers read in `locale`: the English one in English when there is one, else the
+        Persian (the Persian locale always shows the Persian title)."""
+        return self.title_en if str(locale) == "en" and self.title_en else self.title
+
+    def display_description(self, locale: object) -> str:
+        """The description buyers read in `locale`, chosen as display_title() chooses the title."""
+        return self.description_en if str(locale) == "en" and self.description_en else self.description
 
     def __repr__(self) -> str:
         return f"<Product {self.id} {self.title!r}>"

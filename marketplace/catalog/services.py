@@ -3,6 +3,7 @@
 Plain functions with explicit arguments; they flush, never commit (the route commits once).
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,7 +21,7 @@ from ..core.errors import RuleError
 from ..core.messages import lazy_gettext as _l
 from ..core.money import RIAL_PER_TOMAN, parse_toman
 from ..core.numbers import database_id
-from ..core.persian import normalize_text
+from ..core.persian import normalize_text, to_latin_digits
 from ..extensions import db
 from ..shops.models import Shop
 from ..shops.services import slugify
@@ -28,6 +29,8 @@ from .models import Category, Product, ProductDecision, ProductImage, ProductSta
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 4000
+TITLE_EN_MAX = 120
+DESCRIPTION_EN_MAX = 600  # a short description: buyers abroad read the rest through the photos
 MAX_TAGS = 10
 MAX_PHOTOS = 8
 MAX_VARIANTS = 24
@@ -47,6 +50,8 @@ NO_LAZY_LOADS = raiseload("*", sql_only=True)
 REVIEWED_FIELDS = {
     "title": lambda product: product.title,
     "description": lambda product: product.description,
+    "title_en": lambda product: product.title_en,
+    "description_en": lambda product: product.description_en,
     "category_id": lambda product: product.category_id,
     "materials": lambda product: product.materials,
     "tags": lambda product: list(product.tags),
@@ -88,6 +93,8 @@ class ProductData:
     option1_name: str = ""
     option2_name: str = ""
     variants: list[VariantData] = field(default_factory=list)
+    title_en: str = ""
+    description_en: str = ""
 
 
 # ---------------------------------------------------------------- categories
@@ -173,6 +180,41 @@ def parse_price(value: str | int) -> int:
     return toman * RIAL_PER_TOMAN
 
 
+# Persian and Arabic letters (the Arabic blocks and their presentation forms)
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _mostly_persian(text: str) -> bool:
+    """Whether most of the text's letters are Persian/Arabic (an "English" field typed in Persian)."""
+    letters = [char for char in text if char.isalpha()]
+    persian = sum(1 for char in letters if _ARABIC_SCRIPT.match(char))
+    return persian * 2 > len(letters)
+
+
+def check_english(title_en: str, description_en: str) -> tuple[str, str]:
+    """The optional English title and short description, cleaned (spaces collapsed, ends trimmed,
+    digits 0-9) and checked: short enough and written in Latin letters. Both may be empty.
+    Raises ProductInvalid listing each problem next to its field."""
+    title = to_latin_digits(normalize_text(title_en))
+    description = to_latin_digits(normalize_text(description_en, multiline=True))
+    errors: list[tuple[str, object]] = []
+    for name, value, limit in (("title_en", title, TITLE_EN_MAX), ("description_en", description, DESCRIPTION_EN_MAX)):
+        if len(value) > limit:
+            errors.append((name, _l("Use at most %(num)s characters.", num=limit)))
+        elif _mostly_persian(value):
+            errors.append((name, _l("Write this in English, in Latin letters; leave it empty if you prefer.")))
+    if errors:
+        raise ProductInvalid(errors)
+    return title, description
+
+
+def set_english(product: Product, title_en: str, description_en: str) -> None:
+    """Staff set (or clear) the product's English title and short description during moderation.
+    The product keeps its status: the centre's own edit needs no review."""
+    product.title_en, product.description_en = check_english(title_en, description_en)
+    db.session.flush()
+
+
 def parse_tags(value: str | list[str]) -> list[str]:
     """Tags from «گلدوزی، روسری, هدیه» or a list: normalised, without duplicates, at most 10."""
     parts = value if isinstance(value, list) else normalize_text(value).replace("،", ",").replace("|", ",").split(",")
@@ -211,6 +253,8 @@ class CheckedProduct:
     option1_name: str
     option2_name: str
     variants: list[VariantData]
+    title_en: str = ""
+    description_en: str = ""
 
 
 def _in_range(value: int | None, low: int, high: int) -> bool:
@@ -260,6 +304,10 @@ def check_product(data: ProductData) -> CheckedProduct:
     tags = attempt(parse_tags, data.tags)
     option1, option2 = normalize_text(data.option1_name)[:30], normalize_text(data.option2_name)[:30]
     variants = attempt(lambda rows: _clean_variants(option1, option2, rows, price_rial), data.variants)
+    try:
+        title_en, description_en = check_english(data.title_en, data.description_en)
+    except ProductInvalid as invalid:
+        errors.extend(invalid.errors)
     if errors:
         raise ProductInvalid(errors)
     assert category is not None  # a missing category is one of the errors above
@@ -278,6 +326,8 @@ def check_product(data: ProductData) -> CheckedProduct:
         option1_name=option1,
         option2_name=option2,
         variants=variants,
+        title_en=title_en,
+        description_en=description_en,
     )
 
 
@@ -286,6 +336,7 @@ def _apply(product: Product, data: ProductData) -> None:
     checked = check_product(data)
     variants = checked.variants
     product.title, product.description, product.category = checked.title, checked.description, checked.category
+    product.title_en, product.description_en = checked.title_en, checked.description_en
     product.slug = slugify(checked.title) or "product"
     product.price_rial = checked.price_rial
     product.made_to_order, product.lead_time_days = checked.made_to_order, checked.lead_time_days
@@ -417,6 +468,8 @@ def duplicate_product(product: Product) -> Product:
         slug=product.slug,
         title=normalize_text(f"{product.title} (کپی)")[:TITLE_MAX],
         description=product.description,
+        title_en=product.title_en,
+        description_en=product.description_en,
         price_rial=product.price_rial,
         stock=product.stock,
         made_to_order=product.made_to_order,

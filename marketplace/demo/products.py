@@ -537,8 +537,90 @@ PRODUCTS = [
         tags="دستبند|چرم|زیورآلات", materials="چرم، قفل مغناطیسی", weight_g=20,
         photo=("necklace", (BROWN, TAN, "#3a2418")), photos=1, stock=10, state="draft",
     ),
+    # ---------------------------------------------------------------- added later, at the end so the
+    # photos of the products above (their seed is their index) stay as they were. No English title:
+    # buyers searching in English find them through the search lexicon.
+    DemoProduct(
+        6, "گلاب دوآتشه سنتی", "dried-herbs", 240_000,
+        "گلاب دوآتشه از گل محمدی باغ‌های خودمان که در دیگ مسی به روش قدیم تقطیر می‌شود. برای شربت، شیرینی و "
+        "شله‌زرد عطر ماندگاری دارد. در شیشهٔ یک‌لیتری دربسته.",
+        tags="گلاب|گل محمدی|دوآتشه|سنتی", materials="گل محمدی، آب", weight_g=1100,
+        photo=("bottle", (ROSE, "#c9607a")), photos=2, stock=14,
+    ),
+    DemoProduct(
+        3, "عسل طبیعی کوهی", "home-food", 950_000,
+        "عسل کوهی از کندوهای برادرم در ارتفاعات بینالود، بی‌شکر و بی‌حرارت. رنگ تیره و طعم گل‌های کوهی دارد و "
+        "در سرما شکرک می‌زند که نشانهٔ طبیعی بودن است.",
+        tags="عسل|عسل طبیعی|کوهی|بینالود", materials="عسل", weight_g=1000,
+        photo=("jar", (AMBER, SAFFRON)), photos=2, stock=10,
+    ),
 ]
 # fmt: on
+
+# English titles and short descriptions for about a third of the products (Persian title → (title,
+# description)), as a producer or the centre would write them for buyers abroad.
+ENGLISH = {
+    "روسری نخی با گلدوزی بته‌جقه": (
+        "Hand-Embroidered Paisley Cotton Headscarf",
+        "A light cotton scarf with paisley (boteh) motifs stitched by hand in silk thread on each corner, "
+        "the same pattern my mother sewed on her bundle cloths. Wash in cold water.",
+    ),
+    "رومیزی گلدوزی گل و مرغ": ("Bird and Flower Embroidered Linen Tablecloth, 140 cm", ""),
+    "تابلو گلدوزی گل‌های بهاری": (
+        "Spring Flowers Embroidery, Framed Wall Art",
+        "My own design, stitched with more than ten colours of silk thread and set in a plain wooden frame. "
+        "Made to order; tell me if you would like other colours.",
+    ),
+    "جلد دفترچهٔ چرمی با گلدوزی": ("Leather A5 Notebook Cover with Embroidered Panel", ""),
+    "ترشی لیتهٔ خانگی": ("Homemade Persian Eggplant Pickle (Liteh)", ""),
+    "سیر ترشی هفت‌ساله": (
+        "Seven-Year Aged Garlic Pickle",
+        "Whole garlic heads aged for seven years in grape vinegar until they turn dark, soft and sweet. "
+        "A classic of the Persian table.",
+    ),
+    "گلیم دستباف یک‌ونیم متری": (
+        "Handwoven Wool Kilim Rug, 150 cm",
+        "Woven on my loom in Seyyedi from hand-spun wool dyed with madder and indigo. Flat, reversible "
+        "and tough enough for everyday floors.",
+    ),
+    "گبهٔ کوچک کنار تخت": ("Small Gabbeh Bedside Rug, Natural Dyes", ""),
+    "کوسن گلیمی": ("Kilim Cushion Cover, Wool and Linen", ""),
+    "مربای به با هل": ("Quince Jam with Cardamom and Rosewater", ""),
+    "مربای آلبالو": ("Sour Cherry Jam", ""),
+    "رب انار ملس": (
+        "Sweet-Sour Pomegranate Molasses",
+        "Nothing but pomegranates, slowly cooked down at home. Great in fesenjan, salad dressings and marinades.",
+    ),
+    "جعبهٔ هدیهٔ چهار مربا": ("Persian Jam Gift Box, Four Flavours", ""),
+    "بشقاب سفالی لعاب فیروزه‌ای": ("Turquoise Glazed Pottery Plate", ""),
+    "ماگ سفالی دست‌ساز": (
+        "Handmade Ceramic Mug, Lead-Free Glaze",
+        "Thrown on the wheel and glazed in small batches, so no two are quite alike. Safe for hot drinks "
+        "and the dishwasher.",
+    ),
+    "آویز سفالی چشم‌نظر": ("Ceramic Evil Eye Wall Hanging", ""),
+    "شیرینی نخودچی با هل": ("Chickpea Flour Cookies with Cardamom (Nan-e Nokhodchi)", ""),
+    "نان برنجی کرمانشاهی": ("Kermanshah Rice Flour Cookies with Poppy Seeds", ""),
+    "دمنوش گل‌گاوزبان و لیمو": (
+        "Borage Flower and Dried Lime Herbal Tea",
+        "Dried borage flowers with dried lime and a little orange blossom: a calming evening tea with a "
+        "lovely purple colour.",
+    ),
+    "زعفران سرگل قائنات": (
+        "Qaenat Saffron, Premium Sargol Threads (1 mesghal)",
+        "From our family farm in Qaenat, 4.6 g of pure sargol threads in a sealed pack. Strong colour and aroma.",
+    ),
+    "صابون روغن زیتون": ("Cold-Process Olive Oil Soap", ""),
+    "صابون گل سرخ": ("Damask Rose Soap with Sweet Almond Oil", ""),
+    "روغن بادام شیرین خالص": ("Pure Cold-Pressed Sweet Almond Oil", ""),
+    "سرآستین سوزن‌دوزی بلوچ": (
+        "Balochi Needlework Cuffs, Silk on Black Cotton",
+        "A pair of hand-stitched Balochi cuffs, ready to sew onto a dress or a coat.",
+    ),
+    "گردنبند سوزن‌دوزی بلوچ": ("Balochi Embroidered Pendant Necklace", ""),
+    "شال گردن بافتنی راه‌راه": ("Hand-Knitted Striped Scarf", ""),
+    "جوراب پشمی دستباف": ("Hand-Knitted Wool Socks", ""),
+}
 
 # Registration progress per shop (index into data.SHOPS): item code → verified, expiring (verified,
 # ends within 30 days), submitted or waived. "health" is the product's own health licence (FD-1 for

@@ -137,12 +137,14 @@ def _start_photos(
 def _product_data(record: products.DemoProduct, category: Category) -> catalog.ProductData:
     option_name, values = record.option or ("", ())
     length, width, height = record.size_cm or (None, None, None)
+    title_en, description_en = products.ENGLISH.get(record.title, ("", ""))
     return catalog.ProductData(
         title=record.title, description=record.description, category_id=category.id, price_toman=record.price,
         stock=record.stock, made_to_order=record.lead_days is not None, lead_time_days=record.lead_days,
         weight_g=record.weight_g, length_cm=length, width_cm=width, height_cm=height, materials=record.materials,
         tags=record.tags, option1_name=option_name,
         variants=[catalog.VariantData(value, "", stock, more) for value, stock, more in values],
+        title_en=title_en, description_en=description_en,
     )  # fmt: skip
 
 

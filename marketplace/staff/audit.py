@@ -98,6 +98,7 @@ ACTION_LABELS = {
     "staff.import_products": _l("Products imported"),
     "staff.outbox_retry": _l("Message sent again"),
     "staff_products.review": _l("Decision on a product"),
+    "staff_products.english": _l("Product's English title changed"),
     "registration.decide": _l("Licence evidence decided"),
     "registration.waive": _l("Licence item waived"),
     "staff_assist.send_code": _l("Consent code sent"),

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0020_search_reading"
-down_revision = "0018_shop_payout"  # TEMPORARY for testing: the lead re-chains on '0019_product_english'
+down_revision = "0019_product_english"
 branch_labels = None
 depends_on = None
 

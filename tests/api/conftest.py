@@ -36,7 +36,16 @@ def market(app, make, tmp_path, loose_limits):
     zahra = make(ShopFactory, name="ترشی زهرا", neighbourhood="طلاب", status="approved")
     draft_shop = make(ShopFactory, name="کارگاه پیش‌نویس", status="draft")
     suspended = make(ShopFactory, name="کارگاه معلق", status="suspended")
-    bag = make(ProductFactory, shop=maryam, title="کیف چرمی", price_toman=850_000, status="published", photos=2)
+    bag = make(
+        ProductFactory,
+        shop=maryam,
+        title="کیف چرمی",
+        title_en="Leather Bag",
+        description_en="Hand-stitched.",
+        price_toman=850_000,
+        status="published",
+        photos=2,
+    )
     belt = make(ProductFactory, shop=maryam, title="کمربند چرمی", price_toman=300_000, status="published")
     scarf = make(
         ProductFactory, shop=maryam, title="روسری گلدوزی", category="scarves", made_to_order=True, status="published"

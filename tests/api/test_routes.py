@@ -98,6 +98,15 @@ def test_product_detail(client, market):
     assert body["fair_price_rial"] is None  # its fair has not started
 
 
+def test_products_carry_their_english_title_and_description(client, market):
+    body = get(client, f"/api/v1/products/{market.bag}").get_json()
+    assert body["title_en"] == "Leather Bag" and body["description_en"] == "Hand-stitched."
+    listed = {item["id"]: item for item in get(client, "/api/v1/products").get_json()["items"]}
+    assert listed[market.bag]["title_en"] == "Leather Bag" and "description_en" not in listed[market.bag]
+    assert listed[market.belt]["title_en"] == ""  # none written: empty, never missing
+    assert get(client, f"/api/v1/products/{market.belt}").get_json()["description_en"] == ""
+
+
 def test_made_to_order_product(client, market):
     body = get(client, f"/api/v1/products/{market.scarf}").get_json()
     assert body["made_to_order"] is True and body["available"] is True

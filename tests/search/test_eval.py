@@ -69,7 +69,6 @@ def build_catalogue(app) -> dict[int, str]:
     rebuild the index; returns product id → catalogue key."""
     shops = [ShopFactory(name=name, neighbourhood=place, status="approved") for name, place in SHOPS]
     keys = {}
-    has_title_en = hasattr(Product, "title_en")
     for number, row in enumerate(load_catalogue()):
         product = ProductFactory(
             shop=shops[number % len(shops)],
@@ -77,10 +76,9 @@ def build_catalogue(app) -> dict[int, str]:
             category=row["category_slug"],
             tags=row["tags"],
             description=row["description"],
+            title_en=row["title_en"],
             status="published",
         )
-        if has_title_en and row["title_en"]:
-            product.title_en = row["title_en"]
         keys[product.id] = row["key"]
     db.session.commit()
     index.rebuild(app)

@@ -29,9 +29,9 @@ def pantry(app, make):
     ids = {}
     for key, (title, category, title_en) in made.items():
         owner = crafts if category in ("decor", "needlework", "leather", "pottery") else shop
-        product = make(ProductFactory, shop=owner, title=title, category=category, status="published")
-        if title_en and hasattr(product, "title_en"):
-            product.title_en = title_en
+        product = make(
+            ProductFactory, shop=owner, title=title, title_en=title_en, category=category, status="published"
+        )
         ids[key] = product.id
     synced(app)
     return ids

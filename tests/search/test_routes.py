@@ -91,7 +91,7 @@ def test_api_search_shape(client, shelf):
     body = response.get_json()
     assert body["total"] == 1 and body["page"] == 1 and body["suggestion"] is None
     (hit,) = body["results"]
-    assert set(hit) == {"id", "title", "url", "price_rial", "shop", "thumbnail"}
+    assert set(hit) == {"id", "title", "title_en", "url", "price_rial", "shop", "thumbnail"}
     assert hit["id"] == shelf["bag"] and hit["price_rial"] == 8_500_000
     assert hit["shop"] == {"slug": "چرم-مریم", "name": "چرم مریم"}
     assert set(body["facets"]) == {"category", "shop", "neighbourhood", "price", "availability"}

@@ -63,6 +63,7 @@ CATEGORY_REF = {"slug": STRING, "name_fa": STRING, "name_en": STRING}
 PRODUCT_SUMMARY = {
     "id": SIZE,
     "title": STRING,
+    "title_en": {**STRING, "description": "Its English title for buyers abroad; empty when it has none."},
     "url": {**URL, "description": "The product's page."},
     "price_rial": RIAL,
     "available": {"type": "boolean", "description": "Can be ordered now (in stock, or made to order)."},
@@ -133,6 +134,7 @@ SCHEMAS = {
         {
             **PRODUCT_SUMMARY,
             "description": STRING,
+            "description_en": {**STRING, "description": "A short English description; empty when it has none."},
             "kind": {"type": "string", "enum": list(KINDS), "description": "The regulatory kind of its category."},
             "price_min_rial": RIAL,
             "price_max_rial": RIAL,
@@ -238,6 +240,7 @@ SCHEMAS = {
         {
             "id": SIZE,
             "title": STRING,
+            "title_en": {**STRING, "description": "Its English title for buyers abroad; empty when it has none."},
             "url": URL,
             "price_rial": RIAL,
             "shop": closed({"slug": STRING, "name": STRING}),

@@ -64,6 +64,8 @@ def _form(product=None):
             "tags": "، ".join(product.tags),
             "option1_name": product.option1_name,
             "option2_name": product.option2_name,
+            "title_en": product.title_en,
+            "description_en": product.description_en,
             "variants": [
                 {"value1": v.value1, "value2": v.value2, "stock": v.stock, "price_delta": v.price_delta_rial // 10}
                 for v in product.variants

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ...accounts.access import role_required
 from ...catalog import services as catalog
-from ...catalog.forms import ProductDecisionForm
+from ...catalog.forms import EnglishForm, ProductDecisionForm
 from ...catalog.models import Product
 from ...core.transaction import change
 from ...extensions import db
@@ -35,14 +35,42 @@ def review(product_id: int):
         if done:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("staff_products.queue"))
+    return _page(product, form, _english_form(product, posted=False))
+
+
+def _english_form(product: Product, posted: bool) -> EnglishForm:
+    """The English title form: what was posted to it, else filled from the product."""
+    if posted:
+        return EnglishForm()
+    return EnglishForm(formdata=None, data={"title_en": product.title_en, "description_en": product.description_en})
+
+
+def _page(product: Product, form: ProductDecisionForm, english_form: EnglishForm):
+    """The product's review page; 422 when either form has errors."""
     score, quality = catalog.completeness(product)
     return render_template(
         "staff/product.html",
         product=product,
         form=form,
+        english_form=english_form,
         score=score,
         quality=quality,
         checklist=registration.checklist_for_product(product),
         blockers=catalog.publish_blockers(product),
         tip_texts=catalog.TIP_TEXTS,
-    ), 422 if form.errors else 200
+    ), 422 if form.errors or english_form.errors else 200
+
+
+@bp.post("/<int:product_id>/english")
+@role_required("staff")
+def english(product_id: int):
+    """Set or clear the product's English title and short description (no status change)."""
+    product = db.get_or_404(Product, product_id)
+    english_form = _english_form(product, posted=True)
+    if english_form.validate_on_submit():
+        with change(english_form) as done:
+            catalog.set_english(product, english_form.title_en.data or "", english_form.description_en.data or "")
+        if done:
+            flash(_("English title and description saved."), "success")
+            return redirect(url_for("staff_products.review", product_id=product.id))
+    return _page(product, ProductDecisionForm(formdata=None), english_form)
