@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from marketplace.catalog.models import Category, Product
+from marketplace.catalog.models import Category
 from marketplace.extensions import db
 from marketplace.search import index
 from marketplace.search.analysis import ZWNJ, normalize, stem
