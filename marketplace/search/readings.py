@@ -79,14 +79,16 @@ def finglish_terms(view, word: str) -> list[tuple[str, float]]:
 
 def finglish_prefixes(view, typed: str) -> list[str]:
     """The indexed beginnings of product and shop names (the autocomplete n-grams) a Latin prefix being
-    typed may be Finglish for, cheapest first: at most FINGLISH_KEEP."""
+    typed may be Finglish for, cheapest first: at most FINGLISH_KEEP, none the start of another."""
 
     def compute():
         reader = view.searcher.reader()
         grams = {term for _name, term in terms_matching(reader, ("complete",), finglish.automaton(typed, True))}
+        # a reading that is the start of another leaves a typed letter unwritten («gola» → «گل» beside «گلا»)
+        specific = {gram for gram in grams if not any(other != gram and other.startswith(gram) for other in grams)}
         ranked = sorted(
             (finglish.cost(typed, gram, True) or 0.0, -len(gram), -reader.doc_frequency("complete", gram), gram)
-            for gram in grams
+            for gram in specific
         )
         return [gram for *_rest, gram in ranked[:FINGLISH_KEEP]]
 

@@ -211,3 +211,8 @@ def test_the_api_gives_the_reading(client, pantry):
     body = client.get("/api/v1/search", query_string={"q": "rosewater"}).get_json()
     assert body["reading"] == "گلاب" and body["results"][0]["title"] == "گلاب دوآتشه قمصر"
     assert client.get("/api/v1/search", query_string={"q": "گلاب"}).get_json()["reading"] is None
+
+
+def test_a_latin_prefix_suggests_what_all_its_letters_spell(app, pantry):
+    products, _shops = suggestions(app, "gola")
+    assert pantry["rosewater"] in products and pantry["flowerpot"] not in products  # «گلا…», not every «گل…»
