@@ -77,11 +77,11 @@ def test_sign_up_to_first_product_in_review_within_twelve_screens(live_server, p
     main.click()
 
     # 9. The new-product form, focus in its first field.
-    expect(page.get_by_label("عنوان")).to_be_focused()
-    page.get_by_label("عنوان").fill("کاسهٔ سفالی فیروزه‌ای")
+    expect(page.get_by_label("عنوان", exact=True)).to_be_focused()
+    page.get_by_label("عنوان", exact=True).fill("کاسهٔ سفالی فیروزه‌ای")
     page.get_by_label("دسته").select_option(label="سفال و سرامیک")
     page.get_by_label("قیمت (تومان)").fill("۳۵۰٬۰۰۰")
-    page.get_by_label("توضیح").fill("کاسهٔ سفالی دست‌ساز با لعاب فیروزه‌ای، مناسب آجیل و میوه.")
+    page.get_by_label("توضیح", exact=True).fill("کاسهٔ سفالی دست‌ساز با لعاب فیروزه‌ای، مناسب آجیل و میوه.")
     page.get_by_label("چند عدد آماده است؟").fill("3")
     photos_at_creation = page.locator("main form input[type=file]")
     if photos_at_creation.count():  # the form takes photos when she creates the product

@@ -165,10 +165,10 @@ def test_new_product_form_takes_photos_with_a_large_persian_button(live_server, 
     chooser.value.set_files(new_product_photos(tmp_path))
     expect(page.locator("#photos-chosen")).to_have_text("۲ عکس انتخاب شد")
 
-    page.get_by_label("عنوان").fill("کیف چرمی دوخت دست")
+    page.get_by_label("عنوان", exact=True).fill("کیف چرمی دوخت دست")
     page.get_by_label("دسته").select_option(label="چرم دست‌دوز")
     page.get_by_label("قیمت (تومان)").fill("۹۵۰٬۰۰۰")
-    page.get_by_label("توضیح").fill("کیف چرم طبیعی با دوخت دست و نخ موم‌زده.")
+    page.get_by_label("توضیح", exact=True).fill("کیف چرم طبیعی با دوخت دست و نخ موم‌زده.")
     page.get_by_label("چند عدد آماده است؟").fill("۱")
     snap(page, "44-product-new-photos-fa")
     page.get_by_role("button", name="ذخیره", exact=True).click()

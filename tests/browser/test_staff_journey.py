@@ -120,10 +120,10 @@ def test_staff_work_the_queues_assist_a_producer_and_see_her_sale(live_server, l
     expect(staff.locator("main")).to_contain_text("کمک")  # her password stays hers: refused
     staff.goto(f"{base}/dashboard/products/new")
     expect(banner).to_be_visible()
-    staff.get_by_label("عنوان").fill(TITLE)
+    staff.get_by_label("عنوان", exact=True).fill(TITLE)
     staff.get_by_label("دسته").select_option(label="تزئینی و عروسک")
     staff.get_by_label("قیمت (تومان)").fill("۲۵۰٬۰۰۰")
-    staff.get_by_label("توضیح").fill("عروسک بافتنی دست‌ساز با کاموای نرم، مناسب هدیهٔ کودک.")
+    staff.get_by_label("توضیح", exact=True).fill("عروسک بافتنی دست‌ساز با کاموای نرم، مناسب هدیهٔ کودک.")
     staff.get_by_label("چند عدد آماده است؟").fill("3")
     photo = tmp_path / "doll.jpg"
     photo.write_bytes(photo_bytes(colour=(200, 120, 90)))
