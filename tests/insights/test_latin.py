@@ -3,7 +3,6 @@ Persian words search read them as; insights show them with their Persian equival
 
 import csv
 import io
-import itertools
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -14,13 +13,12 @@ from marketplace.core.dates import TEHRAN
 from marketplace.extensions import db
 from marketplace.insights import services as insights
 from marketplace.insights.models import SearchDaily
-from marketplace.search.models import SearchLog
 from marketplace.shops import services as shops
 from marketplace.staff import impact_tables
 from tests.factories import ProductFactory, ShopFactory, category_id
+from tests.insights.test_services import log
 
 DAY = date(2026, 3, 10)
-_visitors = itertools.count(1)
 
 
 @pytest.fixture
@@ -32,23 +30,6 @@ def ctx(app):
 def at(day: date, hour: int = 12) -> datetime:
     """Noon (or `hour`) of a Tehran calendar day, in UTC as it is stored."""
     return datetime.combine(day, time(hour), TEHRAN).astimezone(UTC)
-
-
-def log(query, when, reading="", results=5, category=None, visitor=None, times=1):
-    """Append search-log rows, each from a new visitor unless one is given (hashes start with the day)."""
-    for _ in range(times):
-        db.session.add(
-            SearchLog(
-                query=query,
-                reading=reading,
-                raw_length=len(query),
-                filters={"category": category} if category else {},
-                result_count=results,
-                session_hash=f"{when.astimezone(TEHRAN):%Y%m%d}{visitor or f'v{next(_visitors)}'}",
-                created_at=when,
-            )
-        )
-    db.session.flush()
 
 
 def rows_of(day):
@@ -150,11 +131,11 @@ def test_rising_searches_group_too(ctx):
 
 def test_the_visitor_threshold_counts_one_spelling_never_a_sum(ctx):
     # one person typed it both ways: two rows of one visitor each, never two visitors
-    log("گلاب", at(DAY), visitor="same")
-    log("golab", at(DAY), reading="گلاب", visitor="same")
+    log("گلاب", at(DAY), session="same")
+    log("golab", at(DAY), reading="گلاب", session="same")
     # two people, each one spelling: the roll-ups cannot tell them from the one person above, so not yet
-    log("ترشی", at(DAY), visitor="a")
-    log("torshi", at(DAY), reading="ترشی", visitor="b")
+    log("ترشی", at(DAY), session="a")
+    log("torshi", at(DAY), reading="ترشی", session="b")
     assert insights.top_searches(on=DAY) == []
     insights.roll_up(DAY)
     assert insights.top_searches(on=DAY + timedelta(days=1)) == []

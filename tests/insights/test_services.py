@@ -32,13 +32,14 @@ def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), TEHRAN).astimezone(UTC)
 
 
-def log(query, when, results=5, category=None, session=None, times=1):
+def log(query, when, results=5, category=None, session=None, times=1, reading=""):
     """Append search-log rows; each gets its own visitor unless one is given. A visitor hash starts with
-    its Tehran day, as logs.visitor_hash makes them."""
+    its Tehran day, as logs.visitor_hash makes them. `reading`: how a Latin query was read."""
     for _ in range(times):
         db.session.add(
             SearchLog(
                 query=query,
+                reading=reading,
                 raw_length=len(query),
                 filters={"category": category} if category else {},
                 result_count=results,
