@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from whoosh.support.levenshtein import damerau_levenshtein
+
 from .analysis import ZWNJ, english_singular, normalize, stem
 
 LEXICON_FILE = Path(__file__).with_name("lexicon_en.txt")
@@ -61,6 +63,46 @@ def lookup(words: list[str]) -> Entry | None:
     """The entry for these English words as typed (plural or singular, any case), or None."""
     known = entries()
     return known.get(key_of(words)) or known.get(" ".join(normalize(" ".join(words)).split()))
+
+
+NEAR_MIN_LETTERS = 5  # shorter English words are not corrected (too many words are one letter apart)
+
+
+@lru_cache(maxsize=4096)
+def near(word: str) -> Entry | None:
+    """The entry of a one-word key a misspelt English word was meant as («pistacio» → pistachio): one
+    edit away (two from eight letters), the closest, then the shortest; None for short or unknown words.
+    Keys are found by the deletions they share with the word (the SymSpell way), then measured."""
+    word = english_singular(word)
+    if len(word) < NEAR_MIN_LETTERS:
+        return None
+    allowed = 2 if len(word) >= 8 else 1
+    known = entries()
+    by_deletion = _keys_by_deletion()
+    candidates = {key for variant in _deletions(word, allowed) for key in by_deletion.get(variant, ())}
+    scored = sorted((damerau_levenshtein(key, word), len(key), key) for key in candidates)
+    return known[scored[0][2]] if scored and scored[0][0] <= allowed else None
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """The word and every string made from it by deleting up to `depth` letters."""
+    found, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {text[:i] + text[i + 1 :] for text in frontier for i in range(len(text))}
+        found |= frontier
+    return found
+
+
+@lru_cache(maxsize=1)
+def _keys_by_deletion() -> dict[str, list[str]]:
+    """Every deletion variant of the one-word keys → the keys (two deletions from six letters: such a key
+    may be two edits from a word of eight)."""
+    found: dict[str, list[str]] = {}
+    for key in entries():
+        if " " not in key:
+            for variant in _deletions(key, 2 if len(key) >= 6 else 1):
+                found.setdefault(variant, []).append(key)
+    return found
 
 
 def phrases(words: list[str]) -> list[tuple[int, int, Entry | None]]:

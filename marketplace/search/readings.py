@@ -161,7 +161,8 @@ class LatinReading:
 def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: int) -> LatinReading | None:
     """Read the Latin words of a query (None when it has none): English through the lexicon, longest
     phrase first («rose water» → «گلاب»); any other word as Finglish, for the first FINGLISH_MAX_WORDS
-    such words (a word past them is searched as typed). Two neighbouring words are also read written
+    such words (a word past them is searched as typed), else as misspelt English («pistacio»). Two
+    neighbouring words are also read written
     solid («ab ghooreh», «chador namaz» → «آبغوره», «چادرنماز»), as Persian compounds are. English and
     Finglish particles («and», «va») are left out. `surface(term)` shows an index term as producers
     write it (or None)."""
@@ -214,6 +215,10 @@ def _read_span(view, words: list[str], entry, weights: dict[str, float], surface
         return group, words[0]
     budget[0] -= 1
     readings = finglish_terms(view, words[0])
+    if not readings:  # not Finglish for any indexed word: perhaps misspelt English («pistacio»)
+        meant = lexicon.near(words[0])
+        if meant is not None:
+            return group + list(meant.terms), meant.persian[0]
     for rank, (term, cost) in enumerate(readings):
         group.append(term)
         if rank and cost > readings[0][1]:

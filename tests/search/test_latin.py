@@ -77,6 +77,8 @@ def test_finglish_finds_the_persian_product(app, pantry, typed, expected):
         ("embroidered tablecloth", "tablecloth"),
         ("leather bag", "bag"),
         ("dried herbs", "herbs"),
+        ("pistacio nougat", "nougat"),  # misspelt English: the lexicon's nearest word
+        ("embroidred tablecloth", "tablecloth"),
     ],
 )
 def test_english_finds_the_persian_product_through_the_lexicon(app, pantry, typed, expected):
@@ -216,3 +218,11 @@ def test_the_api_gives_the_reading(client, pantry):
 def test_a_latin_prefix_suggests_what_all_its_letters_spell(app, pantry):
     products, _shops = suggestions(app, "gola")
     assert pantry["rosewater"] in products and pantry["flowerpot"] not in products  # «گلا…», not every «گل…»
+
+
+def test_a_misspelt_english_word_is_read_as_the_lexicon_word_it_is_near():
+    assert lexicon.near("pistacio").english == "pistachio"
+    assert lexicon.near("Slipers".lower()).english == "slipper"
+    assert lexicon.near("embroidred").english == "embroidered"
+    assert lexicon.near("xylophone") is None
+    assert lexicon.near("gaz") is None  # short words are never corrected
