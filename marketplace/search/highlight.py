@@ -48,5 +48,12 @@ def snippet(text: str, terms: set[str]) -> Markup:
 
 
 def highlight(product, terms: set[str]) -> dict:
+    """The product's titles marked and a snippet of each description around the first matching word
+    (Persian, and the English ones the English locale shows: "title_en", "snippet_en")."""
     terms = set(terms)
-    return {"title": highlight_text(product.title, terms), "snippet": snippet(product.description or "", terms)}
+    return {
+        "title": highlight_text(product.title, terms),
+        "snippet": snippet(product.description or "", terms),
+        "title_en": highlight_text(product.title_en, terms),
+        "snippet_en": snippet(product.description_en, terms),
+    }

@@ -196,9 +196,16 @@ def test_cached_pages_are_kept_per_locale(app, listed):
         assert "Handwoven Kilim" in visitor.get(f"/p/{english.id}", follow_redirects=True).get_data(as_text=True)
 
 
-def test_search_results_show_the_english_title_unmarked_in_english(app, client, make):
+def test_search_results_show_the_english_title_marked_where_it_matches(app, client, make):
     shop = make(ShopFactory, status="approved")
-    bag = make(ProductFactory, shop=shop, title="کیف چرمی", title_en="Leather Bag", status="published")
+    bag = make(
+        ProductFactory,
+        shop=shop,
+        title="کیف چرمی",
+        title_en="Leather Bag",
+        description_en="Stitched by hand with waxed thread.",
+        status="published",
+    )
     belt = make(ProductFactory, shop=shop, title="کمربند چرمی", status="published")
     synced(app)
     persian = client.get("/search", query_string={"q": "چرمی"}).get_data(as_text=True)
@@ -206,5 +213,9 @@ def test_search_results_show_the_english_title_unmarked_in_english(app, client, 
     client.set_cookie("locale", "en")
     english = client.get("/search", query_string={"q": "چرمی"}).get_data(as_text=True)
     assert f"/p/{bag.id}/" in english and f"/p/{belt.id}/" in english
-    assert '<span class="card-title" dir="ltr" lang="en">Leather Bag</span>' in english  # no highlight marks
+    assert '<span class="card-title" dir="ltr" lang="en">Leather Bag</span>' in english  # «چرمی» is not in it
     assert "کمربند <mark>چرمی</mark>" in english  # the Persian-only one keeps its highlight
+    english = client.get("/search", query_string={"q": "leather bags"}).get_data(as_text=True)
+    assert '<span class="card-title" dir="ltr" lang="en"><mark>Leather</mark> <mark>Bag</mark></span>' in english
+    english = client.get("/search", query_string={"q": "waxed thread"}).get_data(as_text=True)
+    assert "Stitched by hand with <mark>waxed</mark> <mark>thread</mark>." in english  # its English snippet
