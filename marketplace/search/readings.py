@@ -183,7 +183,7 @@ def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: in
         while end < len(tokens) and finglish.is_latin(tokens[end]):
             end += 1
         run = tokens[position:end]
-        spans = [span for span in lexicon.phrases(run) if span[2] or run[span[0]] not in lexicon.STOPWORDS]
+        spans = [span for span in _phrases_in_index(view, run) if span[2] or run[span[0]] not in lexicon.STOPWORDS]
         run_groups = []
         for first, last, entry in spans:
             group, word_shown = _read_span(view, run[first:last], entry, weights, surface, budget)
@@ -203,6 +203,19 @@ def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: in
         return None
     read_any = any(len(group) > 1 for group in latin_groups)
     return LatinReading(persian_groups + latin_groups, weights, " ".join(shown) if read_any else "")
+
+
+def _phrases_in_index(view, run: list[str]) -> list[tuple[int, int, lexicon.Entry | None]]:
+    """The lexicon's phrases in a run of Latin words; a phrase none of whose Persian words any product
+    has is read word by word instead («gift box» → «کادویی» is nowhere, «gift» and «box» are)."""
+    reader = view.searcher.reader()
+    spans = []
+    for first, last, entry in lexicon.phrases(run):
+        if entry is not None and last - first > 1 and not any(_frequency(reader, term) for term in entry.terms):
+            spans += [(word, word + 1, lexicon.lookup(run[word : word + 1])) for word in range(first, last)]
+        else:
+            spans.append((first, last, entry))
+    return spans
 
 
 def _read_span(view, words: list[str], entry, weights: dict[str, float], surface, budget: list[int]):

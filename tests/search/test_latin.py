@@ -226,3 +226,12 @@ def test_a_misspelt_english_word_is_read_as_the_lexicon_word_it_is_near():
     assert lexicon.near("embroidred").english == "embroidered"
     assert lexicon.near("xylophone") is None
     assert lexicon.near("gaz") is None  # short words are never corrected
+
+
+def test_a_phrase_no_product_has_is_read_word_by_word(app, make, pantry):
+    shop = make(ShopFactory, status="approved")
+    box = make(ProductFactory, shop=shop, title="جعبهٔ هدیهٔ مربا", category="jams", status="published").id
+    synced(app)
+    assert lexicon.lookup(["gift", "box"]) is not None  # a phrase of the lexicon, whose words no product has
+    result, ids = run(app, "gift box")
+    assert ids == [box] and result.reading == "هدیه جعبه"
