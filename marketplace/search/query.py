@@ -35,6 +35,7 @@ from .index import IndexUnavailable, get_index, index_key, last_applied_in, sync
 from .logs import MIN_VISITORS, looks_personal
 from .models import SearchChange, SearchLog
 from .readings import (
+    READING_FIELDS,
     SKELETON_WEIGHT,
     english_prefixes,
     finglish_prefixes,
@@ -255,12 +256,13 @@ def _dotted_variants(view, word: str, typed: dict[str, str]) -> list[str]:
 
 def _correction(view, word: str, typed: dict[str, str] | None = None) -> str | None:
     """How to write the indexed word nearest to a word no title, tag or category contains, as a whole word
-    found in a product (fewest edits, then most frequent; never a bare stem such as «روسر»); else the word
-    differing only in dots («غسل» → «عسل»)."""
+    found in a product: the word differing only in dots («غسل» → «عسل»), else the fewest edits, then most
+    frequent; never a bare stem such as «روسر»."""
 
     def compute():
         dotted = _dotted_variants(view, word, typed or {})
-        near = _near_terms(view, word) + [(name, term) for term in dotted for name in FUZZY_FIELDS]
+        # a dotted twin first: one slip of the same key, the likeliest of the words one edit away
+        near = [(name, term) for term in dotted for name in READING_FIELDS] + _near_terms(view, word)
         for name, term in near:
             shown = _whole_word(view, name, term)
             if shown:
@@ -285,6 +287,9 @@ def _whole_word(view, name: str, term: str) -> str | None:
             pks = [int(view.pk[docnum]) for docnum in docnums]
             rows = db.session.scalars(select(Product.tags).where(Product.id.in_(pks)))
             texts = [" ".join(tags or []) for tags in rows]
+        elif name == "materials":
+            pks = [int(view.pk[docnum]) for docnum in docnums]
+            texts = list(db.session.scalars(select(Product.materials).where(Product.id.in_(pks))))
         else:  # category: the category names (a few dozen rows)
             texts = [f"{fa} {en}" for fa, en in db.session.execute(select(Category.name_fa, Category.name_en))]
         counts: dict[str, int] = {}

@@ -235,3 +235,11 @@ def test_a_phrase_no_product_has_is_read_word_by_word(app, make, pantry):
     assert lexicon.lookup(["gift", "box"]) is not None  # a phrase of the lexicon, whose words no product has
     result, ids = run(app, "gift box")
     assert ids == [box] and result.reading == "هدیه جعبه"
+
+
+def test_did_you_mean_offers_a_word_found_only_in_materials(app, make, pantry):
+    shop = make(ShopFactory, status="approved")
+    make(ProductFactory, shop=shop, title="ترشی خانگی", materials="نمک، سرکه", category="pickles", status="published")
+    synced(app)
+    result, ids = run(app, "نمگ")
+    assert ids and result.mode == "skeleton" and result.suggestion == "نمک"
