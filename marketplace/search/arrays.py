@@ -166,7 +166,7 @@ class IndexArrays:
         self._scored: OrderedDict = OrderedDict()
         self._scored_held = 0
         self.last_change = 0  # the id of the last change this generation contains (set by the query layer)
-        self.fuzzy: dict = {}  # what the query layer worked out about words for this generation (see remember)
+        self.remembered: dict = {}  # what the query layer worked out about words for this generation (remember)
         weighting = searcher.weighting
         self._bm25 = (getattr(weighting, "B", 0.75), getattr(weighting, "K1", 1.2))
 
@@ -223,7 +223,7 @@ class IndexArrays:
     def remember(self, key, compute):
         """A value worked out once per generation (typo variants, readings of a Latin word): kept for at
         most REMEMBERED keys, the oldest forgotten first."""
-        cache = self.fuzzy
+        cache = self.remembered
         if key in cache:
             return cache[key]
         value = cache[key] = compute()

@@ -61,8 +61,7 @@ def entries() -> dict[str, Entry]:
 
 def lookup(words: list[str]) -> Entry | None:
     """The entry for these English words as typed (plural or singular, any case), or None."""
-    known = entries()
-    return known.get(key_of(words)) or known.get(" ".join(normalize(" ".join(words)).split()))
+    return entries().get(key_of(words))
 
 
 NEAR_MIN_LETTERS = 5  # shorter English words are not corrected (too many words are one letter apart)

@@ -522,10 +522,10 @@ def _search_index(
         latin = read_latin(view, params.q, groups, lambda term: _known_word(view, term), MAX_WORDS)
         if latin is not None:
             groups, weights, result.reading = latin.groups, latin.weights, latin.text
-        typed = typed_forms(params.q)
         matched, scores, terms = _match(view, groups, "all", weights)
         result.mode = "all"
         found = np.count_nonzero(matched & allowed)
+        typed = typed_forms(params.q) if found < FEW else {}  # what the wider passes start from
         for mode in ("fuzzy", "skeleton"):  # typos, then dotted letters, while too little is found
             if found >= FEW:
                 break

@@ -103,24 +103,16 @@ def finglish_prefixes(view, typed: str) -> list[str]:
 
 def english_prefixes(typed: str) -> list[str]:
     """Autocomplete n-grams for an English prefix: the Persian words of the lexicon's entries it begins."""
-    grams = []
-    for entry in lexicon.starting_with(typed):
-        for word in entry.persian[:2]:
-            grams.append(lexicon.index_term(word) if " " not in word else word)
+    grams = (lexicon.index_term(word) for entry in lexicon.starting_with(typed) for word in entry.persian[:2])
     return [gram[:LONGEST_PREFIX] for gram in dict.fromkeys(grams) if gram]
 
 
 # ---------------------------------------------------------------- dotted letters
 
 
-def skeleton(word: str) -> str:
-    """The word with its dots taken away: every letter of a dotted group written as the group's first
-    («غسل» and «عسل» → «عسل», «چرم» and «جرم» → «برم»… as codes, not words)."""
-    return "".join(_GROUP_OF.get(letter, letter)[0] for letter in word)
-
-
 def skeleton_automaton(word: str) -> DFA:
-    """A DFA accepting exactly the words of the same skeleton (and length) as the word."""
+    """A DFA accepting exactly the words of the same skeleton as the word: the same letters up to their
+    dots, each letter of a dotted group standing for any of the group («غسل» for «عسل»)."""
     dfa = DFA(0)
     for position, letter in enumerate(word):
         for same in _GROUP_OF.get(letter, letter):
@@ -162,10 +154,9 @@ def read_latin(view, typed: str, groups: list[list[str]], surface, max_words: in
     """Read the Latin words of a query (None when it has none): English through the lexicon, longest
     phrase first («rose water» → «گلاب»); any other word as Finglish, for the first FINGLISH_MAX_WORDS
     such words (a word past them is searched as typed), else as misspelt English («pistacio»). Two
-    neighbouring words are also read written
-    solid («ab ghooreh», «chador namaz» → «آبغوره», «چادرنماز»), as Persian compounds are. English and
-    Finglish particles («and», «va») are left out. `surface(term)` shows an index term as producers
-    write it (or None)."""
+    neighbouring words are also read written solid («ab ghooreh», «chador namaz» → «آبغوره», «چادرنماز»),
+    as Persian compounds are. English and Finglish particles («and», «va») are left out. `surface(term)`
+    shows an index term as producers write it (or None)."""
     tokens = normalize_query(typed).split()[:max_words]
     if not any(finglish.is_latin(token) for token in tokens):
         return None

@@ -84,7 +84,7 @@ def test_the_generation_cache_is_bounded(app, shelf, monkeypatch):
         search(app, random_words(3, 6, seed=10 + seed))
     with app.app_context():
         view = query._searcher(app)
-    assert 0 < len(view.fuzzy) <= 5
+    assert 0 < len(view.remembered) <= 5
 
 
 def test_typo_variants_per_word_are_bounded(app, make):
