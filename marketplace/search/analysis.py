@@ -150,6 +150,10 @@ _ENGLISH_IRREGULAR = {
     "cookies": "cookie",
     "brownies": "brownie",
     "veggies": "veggie",
+    # «oes» is dropped whole for tomatoes and potatoes; these keep their e
+    "shoes": "shoe",
+    "toes": "toe",
+    "canoes": "canoe",
 }
 _ENGLISH_PLAIN = re.compile("[a-z]+")
 

@@ -177,6 +177,8 @@ def test_the_table_file_is_well_formed(tmp_path):
 
 def test_lexicon_keys_are_found_in_plural_and_any_case():
     assert lexicon.lookup(["Slippers"]).english == "slipper"
+    assert lexicon.lookup(["shoes"]).english == "shoe"  # not «sho», as the «oes» of tomatoes would make it
+    assert lexicon.lookup(["tomatoes"]).english == "tomato"
     assert lexicon.lookup(["rosewater"]).persian[0] == "گلاب"
     assert [(first, last) for first, last, _entry in lexicon.phrases(["rose", "water", "soap"])] == [(0, 2), (2, 3)]
 
