@@ -18,6 +18,20 @@ def _text(value):
     return normalize_text(value)
 
 
+def _paragraphs(value):
+    return normalize_text(value, multiline=True)
+
+
+def _title_en_field() -> StringField:
+    """The optional English title (the product form and staff moderation ask it the same way)."""
+    return StringField(_l("Title in English"), filters=[_text])
+
+
+def _description_en_field() -> TextAreaField:
+    """The optional short English description."""
+    return TextAreaField(_l("Short description in English"), filters=[_paragraphs])
+
+
 def _whole(field: StringField) -> int | None:
     """A number field's value once WholeNumber passed: its filter made it an int, or None when empty."""
     return cast(int | None, field.data)
@@ -38,7 +52,7 @@ class ProductForm(FlaskForm):
     title = StringField(_l("Title"), filters=[_text])
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
     price_toman = StringField(_l("Price (toman)"), filters=[_text])
-    description = TextAreaField(_l("Description"), filters=[lambda v: normalize_text(v, multiline=True)])
+    description = TextAreaField(_l("Description"), filters=[_paragraphs])
     made_to_order = BooleanField(_l("Made to order (I make it after the order)"))
     lead_time_days = StringField(
         _l("Days needed to make and send it"), filters=[whole_number_or_text], validators=[WholeNumber()]
@@ -53,10 +67,8 @@ class ProductForm(FlaskForm):
     option1_name = StringField(_l("First option (like size)"), filters=[_text])
     option2_name = StringField(_l("Second option (like colour)"), filters=[_text])
     # For buyers abroad (optional; the English locale shows them instead of the Persian ones)
-    title_en = StringField(_l("Title in English"), filters=[_text])
-    description_en = TextAreaField(
-        _l("Short description in English"), filters=[lambda v: normalize_text(v, multiline=True)]
-    )
+    title_en = _title_en_field()
+    description_en = _description_en_field()
     variants = FieldList(FormField(VariantRow), min_entries=VARIANT_ROWS, max_entries=VARIANT_ROWS)
     # Only on the new-product form: her first photos, saved with the product (the edit page has its own)
     photos = MultipleFileField(_l("Add photos"))
@@ -101,11 +113,9 @@ class ActionForm(FlaskForm):
 class EnglishForm(FlaskForm):
     """Staff moderation: the product's English title and short description (both optional)."""
 
-    title_en = StringField(_l("Title in English"), filters=[_text])
-    description_en = TextAreaField(
-        _l("Short description in English"), filters=[lambda v: normalize_text(v, multiline=True)]
-    )
+    title_en = _title_en_field()
+    description_en = _description_en_field()
 
 
 class ProductDecisionForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (the producer sees it)"), filters=[lambda v: normalize_text(v, multiline=True)])
+    reason = TextAreaField(_l("Reason (the producer sees it)"), filters=[_paragraphs])
