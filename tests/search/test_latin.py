@@ -3,9 +3,9 @@
 import pytest
 
 from marketplace.search import finglish, lexicon, query, readings
-from marketplace.search.query import SearchParams
 from tests.factories import ProductFactory, ShopFactory
 from tests.search.conftest import synced
+from tests.search.test_query import run
 
 
 @pytest.fixture
@@ -37,12 +37,6 @@ def pantry(app, make):
     return ids
 
 
-def run(app, q, **params):
-    with app.test_request_context():
-        result = query.search(SearchParams(q=q, **params))
-        return result, [p.id for p in result.products]
-
-
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
@@ -61,7 +55,7 @@ def run(app, q, **params):
     ],
 )
 def test_finglish_finds_the_persian_product(app, pantry, typed, expected):
-    result, ids = run(app, typed)
+    result, ids = run(app, q=typed)
     assert pantry[expected] in ids[:5], (typed, result.reading)
     assert result.reading  # read as Persian words, for the page and the insights
 
@@ -82,24 +76,24 @@ def test_finglish_finds_the_persian_product(app, pantry, typed, expected):
     ],
 )
 def test_english_finds_the_persian_product_through_the_lexicon(app, pantry, typed, expected):
-    result, ids = run(app, typed)
+    result, ids = run(app, q=typed)
     assert pantry[expected] in ids[:5], (typed, result.reading)
 
 
 def test_the_reading_is_persian_words_as_producers_write_them(app, pantry):
-    assert run(app, "golab")[0].reading == "گلاب"
-    assert run(app, "rose water")[0].reading == "گلاب"
-    assert run(app, "sabzi khoshk")[0].reading == "سبزی خشک"
-    assert run(app, "گلاب")[0].reading == ""  # typed in Persian: read as typed
+    assert run(app, q="golab")[0].reading == "گلاب"
+    assert run(app, q="rose water")[0].reading == "گلاب"
+    assert run(app, q="sabzi khoshk")[0].reading == "سبزی خشک"
+    assert run(app, q="گلاب")[0].reading == ""  # typed in Persian: read as typed
 
 
 def test_a_latin_word_nobody_sells_finds_nothing_and_is_not_read(app, pantry):
-    result, ids = run(app, "xylophone")
+    result, ids = run(app, q="xylophone")
     assert ids == [] and result.reading == ""
 
 
 def test_english_particles_are_not_required(app, pantry):
-    _result, ids = run(app, "honey and the")
+    _result, ids = run(app, q="honey and the")
     assert pantry["honey"] in ids[:2]  # «سوهان عسلی» is honey too
 
 
@@ -114,7 +108,7 @@ def test_english_particles_are_not_required(app, pantry):
     ],
 )
 def test_a_dotted_letter_typo_finds_the_word_and_offers_it(app, pantry, typed, expected, corrected):
-    result, ids = run(app, typed)
+    result, ids = run(app, q=typed)
     assert pantry[expected] in ids[:2] and result.mode in ("fuzzy", "skeleton")
     assert result.suggestion == corrected
 
@@ -123,7 +117,7 @@ def test_dotted_variants_rank_below_the_word_as_typed(app, make, pantry):
     shop = make(ShopFactory, status="approved")
     exact = make(ProductFactory, shop=shop, title="غسل سفالی", category="pottery", status="published").id
     synced(app)
-    result, ids = run(app, "غسل")
+    result, ids = run(app, q="غسل")
     assert result.mode == "skeleton"  # one product is too little: the dotted twins are added…
     assert ids[0] == exact and pantry["honey"] in ids  # …ranked below the word as typed
 
@@ -133,7 +127,7 @@ def test_the_dotted_pass_runs_only_when_little_is_found(app, make, pantry):
     for n in range(3):
         make(ProductFactory, shop=shop, title=f"کز نمونه {n}", category="decor", status="published")
     synced(app)
-    result, _ids = run(app, "کز")
+    result, _ids = run(app, q="کز")
     assert result.mode == "all" and result.total == 3  # «گز» is not added when the word finds enough
 
 
@@ -235,7 +229,7 @@ def test_a_phrase_no_product_has_is_read_word_by_word(app, make, pantry):
     box = make(ProductFactory, shop=shop, title="جعبهٔ هدیهٔ مربا", category="jams", status="published").id
     synced(app)
     assert lexicon.lookup(["gift", "box"]) is not None  # a phrase of the lexicon, whose words no product has
-    result, ids = run(app, "gift box")
+    result, ids = run(app, q="gift box")
     assert ids == [box] and result.reading == "هدیه جعبه"
 
 
@@ -243,5 +237,5 @@ def test_did_you_mean_offers_a_word_found_only_in_materials(app, make, pantry):
     shop = make(ShopFactory, status="approved")
     make(ProductFactory, shop=shop, title="ترشی خانگی", materials="نمک، سرکه", category="pickles", status="published")
     synced(app)
-    result, ids = run(app, "نمگ")
+    result, ids = run(app, q="نمگ")
     assert ids and result.mode == "skeleton" and result.suggestion == "نمک"
